@@ -1,0 +1,85 @@
+/// Optional per-user features (MovieLens 100K `u.user`, 1M `users.dat`).
+public struct UserAttributes: Sendable, Equatable {
+    public var age: Int?
+    public var gender: String?
+    public var occupation: String?
+    public var zip: String?
+
+    public init(age: Int? = nil, gender: String? = nil, occupation: String? = nil, zip: String? = nil) {
+        self.age = age
+        self.gender = gender
+        self.occupation = occupation
+        self.zip = zip
+    }
+}
+
+/// A loaded dataset: catalog, users, ratings, optional user attributes and the rating scale.
+public struct Dataset: Sendable {
+    public var name: String
+    /// Where it was loaded from (a folder or a file), for messages.
+    public var source: String
+    public var catalog: Catalog
+    /// Raw user id ↔ dense index.
+    public var users: Vocabulary
+    public var ratings: RatingMatrix
+    /// `userAttributes[u]` when the dataset has them, else empty.
+    public var userAttributes: [UserAttributes]
+    public var scale: RatingScale
+    /// Facts gathered while loading (skipped lines, duplicates, placeholder items).
+    public var loadReport: LoadReport
+
+    public init(name: String, source: String = "", catalog: Catalog, users: Vocabulary, ratings: RatingMatrix,
+                userAttributes: [UserAttributes] = [], scale: RatingScale, loadReport: LoadReport = LoadReport()) {
+        self.name = name
+        self.source = source
+        self.catalog = catalog
+        self.users = users
+        self.ratings = ratings
+        self.userAttributes = userAttributes
+        self.scale = scale
+        self.loadReport = loadReport
+    }
+
+    public var userCount: Int { users.count }
+    public var itemCount: Int { catalog.count }
+}
+
+/// What happened while loading: counts a user should know about.
+public struct LoadReport: Sendable, Equatable {
+    /// Lines skipped with `--skip-bad-lines`.
+    public var skippedLines: Int = 0
+    /// The first few skipped line numbers, with their file, for the message.
+    public var skippedExamples: [LoadError] = []
+    /// Duplicate (user, item) pairs; the last one wins.
+    public var duplicateRatings: Int = 0
+    /// Items that appear in the ratings but not in the items file (kept under a placeholder title).
+    public var placeholderItems: Int = 0
+    public var seconds: Double = 0
+
+    public init() {}
+}
+
+/// A load failure with its address: file, line, column and what was expected.
+public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    /// 1-based line, 0 when the error concerns the whole file.
+    public var line: Int
+    /// 1-based column (field number for delimited files), 0 when unknown.
+    public var column: Int
+    public var message: String
+
+    public init(file: String, line: Int = 0, column: Int = 0, _ message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// One line: `path:line:column: message`.
+    public var description: String {
+        var s = file
+        if line > 0 { s += ":\(line)" }
+        if line > 0 && column > 0 { s += ":\(column)" }
+        return s + ": " + message
+    }
+}

@@ -1,0 +1,4 @@
+/// Profiles in SQLite through GRDB.
+import GRDB
+import RecsysEngine
+public enum RecsysStoreModule {}

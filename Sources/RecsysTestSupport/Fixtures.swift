@@ -1,0 +1,3 @@
+/// Test helpers shared by every test target.
+import RecsysEngine
+public enum Fixtures {}

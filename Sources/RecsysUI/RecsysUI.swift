@@ -1,0 +1,3 @@
+/// The pure UI core: state, messages, update and view. No curses here.
+import RecsysEngine
+public enum RecsysUIModule {}
