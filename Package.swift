@@ -20,7 +20,6 @@ let package = Package(
         // The system ncursesw library, seen through a small shim.
         .systemLibrary(
             name: "CNcursesw",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
         ),
         // The only importer of ncurses: key decoding, diffed drawing, the run loop.
