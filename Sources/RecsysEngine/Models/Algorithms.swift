@@ -5,6 +5,8 @@ public enum Algorithms {
     /// Every registered model type, in the order the explorer shows them.
     public static let all: [any Recommender.Type] = [
         PopularityRecommender.self,
+        TwoTowerRecommender.self,
+        RankingRecommender.self,
     ]
 
     /// Registered names in display order.
