@@ -13,7 +13,7 @@ struct RecsysTUI: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ExploreCommand.self, InfoCommand.self, NNDevCommand.self,
+            ExploreCommand.self, InfoCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
