@@ -320,7 +320,10 @@ struct ChunkedLineReader {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw LoadError(file: path, "cannot open the file") }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        // Small files get a buffer of their own size (+1 to see the end of file in one read).
+        var info = stat()
+        let size = fstat(fd, &info) == 0 ? Int(info.st_size) : chunkSize
+        var buffer = [UInt8](repeating: 0, count: max(4096, min(chunkSize, size + 1)))
         var filled = 0
         var total = 0
         var first = true

@@ -208,7 +208,16 @@ public enum DatasetLoader {
         let users = reader.users
         let finalCatalog = reader.catalog
         var finalReport = reader.report
-        let scale = RatingScale.infer(from: reader.columns.ratings)
+        // MovieLens folders report their documented scale (whole stars when a
+        // half-star format holds only whole stars, as the sample data does);
+        // generic files report what they contain.
+        let observed = RatingScale.infer(from: reader.columns.ratings)
+        let scale: RatingScale
+        switch rule {
+        case .any: scale = observed
+        case .wholeStars: scale = .wholeStars
+        case .halfStars: scale = observed.step == 1 && observed.min >= 1 ? .wholeStars : .halfStars
+        }
         let columns = reader.columns
         reader.columns = RatingColumns()  // release the reader's reference before building
         let matrix = columns.buildMatrix(userCount: users.count, itemCount: finalCatalog.count)

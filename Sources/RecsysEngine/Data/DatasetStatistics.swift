@@ -131,8 +131,9 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
         // Histogram in steps of the scale (or grouped when the scale is wide).
         let scale = dataset.scale
         var step = Double(scale.step > 0 ? scale.step : 1)
-        var bins = Int(((Double(scale.max) - Double(scale.min)) / step).rounded()) + 1
-        if bins > Self.maxHistogramBins || bins < 1 {
+        let span = (Double(scale.max) - Double(scale.min)) / step
+        var bins = span.isFinite && span >= 0 && span < 1e6 ? Int(span.rounded()) + 1 : Int.max
+        if bins > Self.maxHistogramBins {
             bins = Self.maxHistogramBins
             step = max((Double(scale.max) - Double(scale.min)) / Double(bins - 1), .leastNonzeroMagnitude)
         }

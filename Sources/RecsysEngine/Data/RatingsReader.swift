@@ -303,6 +303,7 @@ struct RatingsReader {
         guard let p = block.baseAddress else { return }
         let n = block.count
         let rule = self.rule
+        let wantTimestamp = layout.timestamp == 3
         var i = 0
         while i < n {
             lineNo += 1
@@ -342,6 +343,7 @@ struct RatingsReader {
                 var ts: Int64 = 0
                 var hasTS = false
                 if D.skip(p, &i, n) {
+                    if !wantTimestamp { break fast }
                     s = i
                     var t: Int64 = 0
                     while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; t = t &* 10 &+ Int64(d); i += 1 }
