@@ -162,6 +162,8 @@ public enum SampleGenerator {
             }
         }
         let years: [Double] = movies.map { Double($0.year ?? 1990) }
+        let yearRange = Int(years.min() ?? 1990)...Int(years.max() ?? 1990)
+        let yearSlot: [Int] = years.map { Int($0) - yearRange.lowerBound }
         let releaseTime: [Int64] = movies.map { Int64(SampleMath.days(year: $0.year ?? 1900, month: 7, day: 1)) * 86_400 }
 
         // Items: popularity (log scale) and quality bias.
@@ -187,14 +189,17 @@ public enum SampleGenerator {
             let taste = makeTaste(userId: u + 1, rng: &rng, options: options, span: span, movieGenres: movieGenres,
                                   movieKeywords: movieKeywords, keywordNames: keywordNames)
             let kwWeight = denseKeywordWeights(taste, keywordIndex: keywordIndex, count: keywordNames.count)
+            // The era term depends on the year only: one exp per distinct year, not per film.
+            var eraByYear = [Double](repeating: 0, count: yearRange.count)
+            for (k, y) in yearRange.enumerated() { eraByYear[k] = eraAffinity(year: Double(y), taste: taste) }
 
             // Candidates: films released before the user's window ends.
             var candidates: [Int] = []
             var affinity: [Double] = []
             var logWeights: [Double] = []
             for i in movies.indices where releaseTime[i] < taste.activeTo {
-                let a = self.affinity(genres: movieGenres[i], keywords: movieKeywords[i], year: years[i],
-                                      taste: taste, keywordWeight: kwWeight)
+                let a = self.affinity(genres: movieGenres[i], keywords: movieKeywords[i],
+                                      era: eraByYear[yearSlot[i]], taste: taste, keywordWeight: kwWeight)
                 candidates.append(i)
                 affinity.append(a)
                 logWeights.append(taste.mainstream * popularity[i] + 2 * a)
@@ -231,16 +236,21 @@ public enum SampleGenerator {
     }
 
     /// `A_ui`: how much user u is drawn to a film with these genres, keywords and year.
-    static func affinity(genres: [Int], keywords: [Int], year: Double, taste: SampleTaste,
+    /// `era` is `eraAffinity(year:taste:)` of the film's year.
+    static func affinity(genres: [Int], keywords: [Int], era: Double, taste: SampleTaste,
                          keywordWeight: [Double]) -> Double {
         var g = 0.0
         for x in genres { g += taste.genreTaste[x] }
         if !genres.isEmpty { g /= Double(genres.count) }
         var k = 0.0
         for x in keywords { k += keywordWeight[x] }
-        let d = (year - taste.eraCenter) / taste.eraWidth
-        let era = SampleMath.exp(-0.5 * d * d) - 0.5
         return g + 0.45 * min(1.5, max(-1.5, k)) + 0.5 * era
+    }
+
+    /// `exp(−(y − c_u)²/2s_u²) − 0.5`: +0.5 at the user's favourite year, −0.5 far from it.
+    static func eraAffinity(year: Double, taste: SampleTaste) -> Double {
+        let d = (year - taste.eraCenter) / taste.eraWidth
+        return SampleMath.exp(-0.5 * d * d) - 0.5
     }
 
     static func denseKeywordWeights(_ taste: SampleTaste, keywordIndex: [String: Int], count: Int) -> [Double] {
