@@ -87,7 +87,7 @@ public struct SampleOutput: Sendable {
 /// - Taste: u mixes one or two archetypes (latent factors, see `archetypes`):
 ///   `t_u,g = clamp(Σ_a w_a·L_a,g + 0.2·N(0,1), −1, 1)`; plus 3–5 liked and 1–2 disliked keywords
 ///   (weights ±0.3…0.9) and an era preference `(c_u, s_u)`.
-/// - Affinity: `A_ui = mean_{g∈G_i} t_u,g + 0.45·Σ_{k∈K_i} κ_u,k + 0.5·(exp(−(y_i−c_u)²/2s_u²) − 0.5)`.
+/// - Affinity: `A_ui = mean_{g∈G_i} t_u,g + 0.45·clamp(Σ_{k∈K_i} κ_u,k, −1.5, 1.5) + 0.5·(exp(−(y_i−c_u)²/2s_u²) − 0.5)`.
 /// - Popularity: `p_i = 2·z_i + mean_{g∈G_i} π_g + 0.35·clamp((y_i − 1970)/30, −1, 1)`, `z_i ~ N(0,1)`,
 ///   π = `genrePopularity` — a log-normal long tail.
 /// - What u watches: n_u films drawn without replacement with weight `exp(α_u·p_i + 2·A_ui)`
