@@ -88,9 +88,9 @@ public struct SampleOutput: Sendable {
 ///   `t_u,g = clamp(Σ_a w_a·L_a,g + 0.2·N(0,1), −1, 1)`; plus 3–5 liked and 1–2 disliked keywords
 ///   (weights ±0.3…0.9) and an era preference `(c_u, s_u)`.
 /// - Affinity: `A_ui = mean_{g∈G_i} t_u,g + 0.45·clamp(Σ_{k∈K_i} κ_u,k, −1.5, 1.5) + 0.5·(exp(−(y_i−c_u)²/2s_u²) − 0.5)`.
-/// - Popularity: `p_i = 2·z_i + mean_{g∈G_i} π_g + 0.35·clamp((y_i − 1970)/30, −1, 1)`, `z_i ~ N(0,1)`,
-///   π = `genrePopularity` — a log-normal long tail.
-/// - What u watches: n_u films drawn without replacement with weight `exp(α_u·p_i + 2·A_ui)`
+/// - Popularity: `p_i = 1.7·z_i + mean_{g∈G_i} π_g + Σ_{k∈K_i} ρ_k + 0.5·clamp((y_i − 1965)/30, −1, 1)`,
+///   `z_i ~ N(0,1)`, π = `genrePopularity`, ρ = `keywordPopularity` — a log-normal long tail.
+/// - What u watches: n_u films drawn without replacement with weight `exp(α_u·p_i + 2.6·A_ui)`
 ///   among films released before the end of u's active window (α_u = mainstreamness).
 /// - Activity n_u: 70 % of users 20–60 ratings, 25 % 60–200, 5 % 200–500.
 /// - Stars: `r_ui = clamp(round(2.95 + b_u + b_i + 1.5·A_ui + ε), 1, 5)`, `b_u ~ N(0, 0.4)`,
@@ -141,6 +141,13 @@ public enum SampleGenerator {
         return SampleCatalog.genres.map { p[$0] ?? 0 }
     }()
 
+    /// Catalog markers of mass appeal (franchises, superheroes, computer animation) and of niche
+    /// appeal (black-and-white, silent), added to a film's popularity prior (log scale).
+    public static let keywordPopularity: [String: Double] = [
+        "sequel": 0.5, "based-on-comic": 0.4, "superhero": 0.4, "computer-animation": 0.5, "epic": 0.2,
+        "feel-good": 0.2, "black-and-white": -0.6, "silent-film": -0.4,
+    ]
+
     // Stream numbers for SplitMix64.derived, kept apart so adding users never shifts item draws.
     static let itemStream: UInt64 = 1
     static func userStream(_ u: Int) -> UInt64 { 1_000_000 + UInt64(u) }
@@ -172,11 +179,12 @@ public enum SampleGenerator {
         var itemBias = [Double](repeating: 0, count: movies.count)
         for i in movies.indices {
             let z = SampleMath.gaussian(&itemRNG)
-            let recency = min(1, max(-1, (years[i] - 1970) / 30))
+            let recency = min(1, max(-1, (years[i] - 1965) / 30))
             var prior = 0.0
             for g in movieGenres[i] { prior += genrePopularity[g] }
             if !movieGenres[i].isEmpty { prior /= Double(movieGenres[i].count) }
-            popularity[i] = 2.0 * z + prior + 0.35 * recency
+            for k in movies[i].keywords { prior += keywordPopularity[k] ?? 0 }
+            popularity[i] = 1.7 * z + prior + 0.5 * recency
             itemBias[i] = 0.2 * z + 0.3 * SampleMath.gaussian(&itemRNG)
         }
 
@@ -202,7 +210,7 @@ public enum SampleGenerator {
                                       era: eraByYear[yearSlot[i]], taste: taste, keywordWeight: kwWeight)
                 candidates.append(i)
                 affinity.append(a)
-                logWeights.append(taste.mainstream * popularity[i] + 2 * a)
+                logWeights.append(taste.mainstream * popularity[i] + 2.6 * a)
             }
             guard !candidates.isEmpty else {
                 tastes.append(taste)
