@@ -54,7 +54,7 @@ final class MetricTests: XCTestCase {
         XCTAssertEqual(Metrics.recall(at: 3, ranked: ranked, relevant: []), 0)
         XCTAssertEqual(Metrics.ndcg(at: 3, ranked: ranked, relevant: []), 0)
         XCTAssertEqual(Metrics.averagePrecision(at: 3, ranked: ranked, relevant: []), 0)
-        let facts = Metrics.rankFacts(scores: [1, 2, 3], isCandidate: { _ in true }, relevant: [])
+        let facts = Metrics.rankFacts(scores: [1, 2, 3], excluded: [], relevant: [])
         XCTAssertNil(facts.firstRelevantRank)
         XCTAssertNil(facts.auc)
     }
@@ -64,21 +64,21 @@ final class MetricTests: XCTestCase {
         // Order with ties by lower index: 4, 1, 2, 3 → relevant item 2 ranks 3rd.
         // AUC: 2 vs 1 tie (½), vs 3 win, vs 4 loss → 1.5 / 3.
         let scores: [Float] = [0.9, 0.5, 0.5, 0.1, 0.7]
-        let f = Metrics.rankFacts(scores: scores, isCandidate: { $0 != 0 }, relevant: [2])
+        let f = Metrics.rankFacts(scores: scores, excluded: [0], relevant: [2])
         XCTAssertEqual(f.firstRelevantRank, 3)
         XCTAssertEqual(f.auc!, 0.5, accuracy: 1e-12)
         // Two relevant items 4 and 3: best is 4 at rank 1; AUC pairs: 4 beats 1 and 2 (2 wins),
         // 3 loses to both (0) → 2 / 4.
-        let g = Metrics.rankFacts(scores: scores, isCandidate: { $0 != 0 }, relevant: [4, 3])
+        let g = Metrics.rankFacts(scores: scores, excluded: [0], relevant: [4, 3])
         XCTAssertEqual(g.firstRelevantRank, 1)
         XCTAssertEqual(g.auc!, 0.5, accuracy: 1e-12)
         // A relevant item that is not a candidate is ignored; all candidates relevant → AUC undefined.
-        let h = Metrics.rankFacts(scores: [1, 2], isCandidate: { $0 == 1 }, relevant: [0, 1])
+        let h = Metrics.rankFacts(scores: [1, 2], excluded: [0], relevant: [0, 1])
         XCTAssertEqual(h.firstRelevantRank, 1)
         XCTAssertNil(h.auc)
         // Perfect and reversed rankings.
-        XCTAssertEqual(Metrics.rankFacts(scores: [3, 2, 1], isCandidate: { _ in true }, relevant: [0]).auc, 1)
-        XCTAssertEqual(Metrics.rankFacts(scores: [1, 2, 3], isCandidate: { _ in true }, relevant: [0]).auc, 0)
+        XCTAssertEqual(Metrics.rankFacts(scores: [3, 2, 1], excluded: [], relevant: [0]).auc, 1)
+        XCTAssertEqual(Metrics.rankFacts(scores: [1, 2, 3], excluded: [], relevant: [0]).auc, 0)
     }
 
     func testRatingErrorsAndFCP() {

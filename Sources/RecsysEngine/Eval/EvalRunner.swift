@@ -326,7 +326,7 @@ public enum EvalRunner {
                         }
                     }
                     if wantRanks {
-                        let facts = Metrics.rankFacts(scores: scores, isCandidate: { !isSeen[Int($0)] }, relevant: relevant)
+                        let facts = Metrics.rankFacts(scores: scores, excluded: seenRow, relevant: relevant)
                         if let mi = specs.firstIndex(where: { $0.kind == .mrr }) {
                             acc.userSums[mi] += facts.firstRelevantRank.map { 1 / Double($0) } ?? 0
                         }

@@ -108,41 +108,56 @@ public enum Metrics {
     /// Complexity: O(|C| log |R|).
     /// - Parameters:
     ///   - scores: one score per catalog item.
-    ///   - isCandidate: false for items that cannot be recommended (the user's training items).
-    ///   - relevant: the relevant items (those that are not candidates are ignored).
-    public static func rankFacts(scores: [Float], isCandidate: (Int32) -> Bool,
-                                 relevant: Set<Int32>) -> RankFacts {
-        @inline(__always) func s(_ i: Int32) -> Float {
-            let v = scores[Int(i)]
-            return v.isNaN ? -.infinity : v
+    ///   - excluded: items that cannot be recommended (the user's training items).
+    ///   - relevant: the relevant items (excluded ones are ignored).
+    public static func rankFacts<S: Sequence>(scores: [Float], excluded: S, relevant: Set<Int32>) -> RankFacts
+        where S.Element == Int32 {
+        let n = scores.count
+        // 0 = candidate, 1 = excluded, 2 = relevant candidate.
+        var state = [UInt8](repeating: 0, count: n)
+        for i in excluded where Int(i) < n { state[Int(i)] = 1 }
+        var rel: [Int32] = []
+        for r in relevant where Int(r) < n && state[Int(r)] == 0 {
+            state[Int(r)] = 2
+            rel.append(r)
         }
-        let rel = relevant.filter { Int($0) < scores.count && isCandidate($0) }.sorted()
         guard !rel.isEmpty else { return RankFacts(firstRelevantRank: nil, auc: nil) }
-        // Best relevant: highest score, lowest index.
-        var best = rel[0]
-        for r in rel where s(r) > s(best) { best = r }
-        let bestScore = s(best)
-        let relScores = rel.map(s).sorted()
-        var better = 0
-        var candidates = 0
-        var below = 0.0  // Σ over non-relevant candidates of relevant items they beat (ties ½).
-        for c in 0..<Int32(scores.count) where isCandidate(c) {
-            candidates += 1
-            let sc = s(c)
-            if sc > bestScore || (sc == bestScore && c < best) { better += 1 }
-            if relevant.contains(c) { continue }
-            // lower = #relevant with score < sc; upper = #relevant with score ≤ sc.
-            let lower = partitionPoint(relScores) { $0 < sc }
-            let upper = partitionPoint(relScores) { $0 <= sc }
-            below += Double(lower) + 0.5 * Double(upper - lower)
+        rel.sort()
+        return scores.withUnsafeBufferPointer { sp in
+            @inline(__always) func s(_ i: Int) -> Float {
+                let v = sp[i]
+                return v.isNaN ? -.infinity : v
+            }
+            // Best relevant: highest score, lowest index.
+            var best = Int(rel[0])
+            for r in rel where s(Int(r)) > s(best) { best = Int(r) }
+            let bestScore = s(best)
+            let relScores = rel.map { s(Int($0)) }.sorted()
+            let lowest = relScores[0], highest = relScores[relScores.count - 1]
+            var better = 0, candidates = 0
+            var below = 0.0  // Σ over non-relevant candidates of relevant items they beat (ties ½).
+            relScores.withUnsafeBufferPointer { rs in
+                for c in 0..<n where state[c] != 1 {
+                    candidates += 1
+                    let sc = s(c)
+                    if sc > bestScore || (sc == bestScore && c < best) { better += 1 }
+                    if state[c] == 2 || sc < lowest { continue }
+                    if sc > highest { below += Double(rs.count); continue }
+                    // lower = #relevant with score < sc; upper = #relevant with score ≤ sc.
+                    let lower = partitionPoint(rs) { $0 < sc }
+                    let upper = partitionPoint(rs) { $0 <= sc }
+                    below += Double(lower) + 0.5 * Double(upper - lower)
+                }
+            }
+            let negatives = candidates - rel.count
+            let auc: Double? = negatives == 0 ? nil : 1 - below / (Double(rel.count) * Double(negatives))
+            return RankFacts(firstRelevantRank: better + 1, auc: auc)
         }
-        let negatives = candidates - rel.count
-        let auc: Double? = negatives == 0 ? nil : 1 - below / (Double(rel.count) * Double(negatives))
-        return RankFacts(firstRelevantRank: better + 1, auc: auc)
     }
 
     /// The first index where `isBefore` turns false in a partitioned array.
-    static func partitionPoint(_ a: [Float], _ isBefore: (Float) -> Bool) -> Int {
+    @inline(__always)
+    static func partitionPoint(_ a: UnsafeBufferPointer<Float>, _ isBefore: (Float) -> Bool) -> Int {
         var lo = 0, hi = a.count
         while lo < hi {
             let mid = (lo + hi) / 2
