@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads the catalog of an explicit split (`--items FILE`): MovieLens `movies.csv`
-/// (`movieId,title,genres` with `|`-separated genres, titles may be quoted), MovieLens 100K
+/// with `|`-separated genres and keywords, titles may be quoted
+/// (`movieId,title,genres[,keywords,director]`, as in the bundled sample), MovieLens 100K
 /// `u.item` (`id|title|date|video date|url|19 genre flags`, Latin-1), or a tab-separated
 /// `id<TAB>title[<TAB>genres]` file.
 ///
@@ -87,6 +88,9 @@ enum ItemsFileReader {
         let (title, year) = Item.splitTitleYear(fields[1])
         let genres = fields.count >= 3
             ? fields[2].split(separator: "|").map(String.init).filter { $0 != "(no genres listed)" } : []
-        return Item(rawID: fields[0], title: title, year: year, genres: genres)
+        // The bundled sample's movies.csv adds keywords and director columns.
+        let keywords = fields.count >= 4 ? fields[3].split(separator: "|").map(String.init) : []
+        let director = fields.count >= 5 && !fields[4].isEmpty ? fields[4] : nil
+        return Item(rawID: fields[0], title: title, year: year, genres: genres, keywords: keywords, director: director)
     }
 }
