@@ -112,7 +112,8 @@ public enum EvalRunner {
             for (f, fold) in folds.enumerated() {
                 try cancellation.map { if $0.isCancelled { throw FitCancelled() } }
                 let base = Double(r * folds.count + f)
-                let what = "\(name)" + (folds.count > 1 ? " \(fold.name)" : "") + (cold.map { " cold \($0)" } ?? "")
+                let what = "\(name)" + combo.map { " \($0.key)=\($0.value)" }.joined()
+                    + (folds.count > 1 ? " \(fold.name)" : "") + (cold.map { " cold \($0)" } ?? "")
                 let report: @Sendable (Double, String) -> Void = { x, phase in
                     progress?(EvalProgress(fraction: (base + min(1, max(0, x))) / units, label: "\(what): \(phase)"))
                 }
