@@ -16,6 +16,7 @@ struct RecsysTUI: ParsableCommand {
             ExploreCommand.self, InfoCommand.self,
             SampleCommand.self,
             LoadBenchCommand.self,
+            EvalCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
