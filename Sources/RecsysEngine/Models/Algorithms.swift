@@ -8,6 +8,7 @@ public enum Algorithms {
         BaselineRecommender.self,
         SVDRecommender.self,
         SVDppRecommender.self,
+        UserKNNRecommender.self,
         ItemKNNRecommender.self,
     ]
 

@@ -54,10 +54,8 @@ public final class BaselineRecommender: Recommender, @unchecked Sendable {
         // Biases carry no notion of similarity: items with the nearest bias, a weak but honest answer.
         guard Int(item) < biases.itemBias.count, item >= 0 else { return [] }
         let b = biases.itemBias[Int(item)]
-        let s = biases.itemBias.enumerated().map { (j, bj) in
-            biases.itemCount[j] == 0 ? -Float.infinity : -abs(bj - b)
-        }
-        return topK(s, k: count) { $0 != item }
+        let s = biases.itemBias.map { -abs($0 - b) }
+        return topK(s, k: count) { $0 != item && biases.itemCount[Int($0)] > 0 }
     }
 
     public func explain(_ profile: Profile, item: Int32) -> Explanation {

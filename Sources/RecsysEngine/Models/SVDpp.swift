@@ -19,7 +19,9 @@ import Foundation
 /// A ← (1 − γλ)A + γe|N(u)|^-½ q_i, so z = D·z⁰ + |N(u)|^½·A costs O(k) per rating and the rows
 /// y_j are written once per user visit. Same updates, O(ratings·k) per epoch.
 ///
-/// Defaults are Surprise's: 20 factors, 20 epochs, γ = 0.007, λ = 0.02, N(0, 0.1).
+/// Defaults are Surprise's (20 factors, 20 epochs, γ = 0.007, λ = 0.02) except the initial
+/// spread, N(0, 0.05) instead of N(0, 0.1): the user's effective vector p_u + z starts as the sum
+/// of two random vectors, so halving each keeps its initial noise near plain SVD's.
 ///
 /// Fold-in: z from the profile's items, then (b_u, p_u) by ridge regression against the fixed
 /// item parameters (see `BiasedFactorModel.foldIn`).
@@ -32,7 +34,7 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
         ParameterSpec("lr", .real(0.000001...1), default: "0.007", "γ: SGD learning rate"),
         ParameterSpec("reg", .real(0...10), default: "0.02", "λ: L2 regularization of all parameters"),
         ParameterSpec("init_mean", .real(-1...1), default: "0", "mean of the initial factors"),
-        ParameterSpec("init_std", .real(0...1), default: "0.1", "standard deviation of the initial factors"),
+        ParameterSpec("init_std", .real(0...1), default: "0.05", "standard deviation of the initial factors"),
         ParameterSpec("shuffle", .flag, default: "true",
                       "visit users and their ratings in a seeded random order each epoch (false: data order)"),
         ParameterSpec("foldin_reg", .real(0...1000), default: "1",
