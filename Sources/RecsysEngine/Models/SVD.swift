@@ -39,7 +39,7 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
 
     public let parameters: Parameters
     private(set) var model = BiasedFactorModel()
-    private var users = FactorTable()
+    private(set) var users = FactorTable()
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

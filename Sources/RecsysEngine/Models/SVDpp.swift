@@ -43,8 +43,8 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
 
     public let parameters: Parameters
     private(set) var model = BiasedFactorModel()
-    private var users = FactorTable()
-    private var implicitFactors = FactorTable()
+    private(set) var users = FactorTable()
+    private(set) var implicitFactors = FactorTable()
     /// z_u of every training user after fitting.
     private var userImplicit = FactorTable()
 
