@@ -5,6 +5,11 @@ public enum Algorithms {
     /// Every registered model type, in the order the explorer shows them.
     public static let all: [any Recommender.Type] = [
         PopularityRecommender.self,
+        BaselineRecommender.self,
+        SVDRecommender.self,
+        SVDppRecommender.self,
+        UserKNNRecommender.self,
+        ItemKNNRecommender.self,
     ]
 
     /// Registered names in display order.
