@@ -17,6 +17,7 @@ struct RecsysTUI: ParsableCommand {
             SampleCommand.self,
             LoadBenchCommand.self,
             EvalCommand.self,
+            RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
