@@ -105,8 +105,16 @@ public final class SQLiteProfileStore: ProfileStoring {
         }
         try Self.checkBeforeOpening(path)
         do {
+            // Inspect with a plain connection first: opening a pool switches the file to WAL,
+            // which would rewrite the header of a foreign or damaged database.
+            var inspect = config
+            inspect.journalMode = .default
+            do {
+                let probe = try DatabaseQueue(path: path, configuration: inspect)
+                defer { try? probe.close() }
+                try Self.checkContents(probe, path: path)
+            }
             let pool = try DatabasePool(path: path, configuration: config)
-            try Self.checkContents(pool, path: path)
             try Schema.migrateWithBackup(pool, path: path)
             writer = pool
         } catch {
@@ -181,8 +189,8 @@ public final class SQLiteProfileStore: ProfileStoring {
 
     /// Reads the file once: SQLite parses the header and schema (raising NOTADB/CORRUPT), quick_check
     /// looks for damaged pages, and a database with tables but no migration record is not ours.
-    static func checkContents(_ pool: DatabasePool, path: String) throws {
-        try pool.read { db in
+    static func checkContents(_ probe: DatabaseQueue, path: String) throws {
+        try probe.read { db in
             let check = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
             if check != ["ok"] {
                 throw StoreError.corrupted(path: path, detail: "quick_check: " + check.joined(separator: "; "))
@@ -273,27 +281,27 @@ public final class SQLiteProfileStore: ProfileStoring {
 
     /// Sets one rating and logs the event; returns whether anything was stored.
     private func set(_ db: Database, _ id: Int64, item: String, value: Float, timestamp: Int64) throws -> StoredRating? {
-        let old = try Row.fetchOne(db, sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?",
+        let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
                                    arguments: [id, item])
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO rating (profileId, item, value, timestamp) VALUES (?, ?, ?, ?)
             ON CONFLICT (profileId, item) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp
-            """, arguments: [id, item, Double(value), timestamp])
-        try db.execute(sql: """
+            """).execute(arguments: [id, item, Double(value), timestamp])
+        try db.cachedStatement(sql: """
             INSERT INTO event (profileId, kind, item, oldValue, oldTimestamp, newValue, newTimestamp, at)
             VALUES (?, 'set', ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, item, old?["value"] as Double?, old?["timestamp"] as Int64?, Double(value),
+            """).execute(arguments: [id, item, old?["value"] as Double?, old?["timestamp"] as Int64?, Double(value),
                              timestamp, timestamp])
         return old.map { StoredRating(item: item, value: Float($0["value"] as Double), timestamp: $0["timestamp"]) }
     }
 
     private func remove(_ db: Database, _ id: Int64, item: String) throws {
-        guard let old = try Row.fetchOne(db, sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?",
+        guard let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
                                          arguments: [id, item]) else { return }
-        try db.execute(sql: "DELETE FROM rating WHERE profileId = ? AND item = ?", arguments: [id, item])
-        try db.execute(sql: """
+        try db.cachedStatement(sql: "DELETE FROM rating WHERE profileId = ? AND item = ?").execute(arguments: [id, item])
+        try db.cachedStatement(sql: """
             INSERT INTO event (profileId, kind, item, oldValue, oldTimestamp, at) VALUES (?, 'remove', ?, ?, ?, ?)
-            """, arguments: [id, item, old["value"] as Double, old["timestamp"] as Int64, now()])
+            """).execute(arguments: [id, item, old["value"] as Double, old["timestamp"] as Int64, now()])
     }
 
     // MARK: ProfileStoring
@@ -407,8 +415,9 @@ public final class SQLiteProfileStore: ProfileStoring {
             var seen = Set<String>()
             for r in ratings {
                 seen.insert(r.item)
-                let current = try Row.fetchOne(db, sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?",
-                                               arguments: [id, r.item])
+                let current = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
+                    arguments: [id, r.item])
                 if let current, Float(current["value"] as Double) == r.value, current["timestamp"] as Int64 == r.timestamp {
                     summary.unchanged += 1
                     continue
