@@ -165,8 +165,7 @@ public enum ProfileFile {
         var sawData = false
         while pos < bytes.count {
             lineNo += 1
-            var end = pos
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let end = nextNewline(bytes, from: pos)
             var lineEnd = end
             if lineEnd > pos && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             defer { pos = end + 1 }
@@ -188,18 +187,18 @@ public enum ProfileFile {
                 throw LoadError(file: file, line: lineNo, column: fields.count + 1,
                                 "expected \(columns.maxIndex + 1) fields (\(columns.names)), found \(fields.count)")
             }
-            let u = fields[columns.user].trimmingCharacters(in: .whitespaces)
-            let item = fields[columns.item].trimmingCharacters(in: .whitespaces)
+            let u = trim(fields[columns.user])
+            let item = trim(fields[columns.item])
             try checkID(u, file: file, line: lineNo, column: columns.user + 1, what: "user id")
             try checkID(item, file: file, line: lineNo, column: columns.item + 1, what: "item id")
-            let ratingText = fields[columns.rating].trimmingCharacters(in: .whitespaces)
+            let ratingText = trim(fields[columns.rating])
             guard let value = Float(ratingText), value.isFinite else {
                 throw LoadError(file: file, line: lineNo, column: columns.rating + 1,
                                 "expected a rating number, found \(String(reflecting: String(ratingText.prefix(30))))")
             }
             var ts: Int64 = 0
             if let tc = columns.timestamp, tc < fields.count {
-                let text = fields[tc].trimmingCharacters(in: .whitespaces)
+                let text = trim(fields[tc])
                 if !text.isEmpty {
                     guard let t = Int64(text) ?? Double(text).flatMap({ $0.isFinite && abs($0) < 9e15 ? Int64($0) : nil })
                     else {
@@ -232,6 +231,24 @@ public enum ProfileFile {
         return Parsed(ratings: ratings, users: users, duplicates: duplicates, otherUserRows: otherRows)
     }
 
+    /// Index of the next `\n` at or after `from`, or `bytes.count` (memchr: fast even in debug builds).
+    static func nextNewline(_ bytes: [UInt8], from: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buf in
+            guard from < buf.count, let base = buf.baseAddress,
+                  let hit = memchr(base + from, 0x0A, buf.count - from) else { return buf.count }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// The field without leading and trailing spaces and tabs (byte scan, O(length)).
+    static func trim(_ s: String) -> String {
+        let u = s.utf8
+        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
+        return String(s[first...last])
+    }
+
     /// Field separator of a delimited file.
     enum Separator {
         case comma, tab, doubleColon, semicolon
@@ -253,41 +270,56 @@ public enum ProfileFile {
             }
         }
 
+        /// RFC 4180 fields of one line, scanned as UTF-8 bytes (separator and quote are ASCII,
+        /// so multi-byte characters pass through untouched). Complexity: O(line bytes).
         static func quoted(_ line: String, _ sep: Character, file: String, line lineNo: Int) throws -> [String] {
+            let s = sep.asciiValue!, q = UInt8(ascii: "\"")
+            let bytes = Array(line.utf8)
+            if !bytes.contains(q) {
+                return bytes.split(separator: s, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            }
             var fields: [String] = []
-            var field = ""
-            var inQuotes = false
-            var wasQuoted = false
-            var it = line.makeIterator()
-            while let c = it.next() {
-                if inQuotes {
-                    if c == "\"" {
-                        if let n = it.next() {
-                            if n == "\"" { field.append("\"") }
-                            else if n == sep { inQuotes = false; fields.append(field); field = ""; wasQuoted = false }
-                            else {
-                                throw LoadError(file: file, line: lineNo, column: fields.count + 1,
-                                                "unexpected character after a closing quote")
-                            }
-                        } else {
-                            inQuotes = false
+            var field: [UInt8] = []
+            var k = 0
+            var atFieldStart = true
+            while k < bytes.count {
+                let c = bytes[k]
+                if atFieldStart && c == q {
+                    // Quoted field: runs to the closing quote; "" is a literal quote.
+                    k += 1
+                    var closed = false
+                    while k < bytes.count {
+                        if bytes[k] == q {
+                            if k + 1 < bytes.count && bytes[k + 1] == q { field.append(q); k += 2; continue }
+                            closed = true
+                            k += 1
+                            break
                         }
-                    } else {
-                        field.append(c)
+                        field.append(bytes[k])
+                        k += 1
                     }
-                } else if c == sep {
-                    fields.append(field); field = ""; wasQuoted = false
-                } else if c == "\"" && field.isEmpty && !wasQuoted {
-                    inQuotes = true; wasQuoted = true
+                    if !closed {
+                        throw LoadError(file: file, line: lineNo, column: fields.count + 1,
+                                        "unterminated quoted field (line breaks inside fields are not supported)")
+                    }
+                    if k < bytes.count && bytes[k] != s {
+                        throw LoadError(file: file, line: lineNo, column: fields.count + 1,
+                                        "unexpected character after a closing quote")
+                    }
+                    atFieldStart = false
+                    continue
+                }
+                if c == s {
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    field.removeAll(keepingCapacity: true)
+                    atFieldStart = true
                 } else {
                     field.append(c)
+                    atFieldStart = false
                 }
+                k += 1
             }
-            if inQuotes {
-                throw LoadError(file: file, line: lineNo, column: fields.count + 1,
-                                "unterminated quoted field (line breaks inside fields are not supported)")
-            }
-            fields.append(field)
+            fields.append(String(decoding: field, as: UTF8.self))
             return fields
         }
     }

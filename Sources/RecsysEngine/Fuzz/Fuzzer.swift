@@ -213,7 +213,7 @@ public struct Fuzzer: Sendable {
     }
 
     /// Nil when the error obeys the rules, else what is wrong with it.
-    static func check(_ e: LoadError, caseDir: String) -> String? {
+    public static func check(_ e: LoadError, caseDir: String) -> String? {
         let text = e.description
         if text.contains(where: \.isNewline) { return "message spans lines: \(String(reflecting: text.prefix(200)))" }
         if !e.file.hasPrefix(caseDir) { return "message names no input file: \(text.prefix(200))" }
