@@ -18,6 +18,7 @@ struct RecsysTUI: ParsableCommand {
             LoadBenchCommand.self,
             EvalCommand.self,
             RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
+            ProfileCommand.self, FuzzCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
