@@ -179,8 +179,12 @@ public final class CursesTerminal {
     /// - Returns: the number of runs drawn (0 when nothing changed).
     @discardableResult
     public func draw(_ frame: ScreenBuffer) -> Int {
+        let t0 = DispatchTime.now().uptimeNanoseconds
         let next = FrameDiff.sanitized(frame)
         let runs = FrameDiff.runs(from: previous, to: next)
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        lastDiffMs = Double(t1 - t0) / 1e6
+        defer { lastOutputMs = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e6 }
         if previous == nil { werase(recsys_stdscr()) }
         let win = recsys_stdscr()
         for run in runs {
@@ -204,6 +208,11 @@ public final class CursesTerminal {
         }
         return runs.count
     }
+
+    /// Time the last `draw` spent sanitising and diffing (ms).
+    public private(set) var lastDiffMs = 0.0
+    /// Time the last `draw` spent in curses: cell updates and `doupdate` writing to the terminal (ms).
+    public private(set) var lastOutputMs = 0.0
 
     /// Forgets the previous frame so the next `draw` repaints everything (after Ctrl-L, a resize).
     public func invalidate() {

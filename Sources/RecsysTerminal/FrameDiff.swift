@@ -32,41 +32,62 @@ public enum FrameDiff {
     /// Makes a frame safe to draw: orphan continuation cells (no wide character
     /// on their left) and wide characters without a continuation cell (or at the
     /// last column) become spaces; text with control characters becomes a space.
+    ///
+    /// A well-formed frame is returned as is, without copying.
     public static func sanitized(_ frame: ScreenBuffer) -> ScreenBuffer {
-        var out = frame
+        var repairs: [Int] = []
         let w = frame.width
-        for y in 0..<frame.height {
-            var x = 0
-            while x < w {
-                let c = frame[x, y]
-                if c.isContinuation {
-                    // Valid only directly after a wide character (handled below), so orphaned here.
-                    out[x, y] = Cell(" ", style: c.style)
-                    x += 1
-                    continue
-                }
-                let width = cellWidth(c.text)
-                if width == 0 {
-                    out[x, y] = Cell(" ", style: c.style)
-                    x += 1
-                } else if width == 2 {
-                    if x + 1 < w, frame[x + 1, y].isContinuation {
-                        x += 2
-                    } else {
-                        out[x, y] = Cell(" ", style: c.style)
+        frame.cells.withUnsafeBufferPointer { cells in
+            for y in 0..<frame.height {
+                let row = y * w
+                var x = 0
+                while x < w {
+                    let c = cells[row + x]
+                    if c.isContinuation {
+                        // Valid only directly after a wide character (skipped below), so orphaned here.
+                        repairs.append(row + x)
+                        x += 1
+                        continue
+                    }
+                    switch cellWidth(c.text) {
+                    case 0:
+                        repairs.append(row + x)
+                        x += 1
+                    case 2:
+                        if x + 1 < w, cells[row + x + 1].isContinuation {
+                            x += 2
+                        } else {
+                            repairs.append(row + x)
+                            x += 1
+                        }
+                    default:
                         x += 1
                     }
-                } else {
-                    x += 1
                 }
             }
         }
+        if repairs.isEmpty { return frame }
+        var out = frame
+        for k in repairs { out[k % w, k / w] = Cell(" ", style: frame.cells[k].style) }
         return out
     }
 
-    /// Display width of a cell's text (0 when it cannot be drawn as one glyph).
+    /// Display width of a cell's text: 1 or 2, or 0 when it cannot be drawn as one glyph
+    /// (empty, several graphemes, control characters). ASCII takes a fast path.
+    @inline(__always)
     static func cellWidth(_ text: String) -> Int {
-        guard text.count == 1, let ch = text.first else { return text.isEmpty ? 0 : min(2, DisplayWidth.of(text)) }
+        let u = text.utf8
+        let n = u.count
+        if n == 1 {
+            let b = u.first!
+            return b >= 0x20 && b < 0x7F ? 1 : 0
+        }
+        if n == 0 { return 0 }
+        return wideCellWidth(text)
+    }
+
+    static func wideCellWidth(_ text: String) -> Int {
+        guard let ch = text.first, text.index(after: text.startIndex) == text.endIndex else { return 0 }
         for s in ch.unicodeScalars where s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) { return 0 }
         return DisplayWidth.of(ch)
     }
@@ -91,7 +112,7 @@ public enum FrameDiff {
                         let o = old[row + x]
                         changed = o != cell
                         // A wide character's continuation changed → the wide character must be redrawn too.
-                        if !changed, !cell.isContinuation, x + 1 < w, cellWidth(cell.text) == 2,
+                        if !changed, !cell.isContinuation, x + 1 < w, newCells[row + x + 1].isContinuation,
                            old[row + x + 1] != newCells[row + x + 1] {
                             changed = true
                         }

@@ -46,33 +46,42 @@ public struct TerminalProgram<State, Message: Sendable, Effect> {
     public var perform: (Effect, EffectContext<Message>) -> [Message]
     /// True when the state says the program is done (the user pressed q).
     public var isFinished: (State) -> Bool
+    /// Dispatched once, right after the first frame is on screen (starts slow work without delaying it).
+    public var started: Message?
+    /// Dispatched about once a second (clears old status lines, animates progress).
+    public var tick: Message?
 
     public init(state: State, update: @escaping (inout State, Message) -> [Effect],
                 view: @escaping (State) -> ScreenBuffer, message: @escaping (InputEvent) -> Message?,
                 perform: @escaping (Effect, EffectContext<Message>) -> [Message],
-                isFinished: @escaping (State) -> Bool) {
+                isFinished: @escaping (State) -> Bool, started: Message? = nil, tick: Message? = nil) {
         self.state = state
         self.update = update
         self.view = view
         self.message = message
         self.perform = perform
         self.isFinished = isFinished
+        self.started = started
+        self.tick = tick
     }
 }
 
-/// Timings of rendered frames: `view` (state → buffer) and `draw` (diff + curses calls + refresh).
+/// Timings of rendered frames: `view` (state → buffer), `diff` (sanitise + diff against the
+/// previous frame) and `draw` (diff + curses calls + `doupdate` writing to the terminal).
 public struct FrameStats: Sendable, Equatable {
     public var frames = 0
     public var lastViewMs = 0.0, lastDrawMs = 0.0
-    public var maxViewMs = 0.0, maxDrawMs = 0.0
-    public var totalViewMs = 0.0, totalDrawMs = 0.0
+    public var maxViewMs = 0.0, maxDrawMs = 0.0, maxDiffMs = 0.0
+    public var totalViewMs = 0.0, totalDrawMs = 0.0, totalDiffMs = 0.0
     /// Milliseconds from `RunLoop.startTime` to the first frame on screen.
     public var firstFrameMs: Double?
 
     public init() {}
 
-    public mutating func record(viewMs: Double, drawMs: Double) {
+    public mutating func record(viewMs: Double, diffMs: Double, drawMs: Double) {
         frames += 1
+        maxDiffMs = max(maxDiffMs, diffMs)
+        totalDiffMs += diffMs
         lastViewMs = viewMs
         lastDrawMs = drawMs
         maxViewMs = max(maxViewMs, viewMs)
@@ -81,12 +90,12 @@ public struct FrameStats: Sendable, Equatable {
         totalDrawMs += drawMs
     }
 
-    /// One line for logs: `frames=… first=…ms view(avg/max)=…/…ms draw(avg/max)=…/…ms`.
+    /// One line for logs: frame count, first frame, and average/maximum view, diff and draw times in ms.
     public var summary: String {
         let n = Double(max(frames, 1))
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
         return "frames=\(frames) first_frame_ms=\(firstFrameMs.map(f) ?? "-") view_avg_ms=\(f(totalViewMs / n)) "
-            + "view_max_ms=\(f(maxViewMs)) draw_avg_ms=\(f(totalDrawMs / n)) draw_max_ms=\(f(maxDrawMs))"
+            + "view_max_ms=\(f(maxViewMs)) diff_avg_ms=\(f(totalDiffMs / n)) diff_max_ms=\(f(maxDiffMs)) draw_avg_ms=\(f(totalDrawMs / n)) draw_max_ms=\(f(maxDrawMs))"
     }
 }
 
@@ -172,7 +181,7 @@ public final class RunLoop<State, Message: Sendable, Effect> {
         let t1 = DispatchTime.now().uptimeNanoseconds
         terminal.draw(frame)
         let t2 = DispatchTime.now().uptimeNanoseconds
-        stats.record(viewMs: Double(t1 - t0) / 1e6, drawMs: Double(t2 - t1) / 1e6)
+        stats.record(viewMs: Double(t1 - t0) / 1e6, diffMs: terminal.lastDiffMs, drawMs: Double(t2 - t1) / 1e6)
         if stats.firstFrameMs == nil {
             stats.firstFrameMs = Double(t2 - startTime.uptimeNanoseconds) / 1e6
         }
@@ -202,10 +211,20 @@ public final class RunLoop<State, Message: Sendable, Effect> {
         let s = terminal.size
         if let m = program.message(.resize(width: s.width, height: s.height)) { dispatch(m) }
         render()
+        if let m = program.started {
+            dispatch(m)
+            render()
+        }
+        var lastTick = DispatchTime.now().uptimeNanoseconds
         while true {
             if context.quitRequested || program.isFinished(program.state) { return .finished }
             if let sig = signals.drain().first { return .signal(sig) }
             var changed = false
+            if let m = program.tick, DispatchTime.now().uptimeNanoseconds - lastTick >= 1_000_000_000 {
+                lastTick = DispatchTime.now().uptimeNanoseconds
+                dispatch(m)
+                changed = true
+            }
             if let event = terminal.readEvent(timeoutMs: pollMs) {
                 if let exit = handle(event) { return exit }
                 changed = true
