@@ -14,6 +14,7 @@ struct RecsysTUI: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ExploreCommand.self, InfoCommand.self,
+            SampleCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
