@@ -15,6 +15,7 @@ struct RecsysTUI: ParsableCommand {
         subcommands: [
             ExploreCommand.self, InfoCommand.self,
             SampleCommand.self, LoadBenchCommand.self,
+            RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )

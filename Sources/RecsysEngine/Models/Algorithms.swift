@@ -5,6 +5,11 @@ public enum Algorithms {
     /// Every registered model type, in the order the explorer shows them.
     public static let all: [any Recommender.Type] = [
         PopularityRecommender.self,
+        ContentRecommender.self,
+        ALSRecommender.self,
+        BPRRecommender.self,
+        EASERecommender.self,
+        HybridRecommender.self,
     ]
 
     /// Registered names in display order.
