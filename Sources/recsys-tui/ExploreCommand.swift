@@ -28,11 +28,41 @@ struct ExploreCommand: ParsableCommand {
     func run() throws {
         let start = DispatchTime.now()
         if keyEcho { return try runKeyEcho(start: start) }
+        // Check for a terminal before loading anything: a clear error, fast.
+        let env = ProcessInfo.processInfo.environment
+        if let e = TerminalError.check(stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1,
+                                       environment: env) {
+            fail(e.description)
+        }
         let ds = try withCleanErrors { try dataOptions.load() }
         let store = try openStore()
-        _ = ds
-        _ = store
-        fail("the explorer core is not wired yet")
+        let stored: [StoredRating]
+        do {
+            stored = try store.ratings(profile: profile)
+            try store.noteDataset(profile: profile, dataset: ds.name)
+        } catch {
+            fail("cannot read profile '\(profile)': \(error)")
+        }
+
+        let terminal = ExploreCommand.openTerminal()
+        let size = terminal.size
+        let state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
+                             width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
+        let runner = ExploreEffects(store: store)
+        let program = TerminalProgram<AppState, Message, Effect>(
+            state: state,
+            update: { state, message in RecsysUI.update(&state, message) },
+            view: { RecsysUI.view($0) },
+            message: { .input($0) },
+            perform: { effect, context in runner.perform(effect, context: context) },
+            isFinished: { $0.shouldQuit },
+            started: .started,
+            tick: .tick)
+        let loop = RunLoop(terminal: terminal, program: program, startTime: start)
+        let exit = loop.run()
+        terminal.close()
+        ExploreCommand.writeFrameStats(loop.stats)
+        if exit != .finished { Foundation.exit(exit.exitStatus) }
     }
 
     /// Opens the profile store at `--db` or the default location; a failure is one line and exit 2.
@@ -135,5 +165,77 @@ struct ExploreCommand: ParsableCommand {
         terminal.close()
         ExploreCommand.writeFrameStats(loop.stats)
         if exit != .finished { Foundation.exit(exit.exitStatus) }
+    }
+}
+
+/// Runs the UI core's effects: store writes synchronously on the UI thread, engine
+/// jobs on background queues, quit by ending the loop.
+///
+/// Store effects (`saveRating`, `removeRating`, `loadProfile`, `export`) run
+/// *inside* the dispatch of the message that asked for them, and their reply
+/// (`.saved`) is applied before the next frame is drawn: the screen can only say
+/// a rating is saved once it is on disk (the store fsyncs before returning), and
+/// writes land in the order they were made (rate, then undo). A write costs a
+/// millisecond or two, which a key press can afford.
+///
+/// Engine effects run off the UI thread: fitting on its own serial queue, the
+/// rest (recompute, predict, explain, similar, users) on another, so
+/// recommendations from the models fitted so far keep coming while slower models
+/// train. A queued job of the same kind that a newer one supersedes is skipped
+/// (the UI would drop its stale result anyway). Fit progress is coalesced per
+/// algorithm so a fast-reporting model cannot flood the mailbox.
+final class ExploreEffects: @unchecked Sendable {
+    let store: any ProfileStoring
+    let work = BackgroundWork()
+
+    init(store: any ProfileStoring) {
+        self.store = store
+    }
+
+    /// A thread-safe list collecting the replies of a synchronous effect.
+    final class Replies: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [Message] = []
+        func add(_ m: Message) { lock.lock(); items.append(m); lock.unlock() }
+        var all: [Message] { lock.lock(); defer { lock.unlock() }; return items }
+    }
+
+    func perform(_ effect: Effect, context: EffectContext<Message>) -> [Message] {
+        switch effect.lane {
+        case .quit:
+            context.requestQuit()
+            return []
+        case .store:
+            let replies = Replies()
+            effect.perform(store: store) { replies.add($0) }
+            return replies.all
+        case .engine:
+            let store = self.store
+            let (queue, supersede) = ExploreEffects.placement(of: effect)
+            work.run(on: queue, supersede: supersede) {
+                effect.perform(store: store) { message in
+                    context.post(message, coalescingKey: ExploreEffects.coalescingKey(of: message))
+                }
+            }
+            return []
+        }
+    }
+
+    /// Which queue an engine effect runs on, and its superseding key.
+    static func placement(of effect: Effect) -> (queue: String, supersede: String?) {
+        switch effect {
+        case .fitModels: return ("fit", nil)
+        case .recompute: return ("engine", "recompute")
+        case .predict: return ("engine", "predict")
+        case .explain: return ("engine", "explain")
+        case .similar: return ("engine", "similar")
+        case .userDetails: return ("engine", "users")
+        default: return ("engine", nil)
+        }
+    }
+
+    static func coalescingKey(of message: Message) -> String? {
+        if case .fitProgress(let algorithm, _) = message { return "fit:" + algorithm }
+        return nil
     }
 }
