@@ -66,6 +66,16 @@ struct EmbeddingTable {
         }
     }
 
+    /// Clears the gradients of touched rows without updating them.
+    mutating func zeroGradients() {
+        for r in touched {
+            let base = Int(r) * dim
+            for k in base..<(base + dim) { grads[k] = 0 }
+            isTouched[Int(r)] = false
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+
     /// Applies the optimizer to every touched row and clears their gradients.
     mutating func step(_ config: OptimizerConfig) {
         let d = dim
@@ -164,6 +174,11 @@ struct DenseLayer {
                 }
             }
         }
+    }
+
+    mutating func zeroGradients() {
+        for k in gradW.indices { gradW[k] = 0 }
+        for k in gradB.indices { gradB[k] = 0 }
     }
 
     mutating func applyStep(_ config: OptimizerConfig) {

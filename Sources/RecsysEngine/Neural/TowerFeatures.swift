@@ -95,25 +95,25 @@ struct TowerFeatures: Sendable {
         if d >= 0 { bag.append((candidateDecadeOffset + Int(d), 1)) }
     }
 
-    /// The query tower's bag for a user with rated `items`, leaving out `exclude` (the training target),
-    /// with user id `user` weighted by `idWeight` (0 drops it).
-    func queryBag<C: Collection>(user: Int?, idWeight: Float, items: C, exclude: Int32?,
-                                 into bag: inout [(Int, Float)], genreScratch: inout [Float])
-    where C.Element == Int32 {
+    /// The query tower's bag for a user with rated `items` (and their `ratings`), leaving out `exclude`
+    /// (the training target), with user id `user` weighted by `idWeight` (0 drops it). Each rated item
+    /// enters with weight `c(r)/√n`, where `c` is the rating confidence (1 for every item when `scale` is nil).
+    func queryBag(user: Int?, idWeight: Float, items: ArraySlice<Int32>, ratings: ArraySlice<Float>,
+                  scale: RatingScale?, exclude: Int32?, into bag: inout [(Int, Float)], genreScratch: inout [Float]) {
         bag.removeAll(keepingCapacity: true)
         if let user, idWeight != 0 { bag.append((user, idWeight)) }
         var n = 0
         for j in items where j != exclude { n += 1 }
-        guard n > 0 || user != nil else { return }
         if n > 0 {
             let w = 1 / Float(n).squareRoot()
             for g in 0..<genreCount { genreScratch[g] = 0 }
             var genreTotal: Float = 0
-            for j in items where j != exclude {
-                bag.append((queryBagOffset + Int(j), w))
+            for (j, r) in zip(items, ratings) where j != exclude {
+                let c = scale.map { TowerFeatures.confidence(r, $0) } ?? 1
+                bag.append((queryBagOffset + Int(j), w * c))
                 for g in itemGenres[Int(j)] {
-                    genreScratch[Int(g)] += 1
-                    genreTotal += 1
+                    genreScratch[Int(g)] += c
+                    genreTotal += c
                 }
             }
             if genreTotal > 0 {
@@ -125,5 +125,13 @@ struct TowerFeatures: Sendable {
         if let user, user < userDemo.count {
             for f in userDemo[user] { bag.append((queryDemoOffset + Int(f), 1)) }
         }
+    }
+
+    /// Rating confidence `c(r) = (r − min + step) / (max − min + step)`: 1 for the top of the scale,
+    /// small for the bottom, so a 1★ rating barely pulls the query towards that film.
+    @inline(__always)
+    static func confidence(_ r: Float, _ scale: RatingScale) -> Float {
+        let span = scale.max - scale.min + scale.step
+        return span > 0 ? min(1, max(0.05, (r - scale.min + scale.step) / span)) : 1
     }
 }

@@ -54,6 +54,12 @@ struct Tower {
         }
     }
 
+    mutating func zeroGradients() {
+        table.zeroGradients()
+        hidden1?.zeroGradients()
+        hidden2?.zeroGradients()
+    }
+
     mutating func step(_ config: OptimizerConfig) {
         table.step(config)
         var denseConfig = config
@@ -78,6 +84,8 @@ struct TowerConfig: Sendable {
     var userDropout: Float = 0.25
     var headWidth = 32
     var temperature: Float = 1
+    /// Weight positives and bag entries by rating confidence (see `TowerFeatures.confidence`).
+    var ratingConfidence = true
 }
 
 /// The network shared by `two-tower` (retrieval), `ranking` (rating regression) and their
@@ -88,7 +96,8 @@ struct TowerConfig: Sendable {
 ///     s_ab = q_a·c_b / τ − log p(i_b)   (the log-q correction, optional)
 ///     L_ret = −(1/B) Σ_a log( exp(s_aa) / Σ_b exp(s_ab) )
 ///
-/// where off-diagonal b with i_b = i_a are masked (they are not negatives).
+/// where off-diagonal b with i_b = i_a are masked (they are not negatives). With rating confidence on,
+/// row a is weighted by c(r_a) (see `TowerFeatures.confidence`).
 ///
 /// Rating head: `r̂ = μ + m·b_u + b_i + q·c + W₂ relu(W₁ [q; c; q⊙c] + b₁) + b₂`, with squared error
 /// `L_rat = (1/B) Σ_a (r̂_a − r_a)²`. The multitask loss is `w_ret L_ret + w_rat L_rat`.
@@ -102,6 +111,7 @@ final class TowerNetwork: @unchecked Sendable {
     var head1: DenseLayer
     var head2: DenseLayer
     var globalMean: Float = 0
+    var scale = RatingScale.wholeStars
     var logPopularity: [Float] = []
     /// Candidate embeddings of every item after training (itemCount × dim).
     var itemEmbeddings: [Float] = []
@@ -159,8 +169,9 @@ final class TowerNetwork: @unchecked Sendable {
     }
 
     /// Trains on the rating matrix. Every rating is a positive pair for retrieval and a target for the rating head.
-    func train(_ ratings: RatingMatrix, context: FitContext) throws {
+    func train(_ ratings: RatingMatrix, scale: RatingScale, context: FitContext) throws {
         globalMean = ratings.globalMean
+        self.scale = scale
         let total = Float(max(1, ratings.count))
         logPopularity = (0..<ratings.itemCount).map { i in
             Foundation.log(Float(max(1, ratings.columnCount(Int32(i)))) / total)
@@ -202,8 +213,9 @@ final class TowerNetwork: @unchecked Sendable {
     }
 
     /// Forward, loss and backward for one batch; returns (retrieval loss, rating MSE).
+    /// With `apply: false` the gradients stay accumulated (for gradient checks); call `zeroGradients()` after.
     func trainBatch(_ batch: ArraySlice<Example>, ratings: RatingMatrix, buffers buf: inout Buffers,
-                    rng: inout SplitMix64) -> (Double, Double) {
+                    rng: inout SplitMix64, apply: Bool = true) -> (Double, Double) {
         let n = batch.count
         let d = config.dim
         let hw = max(1, config.hidden)
@@ -212,7 +224,9 @@ final class TowerNetwork: @unchecked Sendable {
         for (a, ex) in batch.enumerated() {
             let keep: Float = rng.nextFloat() < config.userDropout ? 0 : 1
             buf.userMask[a] = keep
-            features.queryBag(user: Int(ex.user), idWeight: keep, items: ratings.row(ex.user).items,
+            let row = ratings.row(ex.user)
+            features.queryBag(user: Int(ex.user), idWeight: keep, items: row.items, ratings: row.ratings,
+                              scale: config.ratingConfidence ? scale : nil,
                               exclude: config.retrievalWeight > 0 ? ex.item : nil,
                               into: &buf.qBags[a], genreScratch: &buf.genreScratch)
             features.candidateBag(Int(ex.item), into: &buf.cBags[a])
@@ -260,12 +274,14 @@ final class TowerNetwork: @unchecked Sendable {
                                     }
                                     var z: Float = 0
                                     for bb in 0..<n { let e = Foundation.exp(s[a * n + bb] - mx); s[a * n + bb] = e; z += e }
-                                    retrievalLoss -= Double(Foundation.log(max(s[a * n + a] / z, 1e-30)))
-                                    // ∂L/∂s_ab = (softmax_ab − [a = b]) · w
+                                    let omega = config.ratingConfidence
+                                        ? TowerFeatures.confidence(batch[batch.startIndex + a].rating, scale) : 1
+                                    retrievalLoss -= Double(omega * Foundation.log(max(s[a * n + a] / z, 1e-30)))
+                                    // ∂L/∂s_ab = ω_a (softmax_ab − [a = b]) · w
                                     for bb in 0..<n {
                                         var g = s[a * n + bb] / z
                                         if bb == a { g -= 1 }
-                                        g *= w / tau
+                                        g *= omega * w / tau
                                         if g == 0 { continue }
                                         VectorKernels.axpy(g, c.baseAddress! + bb * d, dq.baseAddress! + a * d, d)
                                         VectorKernels.axpy(g, qa, dc.baseAddress! + bb * d, d)
@@ -340,6 +356,7 @@ final class TowerNetwork: @unchecked Sendable {
                 }
             }
         }
+        guard apply else { return (retrievalLoss, ratingLoss) }
         let opt = optimizer
         queryTower.step(opt)
         candidateTower.step(opt)
@@ -352,6 +369,16 @@ final class TowerNetwork: @unchecked Sendable {
             head2.applyStep(biasOpt)
         }
         return (retrievalLoss, ratingLoss)
+    }
+
+    /// Clears accumulated gradients without updating anything.
+    func zeroGradients() {
+        queryTower.zeroGradients()
+        candidateTower.zeroGradients()
+        userBias.zeroGradients()
+        itemBias.zeroGradients()
+        head1.zeroGradients()
+        head2.zeroGradients()
     }
 
     /// The rating head's forward pass for one (q, c) pair at `offset` in `q` and `c`.
@@ -393,11 +420,13 @@ final class TowerNetwork: @unchecked Sendable {
     }
 
     /// The query embedding of a training user (with its id) or of a folded-in profile (features only).
-    func queryEmbedding(user: Int?, items: [Int32]) -> [Float] {
+    func queryEmbedding(user: Int?, items: [Int32], ratingValues: [Float]) -> [Float] {
         let d = config.dim
         var bag: [(Int, Float)] = []
         var genre = [Float](repeating: 0, count: max(1, features.genreCount))
-        features.queryBag(user: user, idWeight: user == nil ? 0 : 1, items: items, exclude: nil, into: &bag,
+        features.queryBag(user: user, idWeight: user == nil ? 0 : 1, items: ArraySlice(items),
+                          ratings: ArraySlice(ratingValues), scale: config.ratingConfidence ? scale : nil,
+                          exclude: nil, into: &bag,
                           genreScratch: &genre)
         var x = [Float](repeating: 0, count: d), h = [Float](repeating: 0, count: max(1, config.hidden))
         var out = [Float](repeating: 0, count: d)
@@ -424,7 +453,9 @@ final class TowerNetwork: @unchecked Sendable {
         var z = [Float](repeating: 0, count: 3 * d)
         var h = [Float](repeating: 0, count: head1.outputs)
         var out: Float = 0
+        let user = user.flatMap { $0 >= 0 && $0 < features.userCount ? $0 : nil }
         return items.map { i in
+            guard i >= 0, Int(i) < features.itemCount else { return globalMean }
             let c = Array(itemEmbeddings[(Int(i) * d)..<(Int(i) * d + d)])
             return ratingForward(q: q, c: c, offset: 0, user: user, userMask: 1, item: Int(i), z: &z, h: &h,
                                  out: &out)

@@ -23,6 +23,8 @@ enum TowerParameters {
                           "probability of dropping the user-id embedding in training, so features alone can fold in new users"),
             ParameterSpec("temperature", .real(0.01...100), default: "1", "softmax temperature τ"),
             ParameterSpec("head", .integer(1...1024), default: "32", "hidden width of the rating head MLP"),
+            ParameterSpec("rating-confidence", .flag, default: "true",
+                          "weight positives and profile items by rating (1★ barely counts, 5★ fully)"),
         ]
     }
 
@@ -41,6 +43,7 @@ enum TowerParameters {
         c.userDropout = p.float("user-dropout")
         c.temperature = p.float("temperature")
         c.headWidth = p.int("head")
+        c.ratingConfidence = p.bool("rating-confidence")
         return c
     }
 }
@@ -68,7 +71,7 @@ public class TowerRecommenderBase: @unchecked Sendable {
     func fitNetwork(_ data: Dataset, context: FitContext) throws {
         let features = TowerFeatures(dataset: data)
         let net = TowerNetwork(features: features, config: config, seed: context.seed)
-        try net.train(data.ratings, context: context)
+        try net.train(data.ratings, scale: data.scale, context: context)
         network = net
         catalog = data.catalog
         itemCount = data.catalog.count
@@ -81,13 +84,25 @@ public class TowerRecommenderBase: @unchecked Sendable {
         popularity = (0..<data.ratings.itemCount).map { Float(data.ratings.columnCount(Int32($0))) }
     }
 
+    /// The fallback when a rating cannot be predicted: an unknown item or one nobody rated (its damped
+    /// mean, or the global mean), or a profile with nothing to go on (the item's damped mean).
+    func fallback(_ profile: Profile, item: Int32) -> Prediction? {
+        let mu = network?.globalMean ?? 3
+        guard item >= 0, Int(item) < itemCount else { return Prediction(scale.clamp(mu), isImpossible: true) }
+        if popularity[Int(item)] == 0 { return Prediction(scale.clamp(mu), isImpossible: true) }
+        if profile.isEmpty && profile.trainingUser == nil {
+            return Prediction(scale.clamp(itemMeans[Int(item)]), isImpossible: true)
+        }
+        return nil
+    }
+
     /// The query embedding: trained user id when the profile is a training user's, else features only.
     func query(_ profile: Profile) -> [Float]? {
         guard let net = network else { return nil }
-        if let u = profile.trainingUser, Int(u) < net.features.userCount {
-            return net.queryEmbedding(user: Int(u), items: profile.items)
+        if let u = profile.trainingUser, u >= 0, Int(u) < net.features.userCount {
+            return net.queryEmbedding(user: Int(u), items: profile.items, ratingValues: profile.ratings)
         }
-        return net.queryEmbedding(user: nil, items: profile.items)
+        return net.queryEmbedding(user: nil, items: profile.items, ratingValues: profile.ratings)
     }
 
     /// Loss per epoch (retrieval, rating), for progress charts and reports.
@@ -124,9 +139,10 @@ public class TowerRecommenderBase: @unchecked Sendable {
         let c = Array(net.itemEmbeddings[(Int(item) * d)..<(Int(item) * d + d)])
         var bag: [(Int, Float)] = []
         var genre = [Float](repeating: 0, count: max(1, net.features.genreCount))
-        let user = profile.trainingUser.map(Int.init)
-        net.features.queryBag(user: user, idWeight: user == nil ? 0 : 1, items: profile.items, exclude: nil,
-                              into: &bag, genreScratch: &genre)
+        let user = profile.trainingUser.flatMap { $0 >= 0 && Int($0) < net.features.userCount ? Int($0) : nil }
+        net.features.queryBag(user: user, idWeight: user == nil ? 0 : 1, items: ArraySlice(profile.items),
+                              ratings: ArraySlice(profile.ratings), scale: config.ratingConfidence ? net.scale : nil,
+                              exclude: nil, into: &bag, genreScratch: &genre)
         var terms: [Explanation.Term] = []
         var genreTotal: Float = 0, demoTotal: Float = 0
         let f = net.features
@@ -175,7 +191,9 @@ public final class TwoTowerRecommender: TowerRecommenderBase, Recommender, @unch
             return items.map { Prediction(Int($0) < itemMeans.count ? itemMeans[Int($0)] : 3, isImpossible: true) }
         }
         let user = profile.trainingUser.map(Int.init)
-        return net.predictRatings(q: q, user: user, items: items).map { Prediction(scale.clamp($0)) }
+        return zip(items, net.predictRatings(q: q, user: user, items: items)).map { i, v in
+            fallback(profile, item: i) ?? Prediction(scale.clamp(v))
+        }
     }
 
     public func scores(_ profile: Profile) -> [Float] {
@@ -227,7 +245,7 @@ public final class RankingRecommender: TowerRecommenderBase, Recommender, @unche
         }
         let user = profile.trainingUser.map(Int.init)
         return zip(items, net.predictRatings(q: q, user: user, items: items)).map { i, v in
-            Int(i) < itemCount ? Prediction(scale.clamp(v)) : Prediction(3, isImpossible: true)
+            fallback(profile, item: i) ?? Prediction(scale.clamp(v))
         }
     }
 
@@ -248,7 +266,7 @@ public final class RankingRecommender: TowerRecommenderBase, Recommender, @unche
             .init(kind: .bias, label: "global mean μ", value: net.globalMean),
             .init(kind: .bias, label: "item bias", value: net.itemBias.weights[Int(item)]),
         ]
-        if let u = profile.trainingUser {
+        if let u = profile.trainingUser, u >= 0, Int(u) < net.features.userCount {
             terms.append(.init(kind: .bias, label: "user bias", value: net.userBias.weights[Int(u)]))
         }
         let bias = terms.reduce(0) { $0 + $1.value }
