@@ -13,10 +13,11 @@ enum ScaleRule: Sendable, Equatable {
     func accepts(_ v: Double) -> Bool {
         switch self {
         case .any: return v.isFinite
-        case .wholeStars: return v >= 1 && v <= 5 && v == v.rounded()
+        // Range first, so the integer conversions below cannot overflow; they avoid libm's round().
+        case .wholeStars: return v >= 1 && v <= 5 && v == Double(Int(v))
         case .halfStars:
             let twice = v * 2
-            return v >= 0.5 && v <= 5 && twice == twice.rounded()
+            return v >= 0.5 && v <= 5 && twice == Double(Int(twice))
         }
     }
 
@@ -346,10 +347,17 @@ struct RatingsReader {
                 while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; m = m &* 10 &+ UInt64(d); i += 1 }
                 if i == s || i - s > 6 { break fast }
                 var fraction = 0
+                var whole = true
                 if i < n && p[i] == ASCII.dot {
                     i += 1
                     let fs = i
-                    while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; m = m &* 10 &+ UInt64(d); i += 1 }
+                    while i < n {
+                        let d = p[i] &- ASCII.zero
+                        if d > 9 { break }
+                        if d != 0 { whole = false }
+                        m = m &* 10 &+ UInt64(d)
+                        i += 1
+                    }
                     fraction = i - fs
                     if fraction == 0 || fraction > 9 { break fast }
                 }
@@ -381,7 +389,7 @@ struct RatingsReader {
                 columns.items.append(ii)
                 let rating = Float(value)
                 columns.ratings.append(rating)
-                columns.note(rating, whole: rating == rating.rounded())
+                columns.note(rating, whole: whole)
                 columns.stamps.append(ts)
                 if hasTS { columns.sawTimestamp = true }
                 continue
