@@ -7,10 +7,14 @@ public struct LoadOptions: Sendable {
     /// An items file to use with a generic ratings file (MovieLens `movies.csv`,
     /// `movies.dat` or `u.item` layout); ignored for dataset folders.
     public var itemsPath: String?
+    /// Ratings files at least this large are parsed in two halves on two threads
+    /// (same result as one thread). `Int.max` disables it.
+    public var parallelMinimumBytes: Int
 
-    public init(skipBadLines: Bool = false, itemsPath: String? = nil) {
+    public init(skipBadLines: Bool = false, itemsPath: String? = nil, parallelMinimumBytes: Int = 32 << 20) {
         self.skipBadLines = skipBadLines
         self.itemsPath = itemsPath
+        self.parallelMinimumBytes = parallelMinimumBytes
     }
 }
 
