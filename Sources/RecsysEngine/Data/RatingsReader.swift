@@ -150,7 +150,7 @@ struct NumericIndex {
         if v < NumericIndex.tableLimit {
             if v >= UInt64(table.count) {
                 let size = Swift.min(Int(NumericIndex.tableLimit), Swift.max(Int(v) + 1, table.count * 2, 1024))
-                table.append(contentsOf: repeatElement(-1, count: size - table.count))
+                table.append(contentsOf: [Int32](repeating: -1, count: size - table.count))
             }
             table[Int(v)] = index
         } else {
