@@ -14,6 +14,16 @@ final class LoaderErrorTests: XCTestCase {
         XCTAssertTrue(folder.message.contains("u.data"), folder.message)
         let empty = try XCTUnwrap(LoadError.of { try DatasetLoader.load(path: "") })
         XCTAssertTrue(empty.message.contains("no such"))
+        // A device never ends: refused instead of read forever.
+        if FileManager.default.fileExists(atPath: "/dev/zero") {
+            let device = try XCTUnwrap(LoadError.of { try DatasetLoader.load(path: "/dev/zero") })
+            XCTAssertTrue(device.message.contains("regular file"), device.message)
+            _ = dir.ml100K()
+            let items = try XCTUnwrap(LoadError.of {
+                try DatasetLoader.load(path: dir.path("ml-100k/u.data"), options: LoadOptions(itemsPath: "/dev/zero"))
+            })
+            XCTAssertEqual(items.file, "/dev/zero")
+        }
     }
 
     func testEmptyFiles() throws {

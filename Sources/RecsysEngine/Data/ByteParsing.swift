@@ -288,13 +288,20 @@ enum ByteParsing {
         return "\"\(s)\""
     }
 
+    /// Throws unless `path` is a readable regular file (symbolic links followed).
+    /// Devices and pipes are refused: `/dev/zero` would never end.
+    static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw LoadError(file: path, "no such file") }
+        let kind = info.st_mode & S_IFMT
+        if kind == S_IFDIR { throw LoadError(file: path, "expected a file, found a folder") }
+        guard kind == S_IFREG else { throw LoadError(file: path, "expected a regular file (not a device or pipe)") }
+        guard access(path, R_OK) == 0 else { throw LoadError(file: path, "cannot read the file (permission denied)") }
+    }
+
     /// Reads a whole (small) file, with errors that name it.
     static func readWholeFile(_ path: String) throws -> [UInt8] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw LoadError(file: path, "no such file")
-        }
-        guard !isDir.boolValue else { throw LoadError(file: path, "expected a file, found a folder") }
+        try requireRegularFile(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LoadError(file: path, "cannot read the file (permission denied?)")
         }

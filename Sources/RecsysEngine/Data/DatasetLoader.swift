@@ -244,14 +244,7 @@ public enum DatasetLoader {
     }
 
     static func requireFile(_ path: String) throws {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw LoadError(file: path, "no such file")
-        }
-        guard !isDir.boolValue else { throw LoadError(file: path, "expected a file, found a folder") }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw LoadError(file: path, "cannot read the file (permission denied)")
-        }
+        try ByteParsing.requireRegularFile(path)
     }
 
     static func join(_ folder: String, _ name: String) -> String {
