@@ -16,6 +16,9 @@ struct RecsysTUI: ParsableCommand {
             ExploreCommand.self, InfoCommand.self,
             SampleCommand.self,
             LoadBenchCommand.self,
+            EvalCommand.self,
+            RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
+            ProfileCommand.self, FuzzCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
