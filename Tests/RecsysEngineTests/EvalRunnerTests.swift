@@ -228,4 +228,25 @@ final class EvalRunnerTests: XCTestCase {
         _ = try EvalRunner.evaluate(model: spy2, fold: fold, configuration: c, coldStart: 2)
         XCTAssertEqual(spy2.fitted!.rowItems, fitted.rowItems)
     }
+
+    func testProgressReachesOneAndCancellationStops() throws {
+        let (ds, folds) = try fixture()
+        let c = EvalConfiguration(algorithms: ["popularity"], metrics: MetricSpec.defaults)
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var events: [EvalProgress] = []
+            func add(_ e: EvalProgress) { lock.lock(); events.append(e); lock.unlock() }
+        }
+        let log = Log()
+        _ = try EvalRunner.run(dataset: ds, split: "files", folds: folds, configuration: c, progress: { log.add($0) })
+        XCTAssertEqual(log.events.last?.fraction, 1)
+        XCTAssertTrue(log.events.contains { $0.fit != nil }, "the model's fit progress is passed on")
+        XCTAssertTrue(log.events.allSatisfy { $0.fraction >= 0 && $0.fraction <= 1 })
+        let token = CancellationToken()
+        token.cancel()
+        XCTAssertThrowsError(try EvalRunner.run(dataset: ds, split: "files", folds: folds, configuration: c,
+                                                cancellation: token)) { e in
+            XCTAssertTrue(e is FitCancelled)
+        }
+    }
 }
