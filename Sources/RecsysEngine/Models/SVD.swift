@@ -3,8 +3,8 @@ import Foundation
 /// Biased matrix factorization trained by stochastic gradient descent (Funk SVD, as Surprise's `SVD`).
 ///
 /// The estimate is r̂_ui = μ + b_u + b_i + q_i·p_u with k latent factors. For each training
-/// rating, in a seeded random order each epoch, with e = r_ui − r̂_ui, learning rate γ and
-/// regularization λ:
+/// rating (users in a seeded random order each epoch, see `shuffle`), with e = r_ui − r̂_ui,
+/// learning rate γ and regularization λ:
 ///
 ///     b_u ← b_u + γ (e − λ b_u)          b_i ← b_i + γ (e − λ b_i)
 ///     p_u ← p_u + γ (e q_i − λ p_u)      q_i ← q_i + γ (e p_u − λ q_i)
