@@ -111,13 +111,13 @@ struct BenchCommand: ParsableCommand {
         case .table:
             print("\(ds.name): \(ds.userCount) users, \(ds.itemCount) items, \(ds.ratings.count) ratings")
             print("load: \(fmt(loadSeconds)) s")
-            print(pad("algorithm", 12) + pad("fit s", 10) + pad("fold-in+top20 p50 ms", 22) + pad("p99 ms", 10)
-                  + pad("cpu p50 ms", 12) + "cpu p99 ms")
+            print(padCell("algorithm", 12) + padCell("fit s", 10) + padCell("fold-in+top20 p50 ms", 22) + padCell("p99 ms", 10)
+                  + padCell("cpu p50 ms", 12) + "cpu p99 ms")
             for (((name, fit), (_, p50, p99)), (_, c50, c99)) in zip(zip(fitSeconds, foldin), foldinCPU) {
-                print(pad(name, 12) + pad(fmt(fit), 10) + pad(fmt(p50), 22) + pad(fmt(p99), 10) + pad(fmt(c50), 12) + fmt(c99))
+                print(padCell(name, 12) + padCell(fmt(fit), 10) + padCell(fmt(p50), 22) + padCell(fmt(p99), 10) + padCell(fmt(c50), 12) + fmt(c99))
             }
-            print(pad("all", 12) + pad("", 10) + pad(fmt(percentile(all, 50)), 22) + pad(fmt(percentile(all, 99)), 10)
-                  + pad(fmt(percentile(allCPU, 50)), 12) + fmt(percentile(allCPU, 99)))
+            print(padCell("all", 12) + padCell("", 10) + padCell(fmt(percentile(all, 50)), 22) + padCell(fmt(percentile(all, 99)), 10)
+                  + padCell(fmt(percentile(allCPU, 50)), 12) + fmt(percentile(allCPU, 99)))
             print("(\(ratings) simulated ratings on one growing profile, seed \(seed))")
         }
     }
@@ -164,9 +164,9 @@ struct BenchCommand: ParsableCommand {
             let n = Double(max(1, evaluated))
             lines.append(format == .json
                 ? "\(jsonString(name)): {\"ndcg@10\": \(fmt4(ndcg / n)), \"map@10\": \(fmt4(map / n)), \"fit_seconds\": \(fmt(fit)), \"fit_cpu_seconds\": \(fmt(fitCPU))}"
-                : pad(name, 12) + pad(fmt4(ndcg / n), 10) + pad(fmt4(map / n), 10) + pad(fmt(fit), 8) + fmt(fitCPU))
+                : padCell(name, 12) + padCell(fmt4(ndcg / n), 10) + padCell(fmt4(map / n), 10) + padCell(fmt(fit), 8) + fmt(fitCPU))
             if format == .table && lines.count == 1 {
-                print(pad("algorithm", 12) + pad("NDCG@10", 10) + pad("MAP@10", 10) + pad("fit s", 8) + "fit cpu s")
+                print(padCell("algorithm", 12) + padCell("NDCG@10", 10) + padCell("MAP@10", 10) + padCell("fit s", 8) + "fit cpu s")
             }
             if format == .table { print(lines.last!) }
         }
