@@ -314,7 +314,10 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                 if !p.isImpossible { impossible[j] = false }
             }
         }
-        return (0..<items.count).map { Prediction(fallback.scale.clamp(out[$0]), isImpossible: impossible[$0]) }
+        // Without ratings nothing is personal: the blend is still the best guess, but flagged as a fallback.
+        return (0..<items.count).map {
+            Prediction(fallback.scale.clamp(out[$0]), isImpossible: impossible[$0] || profile.isEmpty)
+        }
     }
 
     /// Rank-weighted blend of the components' similar-item lists: w_c · (1 − rank / L).
