@@ -27,5 +27,5 @@ final class ConformanceTests: XCTestCase {
     func testBPR() { check("bpr", .init(parameters: Parameters(["factors": "8", "iterations": "60", "learning_rate": "0.05"]))) }
     func testEASE() { check("ease", .init(parameters: Parameters(["lambda": "1"]))) }
     func testContent() { check("content", .init(personalized: false, foldInReproduces: true)) }
-    func testHybrid() { check("hybrid", .init(parameters: Parameters(["w_als": "0", "w_svd": "0"]))) }
+    func testHybrid() { check("hybrid", .init(parameters: Parameters(["w_als": "0", "w_svd": "0", "w_svdpp": "0"]))) }
 }

@@ -30,7 +30,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     /// Candidate components and whether they are in the blend by default (weight fitted) or off (weight 0).
     static let candidates: [(name: String, on: Bool)] = [
         ("ease", true), ("als", true), ("item-knn", true), ("svd", true), ("content", true), ("popularity", true),
-        ("bpr", false), ("user-knn", false), ("svdpp", false), ("baseline", true),
+        ("bpr", false), ("user-knn", true), ("svdpp", true), ("baseline", true),
     ]
 
     public static let parameterSpecs: [ParameterSpec] = candidates.map { c in
