@@ -115,6 +115,9 @@ public final class SQLiteProfileStore: ProfileStoring {
                 try Self.checkContents(probe, path: path)
             }
             let pool = try DatabasePool(path: path, configuration: config)
+            // GRDB's WAL setup sets the writer to synchronous=NORMAL after `prepareDatabase` ran;
+            // all writes go through this one writer connection, so set FULL on it again here.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Schema.migrateWithBackup(pool, path: path)
             writer = pool
         } catch {
