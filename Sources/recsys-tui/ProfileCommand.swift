@@ -36,10 +36,10 @@ struct ProfileCommand: ParsableCommand {
                         return
                     }
                     let w = max(4, all.map { $0.name.count }.max() ?? 4)
-                    print(pad("NAME", w) + "  RATINGS  LAST RATED            DATASET")
+                    print(padRight("NAME", w) + "  RATINGS  LAST RATED            DATASET")
                     for p in all {
-                        print(pad(p.name, w) + "  " + lpad("\(p.ratingCount)", 7) + "  "
-                              + pad(p.lastRated.map(isoTime) ?? "-", 20) + "  " + (p.dataset ?? "-"))
+                        print(padRight(p.name, w) + "  " + lpad("\(p.ratingCount)", 7) + "  "
+                              + padRight(p.lastRated.map(isoTime) ?? "-", 20) + "  " + (p.dataset ?? "-"))
                     }
                     print("(\(all.count) profile\(all.count == 1 ? "" : "s") in \(s.path))")
                 }
@@ -102,11 +102,11 @@ struct ProfileCommand: ParsableCommand {
                     }
                     if ratings.isEmpty { return }
                     let w = max(4, ratings.map { $0.item.count }.max() ?? 4)
-                    print("  " + pad("ITEM", w) + "  RATING  RATED AT              TITLE")
+                    print("  " + padRight("ITEM", w) + "  RATING  RATED AT              TITLE")
                     for r in ratings {
                         let title = titles[r.item] ?? (data == nil ? "" : "(not in this dataset)")
-                        print("  " + pad(r.item, w) + "  " + lpad(formatRating(r.value), 6) + "  "
-                              + pad(isoTime(r.timestamp), 20) + "  " + title)
+                        print("  " + padRight(r.item, w) + "  " + lpad(formatRating(r.value), 6) + "  "
+                              + padRight(isoTime(r.timestamp), 20) + "  " + title)
                     }
                 }
             }
@@ -334,7 +334,7 @@ private func printJSON<T: Encodable>(_ value: T) {
     if let data = try? enc.encode(value) { FileHandle.standardOutput.write(data + Data("\n".utf8)) }
 }
 
-private func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+private func padRight(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
 private func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
 
 /// "4" for whole ratings, "3.5" otherwise.
