@@ -244,9 +244,10 @@ public final class SQLiteProfileStore: ProfileStoring {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in a read transaction (a consistent snapshot, concurrent with writers in WAL).
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do {
-            return try writer.unsafeReentrantRead { db in try body(db) }
+            return try writer.read(body)
         } catch {
             throw StoreError.from(error, path: path)
         }
