@@ -19,7 +19,7 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
-    @Option(help: "The profile store (default: $XDG_DATA_HOME/recsys-tui/profiles.jsonl).")
+    @Option(help: "The profile database (default: $XDG_DATA_HOME/recsys-tui/profiles.sqlite).")
     var db: String?
 
     @Flag(help: .hidden)
@@ -67,13 +67,8 @@ struct ExploreCommand: ParsableCommand {
 
     /// Opens the profile store at `--db` or the default location; a failure is one line and exit 2.
     func openStore() throws -> any ProfileStoring {
-        let path = db ?? ExploreCommand.defaultStorePath()
-        if path == ":memory:" { return InMemoryProfileStore() }
-        do {
-            return try JSONLinesProfileStore(path: path)
-        } catch {
-            fail("cannot open the profile store: \(error)")
-        }
+        // The SQLite store (RecsysStore): same path resolution as `recsys-tui profile --db`.
+        withStoreErrors { try openProfileStore(db: db) }
     }
 
     /// `$XDG_DATA_HOME/recsys-tui/profiles.jsonl`, falling back to `~/.local/share/recsys-tui/profiles.jsonl`.

@@ -120,7 +120,10 @@ enum ByteParsing {
         var extraLines = 0
         while true {
             let column = fields.count + 1
-            field.removeAll(keepingCapacity: true)
+            // A fresh array, not removeAll(keepingCapacity:): the previous field's buffer is shared
+            // with `fields`, so keeping capacity allocated a copy as large as the biggest field for
+            // every following field (a 262 KB field then 1M commas asked for ~262 GB; found by fuzzing).
+            field = []
             if i < n, bytes[i] == ASCII.quote {
                 i += 1
                 var closed = false
