@@ -15,6 +15,8 @@ struct RecsysTUI: ParsableCommand {
         subcommands: [
             ExploreCommand.self, InfoCommand.self,
             SampleCommand.self,
+            IndexBenchCommand.self,
+            TrainCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
@@ -49,6 +51,8 @@ func withCleanErrors<T>(_ body: () throws -> T) rethrows -> T {
     } catch let e as LoadError {
         fail(e.description)
     } catch let e as ParameterError {
+        fail(e.description)
+    } catch let e as ModelFileError {
         fail(e.description)
     }
 }
