@@ -17,6 +17,17 @@ public enum ArchiveArray: Sendable, Equatable {
         }
     }
 
+    /// Equal when of the same type with the same values; floats compare by bit pattern (NaN == NaN, 0 ≠ −0).
+    public static func == (x: ArchiveArray, y: ArchiveArray) -> Bool {
+        switch (x, y) {
+        case (.float32(let a), .float32(let b)): return a.map(\.bitPattern) == b.map(\.bitPattern)
+        case (.int32(let a), .int32(let b)): return a == b
+        case (.int64(let a), .int64(let b)): return a == b
+        case (.strings(let a), .strings(let b)): return a == b
+        default: return false
+        }
+    }
+
     public var count: Int {
         switch self {
         case .float32(let a): return a.count
@@ -86,6 +97,8 @@ public struct DatasetFingerprint: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Why a model with this fingerprint cannot serve `other`, or nil when it can.
+    ///
+    /// The name is not compared: the same files loaded from another folder are the same data.
     public func mismatch(with other: DatasetFingerprint) -> String? {
         if userCount != other.userCount || itemCount != other.itemCount || ratingCount != other.ratingCount {
             return "sizes differ"
