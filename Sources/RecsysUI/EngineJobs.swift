@@ -1,0 +1,386 @@
+import Foundation
+import RecsysEngine
+
+// Engine work the explorer hands to a background thread. Every job is a plain
+// Sendable value with a synchronous `run`: pure with respect to the UI (it reads
+// the fitted models and the profile it was given and returns a result), so the
+// terminal backend calls it on a background queue and posts the result back as
+// a `Message`, and tests call it inline.
+
+/// A fitted model and the name it is registered under.
+public struct NamedModel: Sendable {
+    public let name: String
+    public let model: any Recommender
+    public init(name: String, model: any Recommender) {
+        self.name = name
+        self.model = model
+    }
+}
+
+/// Monotonic wall-clock milliseconds, for timing jobs.
+@inline(__always) func nowMillis() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) / 1_000_000
+}
+
+// MARK: - Fitting
+
+/// Which model to fit, with which parameters.
+public struct FitRequest: Sendable, Equatable {
+    public var algorithm: String
+    public var parameters: Parameters
+    public init(algorithm: String, parameters: Parameters = Parameters()) {
+        self.algorithm = algorithm
+        self.parameters = parameters
+    }
+}
+
+/// Fits models one after another on a background thread, reporting progress.
+///
+/// `run(send:)` sends, per model, `.fitProgress` events while it trains, then
+/// `.modelFitted` (with the model's catalog coverage) or `.fitFailed`. Models
+/// arrive one by one, so the explorer shows each algorithm as soon as it is ready.
+public struct FitJob: Sendable {
+    public var dataset: Dataset
+    public var requests: [FitRequest]
+    public var seed: UInt64
+    public var threads: Int
+    /// How many dataset users sample catalog coverage (0 disables it).
+    public var coverageUsers: Int
+    /// Cancels a fit in progress (e.g. when the explorer quits).
+    public var cancellation: CancellationToken
+
+    public init(dataset: Dataset, requests: [FitRequest], seed: UInt64, threads: Int = 2, coverageUsers: Int = 50,
+                cancellation: CancellationToken = CancellationToken()) {
+        self.dataset = dataset
+        self.requests = requests
+        self.seed = seed
+        self.threads = threads
+        self.coverageUsers = coverageUsers
+        self.cancellation = cancellation
+    }
+
+    /// Fits every requested model in order; see the type's summary for the messages sent.
+    public func run(send: @escaping @Sendable (Message) -> Void) {
+        for request in requests {
+            if cancellation.isCancelled { return }
+            send(fit(request, progress: { send(.fitProgress(algorithm: request.algorithm, $0)) }))
+        }
+    }
+
+    /// Fits one model and returns `.modelFitted` or `.fitFailed`.
+    public func fit(_ request: FitRequest, progress: @escaping @Sendable (FitProgress) -> Void = { _ in }) -> Message {
+        let t0 = nowMillis()
+        do {
+            let model = try Algorithms.make(request.algorithm, parameters: request.parameters)
+            let context = FitContext(seed: seed, threads: threads, progress: progress, cancellation: cancellation)
+            try model.fit(dataset, context: context)
+            let seconds = (nowMillis() - t0) / 1000
+            let coverage = FitJob.catalogCoverage(model, dataset: dataset, users: coverageUsers, seed: seed)
+            return .modelFitted(algorithm: request.algorithm, model: model, seconds: seconds, coverage: coverage)
+        } catch let e as ParameterError {
+            return .fitFailed(algorithm: request.algorithm, message: e.message)
+        } catch is FitCancelled {
+            return .fitFailed(algorithm: request.algorithm, message: "cancelled")
+        } catch {
+            return .fitFailed(algorithm: request.algorithm, message: "\(error)")
+        }
+    }
+
+    /// Catalog coverage of a model: the share of the catalog that appears in the top 10 of
+    /// `users` dataset users drawn with a seeded generator,
+    /// coverage = |⋃_u top10(u)| / |catalog|. Nil when there are no users or no items.
+    ///
+    /// Complexity: `users` calls of `scores` plus top-k.
+    public static func catalogCoverage(_ model: any Recommender, dataset: Dataset, users: Int, seed: UInt64) -> Double? {
+        let n = dataset.userCount
+        guard users > 0, n > 0, dataset.itemCount > 0 else { return nil }
+        var rng = SplitMix64.derived(seed: seed, stream: 0xC0FE)
+        var chosen = Set<Int32>()
+        if n <= users {
+            chosen = Set((0..<n).map(Int32.init))
+        } else {
+            while chosen.count < users { chosen.insert(Int32(rng.nextInt(n))) }
+        }
+        var seen = Set<Int32>()
+        for u in chosen.sorted() {
+            let p = Profile.training(u, in: dataset.ratings)
+            for s in model.recommend(p, count: 10) { seen.insert(s.item) }
+        }
+        return Double(seen.count) / Double(dataset.itemCount)
+    }
+}
+
+// MARK: - Recompute
+
+/// One recommendation row: the item, its model score and a one-line reason.
+public struct RecommendationRow: Sendable, Equatable {
+    public var item: Int32
+    public var score: Float
+    public var reason: String
+    public init(item: Int32, score: Float, reason: String) {
+        self.item = item
+        self.score = score
+        self.reason = reason
+    }
+}
+
+/// Beyond-accuracy facts of one list (the Compare screen).
+public struct ListMetrics: Sendable, Equatable {
+    /// Intra-list diversity: mean genre Jaccard distance over all pairs of the list, 0…1.
+    public var diversity: Double
+    /// Mean self-information −log₂(count_i / users) of the list's items, in bits.
+    public var novelty: Double
+    /// Mean number of dataset ratings of the list's items.
+    public var meanPopularity: Double
+
+    public init(diversity: Double, novelty: Double, meanPopularity: Double) {
+        self.diversity = diversity
+        self.novelty = novelty
+        self.meanPopularity = meanPopularity
+    }
+
+    /// Computes the metrics of `items` (an empty list gives zeros).
+    ///
+    /// diversity = 2/(k(k−1)) Σ_{a<b} (1 − |G_a∩G_b|/|G_a∪G_b|); novelty = (1/k) Σ −log₂(n_i/|U|);
+    /// popularity = (1/k) Σ n_i. Complexity: O(k²).
+    public static func of(_ items: [Int32], stats: CatalogStats) -> ListMetrics {
+        guard !items.isEmpty else { return ListMetrics(diversity: 0, novelty: 0, meanPopularity: 0) }
+        var pairs = 0, distance = 0.0
+        for a in 0..<items.count {
+            for b in (a + 1)..<items.count {
+                distance += stats.genreDistance(items[a], items[b])
+                pairs += 1
+            }
+        }
+        let k = Double(items.count)
+        return ListMetrics(
+            diversity: pairs > 0 ? distance / Double(pairs) : 0,
+            novelty: items.reduce(0.0) { $0 + stats.selfInformation($1) } / k,
+            meanPopularity: items.reduce(0.0) { $0 + Double(stats.counts[Int($1)]) } / k)
+    }
+
+    /// Jaccard overlap |A∩B| / |A∪B| of two lists (1 when both are empty).
+    public static func jaccard(_ a: [Int32], _ b: [Int32]) -> Double {
+        let sa = Set(a), sb = Set(b)
+        let union = sa.union(sb).count
+        return union == 0 ? 1 : Double(sa.intersection(sb).count) / Double(union)
+    }
+}
+
+/// One algorithm's answer for the current profile.
+public struct AlgorithmResult: Sendable {
+    public var algorithm: String
+    /// Top-N, best first, rated items excluded.
+    public var rows: [RecommendationRow]
+    /// The model's score for every catalog item (for "sort by predicted score").
+    public var scores: [Float]
+    /// Predicted rating of the job's selected item, if one was given.
+    public var selectedPrediction: Prediction?
+    /// Metrics of the top 10.
+    public var metrics: ListMetrics
+    /// Time this algorithm took (scores, top-N, reasons), in ms.
+    public var millis: Double
+}
+
+/// Every algorithm's answer for one profile version (`generation`).
+public struct RecommendationResults: Sendable {
+    /// The profile version the results belong to; the UI drops results older than its current generation.
+    public var generation: Int
+    public var algorithms: [AlgorithmResult]
+    public var selectedItem: Int32?
+    /// Wall time of the whole job, in ms.
+    public var millis: Double
+}
+
+/// Recomputes every fitted model's top-N with reasons for a profile.
+///
+/// For each model: `scores(profile)`, the top `count` unrated items, `explain(...).summary`
+/// of each as its one-line reason, the predicted rating of `selectedItem`, and the top-10 metrics.
+/// Complexity: per model, one `scores` call + O(n log count) + `count` explanations.
+public struct RecomputeJob: Sendable {
+    public var generation: Int
+    public var profile: Profile
+    public var models: [NamedModel]
+    public var selectedItem: Int32?
+    public var stats: CatalogStats
+    public var count: Int
+
+    public init(generation: Int, profile: Profile, models: [NamedModel], selectedItem: Int32?, stats: CatalogStats,
+                count: Int = 20) {
+        self.generation = generation
+        self.profile = profile
+        self.models = models
+        self.selectedItem = selectedItem
+        self.stats = stats
+        self.count = count
+    }
+
+    public func run() -> RecommendationResults {
+        let t0 = nowMillis()
+        var out: [AlgorithmResult] = []
+        for nm in models {
+            let t = nowMillis()
+            let scores = nm.model.scores(profile)
+            let top = topK(scores, k: count) { !profile.contains($0) }
+            let rows = top.map { s in
+                RecommendationRow(item: s.item, score: s.score, reason: nm.model.explain(profile, item: s.item).summary)
+            }
+            let prediction = selectedItem.flatMap { i in nm.model.predict(profile, items: [i]).first }
+            let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), stats: stats)
+            out.append(AlgorithmResult(algorithm: nm.name, rows: rows, scores: scores, selectedPrediction: prediction,
+                                       metrics: metrics, millis: nowMillis() - t))
+        }
+        return RecommendationResults(generation: generation, algorithms: out, selectedItem: selectedItem,
+                                     millis: nowMillis() - t0)
+    }
+}
+
+/// Predicted ratings of one item under every model (the details pane).
+public struct PredictJob: Sendable {
+    public var generation: Int
+    public var item: Int32
+    public var profile: Profile
+    public var models: [NamedModel]
+
+    public init(generation: Int, item: Int32, profile: Profile, models: [NamedModel]) {
+        self.generation = generation
+        self.item = item
+        self.profile = profile
+        self.models = models
+    }
+
+    /// Returns `.predictionsReady`. Complexity: one `predict` call per model.
+    public func run() -> Message {
+        var out: [String: Prediction] = [:]
+        for nm in models { out[nm.name] = nm.model.predict(profile, items: [item]).first }
+        return .predictionsReady(item: item, generation: generation, out)
+    }
+}
+
+// MARK: - Explain, similar, users
+
+/// The Explain screen's content: an item's explanation and "why not" under one algorithm.
+public struct ExplainResult: Sendable {
+    public var generation: Int
+    public var algorithm: String
+    public var item: Int32
+    public var whyNot: WhyNot
+    public var prediction: Prediction
+}
+
+/// Computes `whyNot` (which carries the full explanation) and the prediction of one item.
+public struct ExplainJob: Sendable {
+    public var generation: Int
+    public var item: Int32
+    public var profile: Profile
+    public var model: NamedModel
+
+    public init(generation: Int, item: Int32, profile: Profile, model: NamedModel) {
+        self.generation = generation
+        self.item = item
+        self.profile = profile
+        self.model = model
+    }
+
+    public func run() -> ExplainResult {
+        let w = model.model.whyNot(profile, item: item)
+        let p = model.model.predict(profile, items: [item]).first ?? Prediction(0, isImpossible: true)
+        return ExplainResult(generation: generation, algorithm: model.name, item: item, whyNot: w, prediction: p)
+    }
+}
+
+/// Movies similar to one item, under each model and under plain genre overlap.
+public struct SimilarResults: Sendable {
+    public struct List: Sendable {
+        public var name: String
+        public var items: [ScoredItem]
+    }
+    public var item: Int32
+    public var lists: [List]
+}
+
+/// Asks every model for `similarItems(to:count:)`, and adds "genres" (Jaccard of genre sets, ties by popularity).
+public struct SimilarJob: Sendable {
+    public var item: Int32
+    public var models: [NamedModel]
+    public var stats: CatalogStats
+    public var count: Int
+
+    public init(item: Int32, models: [NamedModel], stats: CatalogStats, count: Int = 10) {
+        self.item = item
+        self.models = models
+        self.stats = stats
+        self.count = count
+    }
+
+    public func run() -> SimilarResults {
+        var lists: [SimilarResults.List] = []
+        let n = stats.counts.count
+        let maxCount = Float(stats.counts.max() ?? 1) + 1
+        let genreScores = (0..<n).map { j -> Float in
+            Float(1 - stats.genreDistance(item, Int32(j))) + Float(stats.counts[j]) / maxCount * 0.01
+        }
+        lists.append(.init(name: "genres", items: topK(genreScores, k: count) { $0 != item }))
+        for nm in models {
+            lists.append(.init(name: nm.name, items: nm.model.similarItems(to: item, count: count).filter { $0.item != item }))
+        }
+        return SimilarResults(item: item, lists: lists)
+    }
+}
+
+/// One dataset user for the Users screen: history, nearest neighbours and each model's top 5.
+public struct UserDetails: Sendable {
+    public struct Neighbour: Sendable, Equatable {
+        public var user: Int32
+        public var similarity: Double
+        public var common: Int
+    }
+    public var user: Int32
+    /// The user's ratings, highest first.
+    public var history: [(item: Int32, rating: Float)]
+    public var neighbours: [Neighbour]
+    public var recommendations: [(algorithm: String, items: [ScoredItem])]
+}
+
+/// Computes a dataset user's details.
+///
+/// Neighbours by cosine similarity of rating vectors, sim(u,v) = Σ_i r_ui r_vi / (‖r_u‖ ‖r_v‖),
+/// over all users (O(nnz) via the item columns), keeping the 8 best.
+public struct UserJob: Sendable {
+    public var user: Int32
+    public var dataset: Dataset
+    public var models: [NamedModel]
+
+    public init(user: Int32, dataset: Dataset, models: [NamedModel]) {
+        self.user = user
+        self.dataset = dataset
+        self.models = models
+    }
+
+    public func run() -> UserDetails {
+        let m = dataset.ratings
+        let row = m.row(user)
+        let history = zip(row.items, row.ratings).map { (item: $0, rating: $1) }
+            .sorted { $0.rating != $1.rating ? $0.rating > $1.rating : $0.item < $1.item }
+        var dot = [Double](repeating: 0, count: m.userCount)
+        var common = [Int](repeating: 0, count: m.userCount)
+        for (i, r) in zip(row.items, row.ratings) {
+            let col = m.column(i)
+            for (v, rv) in zip(col.users, col.ratings) {
+                dot[Int(v)] += Double(r) * Double(rv)
+                common[Int(v)] += 1
+            }
+        }
+        func norm(_ u: Int32) -> Double { m.row(u).ratings.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+        let nu = norm(user)
+        var sims: [UserDetails.Neighbour] = []
+        for v in 0..<m.userCount where v != Int(user) && common[v] > 0 {
+            let s = dot[v] / max(1e-9, nu * norm(Int32(v)))
+            sims.append(.init(user: Int32(v), similarity: s, common: common[v]))
+        }
+        sims.sort { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.user < $1.user }
+        let profile = Profile.training(user, in: m)
+        let recs = models.map { (algorithm: $0.name, items: $0.model.recommend(profile, count: 5)) }
+        return UserDetails(user: user, history: history, neighbours: Array(sims.prefix(8)), recommendations: recs)
+    }
+}

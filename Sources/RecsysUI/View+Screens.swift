@@ -1,0 +1,254 @@
+import Foundation
+import RecsysEngine
+
+// The full-screen views: Compare, Explain, Similar and Users. Each builds its
+// content from the state alone and scrolls with `state.scroll`.
+
+/// Lists side by side in columns of at least `minWidth`, starting at column `first` (wrapping),
+/// with a header row of names. Returns the lines.
+func sideBySide(names: [String], rows: [[String]], first: Int, width: Int, minWidth: Int, theme: Theme) -> [Line] {
+    let n = names.count
+    guard n > 0 else { return [] }
+    let rankW = 4
+    let colW = max(minWidth, (width - rankW) / n)
+    let shown = max(1, min(n, (width - rankW) / colW))
+    let order = (0..<shown).map { (first + $0) % n }
+    var header: [Span] = [Span(String(repeating: " ", count: rankW))]
+    for k in order { header.append(Span(DisplayWidth.pad(names[k], to: colW), theme.title)) }
+    var lines = [Line(header)]
+    let depth = rows.map(\.count).max() ?? 0
+    for r in 0..<depth {
+        var spans = [Span(DisplayWidth.pad("\(r + 1)", to: rankW - 1, alignRight: true) + " ", theme.dim)]
+        for k in order {
+            let text = r < rows[k].count ? rows[k][r] : ""
+            spans.append(Span(DisplayWidth.pad(text, to: colW - 1) + " "))
+        }
+        lines.append(Line(spans))
+    }
+    if shown < n { lines.append(Line("  (\(shown) of \(n) lists shown · ← → to scroll)", theme.dim)) }
+    return lines
+}
+
+func drawScreenBox(_ title: String, right: String = "", area: Rect, theme: Theme, into buffer: inout ScreenBuffer) -> Rect {
+    Block(title: title, titleStyle: theme.title, borderStyle: theme.focusedBorder, rightTitle: right).render(area, into: &buffer)
+    return Block.inner(area)
+}
+
+func clampedScroll(_ scroll: Int, lines: Int, height: Int) -> Int { max(0, min(scroll, lines - height)) }
+
+// MARK: - Compare
+
+/// The Compare screen's lines: top 10 side by side, the Jaccard overlap matrix and the list metrics.
+func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
+    let names = state.algorithms.filter { state.results[$0] != nil }
+    guard !names.isEmpty else { return [Line("no recommendations yet: models are still fitting", theme.dim)] }
+    let tops = names.map { Array(state.results[$0]!.rows.prefix(10).map(\.item)) }
+    let first = max(0, names.firstIndex(of: state.activeAlgorithm ?? "") ?? 0)
+    var lines: [Line] = [Line("Top 10 of every algorithm", theme.title)]
+    lines += sideBySide(names: names, rows: tops.map { $0.map { state.stats.displayTitles[Int($0)] } },
+                        first: first, width: width, minWidth: 14, theme: theme)
+    lines.append("")
+
+    // Overlap matrix.
+    let labelW = min(12, (names.map { DisplayWidth.of($0) }.max() ?? 4) + 1)
+    var matrix: [Line] = [Line("Overlap (Jaccard of top 10)", theme.title)]
+    var head = [Span(String(repeating: " ", count: labelW))]
+    for n in names { head.append(Span(DisplayWidth.pad(String(n.prefix(5)), to: 6, alignRight: true), theme.dim)) }
+    matrix.append(Line(head))
+    for (a, na) in names.enumerated() {
+        var spans = [Span(DisplayWidth.pad(na, to: labelW), theme.dim)]
+        for b in names.indices {
+            let j = ListMetrics.jaccard(tops[a], tops[b])
+            spans.append(Span(String(format: "%6.2f", j), a == b ? theme.dim : (j >= 0.5 ? theme.up : theme.text)))
+        }
+        matrix.append(Line(spans))
+    }
+
+    // Metrics table.
+    var metrics: [Line] = [Line("Beyond accuracy (top 10)", theme.title)]
+    metrics.append(Line([Span(DisplayWidth.pad("", to: labelW)),
+                         Span(" diversity novelty coverage popularity", theme.dim)]))
+    for name in names {
+        let m = state.results[name]!.metrics
+        let cov = state.coverage[name].map { String(format: "%7.1f%%", $0 * 100) } ?? "       –"
+        metrics.append(Line([
+            Span(DisplayWidth.pad(name, to: labelW), theme.dim),
+            Span(String(format: "%10.2f %7.2f ", m.diversity, m.novelty) + cov + String(format: " %10.0f", m.meanPopularity)),
+        ]))
+    }
+    let leftW = (matrix.map(\.width).max() ?? 0) + 3
+    let metricsW = metrics.map(\.width).max() ?? 0
+    if width >= leftW + metricsW {
+        // Side by side when wide enough.
+        for k in 0..<max(matrix.count, metrics.count) {
+            var spans = k < matrix.count ? matrix[k].spans : []
+            let used = k < matrix.count ? matrix[k].width : 0
+            spans.append(Span(String(repeating: " ", count: max(0, leftW - used))))
+            if k < metrics.count { spans += metrics[k].spans }
+            lines.append(Line(spans))
+        }
+    } else {
+        lines += matrix
+        lines.append("")
+        lines += metrics
+    }
+    lines.append("")
+    let notes = "diversity: mean genre Jaccard distance of pairs · novelty: mean −log₂(raters/users) bits · "
+        + "coverage: share of the catalog in the top 10 of 50 sampled users · popularity: mean ratings per item · "
+        + "overlap: |A∩B|/|A∪B|"
+    for l in wrap(notes, width: width) { lines.append(Line(l, theme.dim)) }
+    return lines
+}
+
+func drawCompare(_ state: AppState, area: Rect, theme: Theme, into buffer: inout ScreenBuffer) {
+    let inner = drawScreenBox("Compare", right: "profile \(state.profileName) · \(state.ratingCountText)", area: area,
+                              theme: theme, into: &buffer)
+    let lines = compareLines(state, width: inner.width, theme: theme)
+    Paragraph(lines, scroll: clampedScroll(state.scroll, lines: lines.count, height: inner.height)).render(inner, into: &buffer)
+}
+
+// MARK: - Explain
+
+func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
+    guard let item = state.explain.item else { return [Line("nothing to explain", theme.dim)] }
+    guard let name = state.activeAlgorithm else { return [Line("no algorithms registered", theme.dim)] }
+    var lines: [Line] = [Line([Span(state.title(item), Style(bold: true)), Span("  under ", theme.dim), Span(name, theme.title)])]
+    guard state.models[name] != nil else {
+        lines.append(Line("\(name) is still fitting…", theme.dim))
+        return lines
+    }
+    guard let r = state.explain.result else {
+        lines.append(Line("explaining…", theme.dim))
+        return lines
+    }
+    let w = r.whyNot
+    var facts = "score \(formatScore(w.score))"
+    if !r.prediction.isImpossible { facts += " · predicted \(starText((r.prediction.value * 10).rounded() / 10))" }
+    if let rank = w.rank {
+        facts += " · rank \(rank) of \(w.candidates) candidates"
+    } else if let mine = state.profile.rating(of: item) {
+        facts += " · you rated it \(starText(mine))"
+    }
+    lines.append(Line(facts))
+    lines.append(Line(w.explanation.summary, theme.star))
+    lines.append("")
+    let terms = w.explanation.terms
+    if terms.isEmpty {
+        lines.append(Line("(this algorithm gives no itemised contributions)", theme.dim))
+    } else {
+        lines.append(Line("What contributes (bars to scale, − pulls down, + pushes up)", theme.title))
+        let labelW = min(30, max(12, width / 4))
+        let half = max(4, min(18, (width - labelW - 30) / 2))
+        let scale = Double(terms.map { abs($0.value) }.max() ?? 1)
+        for t in terms {
+            let (l, rgt) = SignedBar.text(Double(t.value), scale: scale, halfWidth: half)
+            let kind = t.kind == .other ? "" : "\(t.kind.rawValue) "
+            lines.append(Line([
+                Span(DisplayWidth.pad(kind + t.label, to: labelW) + " "),
+                Span(l, theme.negative), Span("│", theme.dim), Span(rgt, theme.positive),
+                Span(" " + DisplayWidth.pad(formatScore(t.value), to: 7, alignRight: true), t.value < 0 ? theme.negative : theme.text),
+                Span(t.detail.isEmpty ? "" : "  " + t.detail, theme.dim),
+            ]))
+        }
+    }
+    for note in w.explanation.notes { lines.append(Line("note: " + note, theme.dim)) }
+    lines.append("")
+    if w.rank == 1 {
+        lines.append(Line("It is \(name)'s top recommendation: nothing ranks above it.", theme.title))
+    } else if w.rank != nil {
+        lines.append(Line("Why not higher? What pulls it down most", theme.title))
+        let down = w.pullingDown.filter { $0.value < 0 }
+        if down.isEmpty {
+            lines.append(Line("  nothing pulls it down: items above it simply score higher (\(formatScore(w.score)))", theme.dim))
+        } else {
+            for t in down.prefix(5) {
+                lines.append(Line([Span("  " + t.label, theme.negative), Span("  " + formatScore(t.value)),
+                                   Span(t.detail.isEmpty ? "" : "  " + t.detail, theme.dim)]))
+            }
+        }
+    }
+    return lines
+}
+
+func drawExplain(_ state: AppState, area: Rect, theme: Theme, into buffer: inout ScreenBuffer) {
+    let inner = drawScreenBox("Explain · why (and why not)", right: "← → algorithm", area: area, theme: theme, into: &buffer)
+    let lines = explainLines(state, width: inner.width, theme: theme)
+    Paragraph(lines, scroll: clampedScroll(state.scroll, lines: lines.count, height: inner.height)).render(inner, into: &buffer)
+}
+
+// MARK: - Similar
+
+func drawSimilar(_ state: AppState, area: Rect, theme: Theme, into buffer: inout ScreenBuffer) {
+    let title = state.similar.item.map { "Similar to " + state.title($0) } ?? "Similar"
+    let inner = drawScreenBox(title, right: "each list: one notion of similarity", area: area, theme: theme, into: &buffer)
+    guard let r = state.similar.result else {
+        buffer.write("finding similar movies…", x: inner.x, y: inner.y, style: theme.dim, maxWidth: inner.width)
+        return
+    }
+    let names = r.lists.map(\.name)
+    let rows = r.lists.map { $0.items.map { state.stats.displayTitles[Int($0.item)] } }
+    let first = max(0, (names.firstIndex(of: state.activeAlgorithm ?? "") ?? 0))
+    var lines = sideBySide(names: names, rows: rows, first: first, width: inner.width, minWidth: 16, theme: theme)
+    lines.append("")
+    lines.append(Line("genres: Jaccard overlap of genre sets · others: each model's own item similarity", theme.dim))
+    Paragraph(lines, scroll: clampedScroll(state.scroll, lines: lines.count, height: inner.height)).render(inner, into: &buffer)
+}
+
+// MARK: - Users
+
+func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: inout ScreenBuffer) {
+    let body = layout.body
+    let listArea = Rect(x: body.x, y: body.y, width: layout.usersList.width + 2, height: body.height)
+    Block(title: "Users (\(state.dataset.userCount))", titleStyle: theme.title, borderStyle: theme.focusedBorder)
+        .render(listArea, into: &buffer)
+    let ds = state.dataset
+    var list = state.users.list
+    ListView(count: ds.userCount, highlight: theme.selection, placeholder: "no users") { u in
+        let n = ds.ratings.rowCount(Int32(u))
+        var text = DisplayWidth.pad("user " + ds.users.id(at: Int32(u)), to: 12) + DisplayWidth.pad("\(n) r", to: 7, alignRight: true)
+        if u < ds.userAttributes.count {
+            let a = ds.userAttributes[u]
+            text += " " + [a.gender, a.age.map(String.init)].compactMap { $0 }.joined(separator: " ")
+        }
+        return Line(text)
+    }.render(layout.usersList, into: &buffer, state: &list)
+
+    let detailArea = Rect(x: listArea.maxX, y: body.y, width: body.width - listArea.width, height: body.height)
+    guard let u = state.selectedUser else {
+        _ = drawScreenBox("User", area: detailArea, theme: theme, into: &buffer)
+        return
+    }
+    let row = ds.ratings.row(u)
+    let mean = row.ratings.isEmpty ? 0 : row.ratings.reduce(0, +) / Float(row.ratings.count)
+    var title = "user \(ds.users.id(at: u)) · \(row.items.count) ratings · mean \(String(format: "%.2f★", mean))"
+    if Int(u) < ds.userAttributes.count {
+        let a = ds.userAttributes[Int(u)]
+        let facts = [a.gender, a.age.map { "age \($0)" }, a.occupation].compactMap { $0 }
+        if !facts.isEmpty { title += " · " + facts.joined(separator: ", ") }
+    }
+    let inner = drawScreenBox(title, area: detailArea, theme: theme, into: &buffer)
+    guard let d = state.users.details, d.user == u else {
+        buffer.write("loading…", x: inner.x, y: inner.y, style: theme.dim, maxWidth: inner.width)
+        return
+    }
+    var lines: [Line] = []
+    let w = inner.width
+    let room = max(3, (inner.height - 4 - state.algorithms.count) / 2)
+    lines.append(Line("Highest rated", theme.title))
+    for h in d.history.prefix(room) {
+        lines.append(Line([Span(DisplayWidth.pad(starText(h.rating), to: 5, alignRight: true) + " ", theme.star),
+                           Span(state.title(h.item))]))
+    }
+    lines.append(Line("Nearest neighbours (cosine of rating vectors)", theme.title))
+    let nb = d.neighbours.prefix(room).map { n in
+        "user \(ds.users.id(at: n.user)) \(String(format: "%.2f", n.similarity)) (\(n.common) common)"
+    }
+    for chunk in wrap(nb.joined(separator: " · "), width: w).prefix(max(1, room / 2)) { lines.append(Line(chunk)) }
+    lines.append(Line("What each algorithm recommends for them", theme.title))
+    let labelW = (state.algorithms.map { DisplayWidth.of($0) }.max() ?? 8) + 1
+    for rec in d.recommendations {
+        let titles = rec.items.map { state.stats.displayTitles[Int($0.item)] }.joined(separator: " · ")
+        lines.append(Line([Span(DisplayWidth.pad(rec.algorithm, to: labelW), theme.dim), Span(titles)]))
+    }
+    Paragraph(lines).render(inner, into: &buffer)
+}

@@ -1,0 +1,111 @@
+import Foundation
+import RecsysEngine
+import XCTest
+@testable import RecsysUI
+import RecsysTestSupport
+
+final class WidgetTests: XCTestCase {
+    func testBlockDrawsBorderAndTitle() {
+        var b = ScreenBuffer(width: 12, height: 3)
+        Block(title: "Hi", rightTitle: "3").render(b.area, into: &b)
+        XCTAssertEqual(b.lines, ["┌ Hi ── 3 ─┐", "│          │", "└──────────┘"])
+    }
+
+    func testListScrollsToSelection() {
+        var b = ScreenBuffer(width: 6, height: 3)
+        var s = ListState(selected: 7)
+        ListView(count: 10, highlight: Style(reverse: true)) { Line("row \($0)") }.render(b.area, into: &b, state: &s)
+        XCTAssertEqual(b.lines, ["row 5", "row 6", "row 7"])
+        XCTAssertEqual(s.offset, 5)
+        XCTAssertTrue(b[0, 2].style.reverse)
+        XCTAssertFalse(b[0, 1].style.reverse)
+    }
+
+    func testListStateMoves() {
+        var s = ListState()
+        s.move(by: 5, count: 3)
+        XCTAssertEqual(s.selected, 2)
+        s.move(by: -9, count: 3)
+        XCTAssertEqual(s.selected, 0)
+        s.jump(toEnd: true, count: 40)
+        XCTAssertEqual(s.selected, 39)
+        s.scroll(by: -10, count: 40, height: 10)
+        XCTAssertEqual(s.offset, 0)
+        XCTAssertEqual(s.selected, 9, "selection follows the scrolled view")
+        s.clamp(count: 0)
+        XCTAssertNil(s.selected)
+    }
+
+    func testBarsAndSparkline() {
+        XCTAssertEqual(Bars.horizontal(0.5, width: 4), "██  ")
+        XCTAssertEqual(Bars.horizontal(1, width: 3), "███")
+        XCTAssertEqual(Bars.horizontal(1.0 / 16, width: 2), "▏ ")
+        XCTAssertEqual(Bars.sparkline([0, 1, 2, 4]), " ▂▄█")
+        let (l, r) = SignedBar.text(-1, scale: 2, halfWidth: 4)
+        XCTAssertEqual(l, "  ██")
+        XCTAssertEqual(r, "    ")
+    }
+
+    func testTabsRanges() {
+        let t = Tabs(titles: ["svd", "popularity"], selected: 1)
+        XCTAssertEqual(t.ranges(), [0..<5, 6..<18])
+        var b = ScreenBuffer(width: 20, height: 1)
+        t.render(b.area, into: &b)
+        XCTAssertEqual(b.lines, [" svd │ popularity"])
+        XCTAssertTrue(b[7, 0].style.reverse)
+    }
+
+    func testWideCharactersAreMeasured() {
+        XCTAssertEqual(DisplayWidth.of("千と千尋"), 8)
+        XCTAssertEqual(DisplayWidth.pad("千と千尋", to: 5), "千と…")
+        XCTAssertEqual(DisplayWidth.pad("千と", to: 5), "千と ")
+        var b = ScreenBuffer(width: 6, height: 1)
+        b.write("千と千尋", x: 0, y: 0)
+        XCTAssertEqual(b.lines, ["千と千"])
+    }
+
+    func testFoldAndWrap() {
+        XCTAssertEqual(SearchText.fold("Amélie ÆØ Straße"), "amelie aeo strasse")
+        XCTAssertEqual(SearchText.fold("Łódź Ñandú Œuvre Čapek ŽIŽEK"), "lodz nandu oeuvre capek zizek")
+        XCTAssertEqual(SearchText.fold("Phở Việt"), "pho viet")
+        XCTAssertEqual(SearchText.fold("Ame\u{301}lie 千と千尋"), "amelie 千と千尋")
+        // The table agrees with Unicode decomposition wherever that gives plain ASCII.
+        for v in 0xC0...0x17F {
+            let ch = String(Unicode.Scalar(v)!)
+            let decomposed = ch.decomposedStringWithCanonicalMapping.unicodeScalars.filter { $0.value < 0x80 }
+            if ch.decomposedStringWithCanonicalMapping.unicodeScalars.count == 2, decomposed.count == 1 {
+                XCTAssertEqual(SearchText.fold(ch), String(String.UnicodeScalarView(decomposed)).lowercased(), ch)
+            }
+        }
+        XCTAssertEqual(wrap("the quick brown fox", width: 9), ["the quick", "brown fox"])
+    }
+
+    func testDiffReportsOnlyChangedCells() {
+        var a = ScreenBuffer(width: 4, height: 2)
+        a.write("abcd", x: 0, y: 0)
+        var b = a
+        b.write("X", x: 2, y: 1)
+        XCTAssertEqual(b.changes(from: a), [CellChange(x: 2, y: 1, cell: Cell("X"))])
+        XCTAssertEqual(b.changes(from: nil).count, 8)
+    }
+
+    func testFastDisplayTitleMatchesTheEngine() {
+        let titles = ["Heat (1995)", "Heat", " Heat (1995)", "Heat  (1995)", "Twin Peaks (1990-1991)", "(1995)",
+                      "M (1931)", "Amélie (2001)", "Se7en (199x)", "千と千尋の神隠し (2001)", "Up(2009)"]
+        let items = titles.enumerated().map { Item(rawID: "\($0.offset)", title: $0.element) }
+        for item in items { XCTAssertEqual(CatalogStats.displayTitle(item), item.displayTitle, item.title) }
+    }
+
+    func testListMetrics() {
+        let ds = UIFixtures.dataset()
+        let stats = CatalogStats(dataset: ds)
+        // Star Wars (Action, Adventure, Sci-Fi) vs Alien (Horror, Sci-Fi): Jaccard 1/4, distance 0.75.
+        XCTAssertEqual(stats.genreDistance(0, 1), 0.75, accuracy: 1e-9)
+        let m = ListMetrics.of([0, 1], stats: stats)
+        XCTAssertEqual(m.diversity, 0.75, accuracy: 1e-9)
+        // Star Wars rated by 6 of 10 users, Alien by 3: novelty mean(−log2 .6, −log2 .3).
+        XCTAssertEqual(m.novelty, (-log2(0.6) - log2(0.3)) / 2, accuracy: 1e-9)
+        XCTAssertEqual(m.meanPopularity, 4.5)
+        XCTAssertEqual(ListMetrics.jaccard([1, 2, 3], [2, 3, 4]), 0.5)
+    }
+}
