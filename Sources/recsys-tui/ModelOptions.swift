@@ -4,9 +4,9 @@ import RecsysEngine
 
 /// `--model FILE`: serve a model saved by `recsys-tui train` instead of fitting one.
 ///
-/// Adopt with `@OptionGroup var modelOptions: ModelOptions` and build the model with
+/// Adopt with `@OptionGroup var modelOptions: SavedModelOptions` and build the model with
 /// `loadOrFit(algorithm:model:dataset:parameters:seed:)`.
-struct ModelOptions: ParsableArguments {
+struct SavedModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Use a model saved by 'recsys-tui train' instead of fitting (it must have been trained on the same data).",
         valueName: "FILE"))

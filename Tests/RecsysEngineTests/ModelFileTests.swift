@@ -86,11 +86,11 @@ final class ModelFileTests: XCTestCase {
 
     func testMalformedPayloadWithAValidChecksumIsRefused() {
         // A hand-built payload whose array claims more values than there are bytes.
-        var w = ByteWriter()
+        var w = ModelByteWriter()
         w.string("popularity"); w.u32(1); w.u32(0)
         w.string("x"); for _ in 0..<6 { w.u64(0) }
         w.u32(1); w.string("scores"); w.u8(1); w.u64(1_000_000); w.raw([Float(1)])
-        var out = ByteWriter()
+        var out = ModelByteWriter()
         out.bytes = ModelArchive.magic
         out.u32(1); out.u32(0); out.u64(UInt64(w.bytes.count))
         out.bytes += w.bytes

@@ -23,7 +23,7 @@ extension ModelArchive {
 
     /// The archive as bytes. Complexity: O(size).
     public func encoded() -> [UInt8] {
-        var w = ByteWriter()
+        var w = ModelByteWriter()
         w.string(algorithm)
         w.u32(UInt32(stateVersion))
         let keys = parameters.values.keys.sorted()
@@ -44,7 +44,7 @@ extension ModelArchive {
             }
         }
         let payload = w.bytes
-        var out = ByteWriter()
+        var out = ModelByteWriter()
         out.bytes = Self.magic
         out.u32(Self.formatVersion)
         out.u32(0)
@@ -69,7 +69,7 @@ extension ModelArchive {
         guard bytes.count >= Self.headerSize else {
             throw fail("truncated: \(bytes.count) bytes, shorter than the \(Self.headerSize)-byte header")
         }
-        var header = ByteReader(bytes: bytes, offset: 8, path: path)
+        var header = ModelByteReader(bytes: bytes, offset: 8, path: path)
         let version = try header.u32("format version")
         guard version >= 1 && version <= Self.formatVersion else {
             throw fail("model format version \(version) is not supported (this program reads 1…\(Self.formatVersion))")
@@ -87,13 +87,13 @@ extension ModelArchive {
         let end = Self.headerSize + Int(length)
         var h = FNV1a64()
         h.add(bytes: bytes[Self.headerSize..<end])
-        var trailer = ByteReader(bytes: bytes, offset: end, path: path)
+        var trailer = ModelByteReader(bytes: bytes, offset: end, path: path)
         let stored = try trailer.u64("checksum")
         guard stored == h.value else {
             throw fail("corrupt: checksum mismatch (the file was damaged or edited)")
         }
 
-        var r = ByteReader(bytes: bytes, offset: Self.headerSize, path: path, end: end)
+        var r = ModelByteReader(bytes: bytes, offset: Self.headerSize, path: path, end: end)
         let algorithm = try r.string("algorithm name")
         let stateVersion = Int(try r.u32("state version"))
         var params: [String: String] = [:]
@@ -158,7 +158,7 @@ extension ModelArchive {
 }
 
 /// Little-endian writer into a byte array.
-struct ByteWriter {
+struct ModelByteWriter {
     var bytes: [UInt8] = []
 
     mutating func u8(_ v: UInt8) { bytes.append(v) }
@@ -205,7 +205,7 @@ extension Int64: FixedWidthLittleEndian {
 
 /// A bounds-checked little-endian reader; running out of bytes throws a
 /// `ModelFileError` with the byte offset and what was being read.
-struct ByteReader {
+struct ModelByteReader {
     let bytes: [UInt8]
     var offset: Int
     let path: String
