@@ -5,6 +5,7 @@ import RecsysEngine
 /// `recsys-tui train`: fit a model and save it for `--model FILE`.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "train",
         abstract: "Fit a model and save it to a file for later use with --model.",
         discussion: """
             The file (format: docs/model-format.md) records the algorithm, its parameters and a fingerprint of \
