@@ -322,6 +322,10 @@ public struct RatingChange: Sendable, Equatable {
 public struct StatusMessage: Sendable, Equatable {
     public var text: String
     public var isError: Bool
+    /// `.tick` messages since it was set.
+    public var age: Int = 0
+    /// Ticks (about seconds) an informational message stays.
+    public static let lifetime = 8
     public init(_ text: String, isError: Bool = false) {
         self.text = text
         self.isError = isError

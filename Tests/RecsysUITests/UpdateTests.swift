@@ -316,6 +316,33 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(d.state.selectedItem, d.state.recommendationItems[1], "row under the quick start note")
     }
 
+    func testStatusFadesOnTicksButErrorsStay() {
+        let d = Driver()
+        d.key(.char("s"))
+        XCTAssertEqual(d.state.status.text, "sort: mean")
+        for _ in 0..<(StatusMessage.lifetime - 1) { d.send(.tick) }
+        XCTAssertEqual(d.state.status.text, "sort: mean")
+        d.send(.tick)
+        XCTAssertEqual(d.state.status.text, "")
+        d.send(.failed("disk full"))
+        for _ in 0..<20 { d.send(.tick) }
+        XCTAssertEqual(d.state.status.text, "disk full")
+    }
+
+    func testClickAfterRefilterHitsTheDrawnRow() {
+        let layout = Layout(width: 80, height: 24)
+        for sorts in 1...5 {
+            let d = Driver()
+            d.key(.end)  // last row; the list scrolls
+            for _ in 0..<sorts { d.key(.char("s")) }  // the selected movie moves to another row
+            // Whatever is drawn on the first list row is what a click there selects.
+            let firstDrawn = d.screen()[layout.catalogList.y]
+            d.send(.input(.mouse(.click(x: 8, y: layout.catalogList.y))))
+            let title = d.state.stats.displayTitles[Int(d.state.selectedItem!)]
+            XCTAssertTrue(firstDrawn.contains(title), "sort \(d.state.sort): \(firstDrawn) vs \(title)")
+        }
+    }
+
     func testResizeAndTooSmall() {
         let d = Driver()
         d.send(.input(.resize(width: 60, height: 15)))
