@@ -42,6 +42,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "RecsysStoreTests", dependencies: ["RecsysStore", "RecsysEngine", "RecsysTestSupport"]),
         .testTarget(name: "RecsysCLITests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
+        .testTarget(name: "RecsysTerminalTests", dependencies: ["RecsysTerminal", "RecsysUI", "RecsysEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

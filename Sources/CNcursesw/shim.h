@@ -62,4 +62,36 @@ static const mmask_t recsys_BUTTON5_PRESSED = 0;
 static const mmask_t recsys_ALL_MOUSE_EVENTS = ALL_MOUSE_EVENTS;
 static const mmask_t recsys_REPORT_MOUSE_POSITION = REPORT_MOUSE_POSITION;
 
+// --- Added for the terminal backend (RecsysTerminal) ---
+#include <stdio.h>
+
+/// newterm() on the process's stdout/stdin (Swift cannot read the `stdout` global).
+/// Returns NULL (instead of exiting like initscr) when the terminal type is unknown.
+static inline SCREEN *recsys_newterm(const char *term) { return newterm(term, stdout, stdin); }
+
+static inline WINDOW *recsys_curscr(void) { return curscr; }
+
+static const int recsys_KEY_CODE_YES = KEY_CODE_YES;
+static const int recsys_KEY_F0 = KEY_F0;
+static const int recsys_KEY_SHOME = KEY_SHOME;
+static const int recsys_KEY_SEND = KEY_SEND;
+static const int recsys_KEY_SF = KEY_SF;
+static const int recsys_KEY_SR = KEY_SR;
+static const int recsys_KEY_A1 = KEY_A1;
+static const int recsys_KEY_A3 = KEY_A3;
+static const int recsys_KEY_B2 = KEY_B2;
+static const int recsys_KEY_C1 = KEY_C1;
+static const int recsys_KEY_C3 = KEY_C3;
+
+static const mmask_t recsys_BUTTON1_RELEASED = BUTTON1_RELEASED;
+static const mmask_t recsys_BUTTON1_DOUBLE_CLICKED = BUTTON1_DOUBLE_CLICKED;
+
+/// getmouse() flattened into out-parameters: returns OK or ERR.
+static inline int recsys_getmouse(int *x, int *y, mmask_t *bstate) {
+    MEVENT ev;
+    int rc = getmouse(&ev);
+    if (rc == OK) { *x = ev.x; *y = ev.y; *bstate = ev.bstate; }
+    return rc;
+}
+
 #endif

@@ -1,6 +1,9 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import RecsysEngine
+import RecsysTerminal
+import RecsysUI
 
 /// The interactive explorer (default subcommand).
 struct ExploreCommand: ParsableCommand {
@@ -16,8 +19,223 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
+    @Option(help: "The profile store (default: $XDG_DATA_HOME/recsys-tui/profiles.jsonl).")
+    var db: String?
+
+    @Flag(help: .hidden)
+    var keyEcho = false
+
     func run() throws {
+        let start = DispatchTime.now()
+        if keyEcho { return try runKeyEcho(start: start) }
+        // Check for a terminal before loading anything: a clear error, fast.
+        let env = ProcessInfo.processInfo.environment
+        if let e = TerminalError.check(stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1,
+                                       environment: env) {
+            fail(e.description)
+        }
         let ds = try withCleanErrors { try dataOptions.load() }
-        print("explorer: would open \(ds.name) (\(ds.userCount) users, \(ds.itemCount) items, \(ds.ratings.count) ratings) with profile \(profile)")
+        let store = try openStore()
+        let stored: [StoredRating]
+        do {
+            stored = try store.ratings(profile: profile)
+            try store.noteDataset(profile: profile, dataset: ds.name)
+        } catch {
+            fail("cannot read profile '\(profile)': \(error)")
+        }
+
+        let terminal = ExploreCommand.openTerminal()
+        let size = terminal.size
+        let state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
+                             width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
+        let runner = ExploreEffects(store: store)
+        let program = TerminalProgram<AppState, Message, Effect>(
+            state: state,
+            update: { state, message in RecsysUI.update(&state, message) },
+            view: { RecsysUI.view($0) },
+            message: { .input($0) },
+            perform: { effect, context in runner.perform(effect, context: context) },
+            isFinished: { $0.shouldQuit },
+            started: .started,
+            tick: .tick)
+        let loop = RunLoop(terminal: terminal, program: program, startTime: start)
+        let exit = loop.run()
+        terminal.close()
+        ExploreCommand.writeFrameStats(loop.stats)
+        if exit != .finished { Foundation.exit(exit.exitStatus) }
+    }
+
+    /// Opens the profile store at `--db` or the default location; a failure is one line and exit 2.
+    func openStore() throws -> any ProfileStoring {
+        let path = db ?? ExploreCommand.defaultStorePath()
+        if path == ":memory:" { return InMemoryProfileStore() }
+        do {
+            return try JSONLinesProfileStore(path: path)
+        } catch {
+            fail("cannot open the profile store: \(error)")
+        }
+    }
+
+    /// `$XDG_DATA_HOME/recsys-tui/profiles.jsonl`, falling back to `~/.local/share/recsys-tui/profiles.jsonl`.
+    static func defaultStorePath() -> String {
+        let env = ProcessInfo.processInfo.environment
+        let base: String
+        if let x = env["XDG_DATA_HOME"], !x.isEmpty {
+            base = x
+        } else {
+            base = (env["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        }
+        return base + "/recsys-tui/profiles.jsonl"
+    }
+
+    /// Opens the terminal or exits 2 with one clear line.
+    static func openTerminal() -> CursesTerminal {
+        do {
+            return try CursesTerminal()
+        } catch let e as TerminalError {
+            fail(e.description)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    /// Writes the frame timings to `$RECSYS_TUI_FRAME_STATS` when set (benchmarks and the end-to-end test).
+    static func writeFrameStats(_ stats: FrameStats) {
+        guard let path = ProcessInfo.processInfo.environment["RECSYS_TUI_FRAME_STATS"], !path.isEmpty else { return }
+        try? (stats.summary + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    // MARK: Key echo (a terminal diagnostic used by the end-to-end test)
+
+    /// Shows every decoded input event; `q` quits. Exercises the whole backend without the engine.
+    func runKeyEcho(start: DispatchTime) throws {
+        let terminal = ExploreCommand.openTerminal()
+        struct EchoState {
+            var width = 0, height = 0
+            var events: [String] = []
+            var ticks = 0
+            var quit = false
+        }
+        enum EchoMessage: Sendable { case input(InputEvent), tick(Int) }
+        enum EchoEffect { case startTicker }
+        let program = TerminalProgram<EchoState, EchoMessage, EchoEffect>(
+            state: EchoState(),
+            update: { state, message in
+                switch message {
+                case .input(.resize(let w, let h)):
+                    let first = state.width == 0
+                    state.width = w
+                    state.height = h
+                    state.events.append("resize \(w)x\(h)")
+                    return first ? [.startTicker] : []
+                case .input(.key(.char("q"))):
+                    state.quit = true
+                case .input(let e):
+                    state.events.append("\(e)")
+                case .tick(let n):
+                    state.ticks = n
+                }
+                return []
+            },
+            view: { state in
+                var b = ScreenBuffer(width: state.width, height: state.height)
+                b.write("key echo — q quits — 漢字テスト ok", x: 0, y: 0,
+                        style: Style(foreground: .brightYellow, bold: true))
+                b.write("background ticks: \(state.ticks)", x: 0, y: 1, style: Style(foreground: .cyan))
+                let shown = state.events.suffix(max(0, state.height - 3))
+                for (k, e) in shown.enumerated() { b.write("event: \(e)", x: 0, y: 3 + k) }
+                return b
+            },
+            message: { .input($0) },
+            perform: { effect, context in
+                switch effect {
+                case .startTicker:
+                    DispatchQueue.global().async {
+                        for n in 1...20 {
+                            Thread.sleep(forTimeInterval: 0.05)
+                            context.post(.tick(n), coalescingKey: "tick")
+                        }
+                    }
+                    return []
+                }
+            },
+            isFinished: { $0.quit })
+        let loop = RunLoop(terminal: terminal, program: program, startTime: start)
+        let exit = loop.run()
+        terminal.close()
+        ExploreCommand.writeFrameStats(loop.stats)
+        if exit != .finished { Foundation.exit(exit.exitStatus) }
+    }
+}
+
+/// Runs the UI core's effects: store writes synchronously on the UI thread, engine
+/// jobs on background queues, quit by ending the loop.
+///
+/// Store effects (`saveRating`, `removeRating`, `loadProfile`, `export`) run
+/// *inside* the dispatch of the message that asked for them, and their reply
+/// (`.saved`) is applied before the next frame is drawn: the screen can only say
+/// a rating is saved once it is on disk (the store fsyncs before returning), and
+/// writes land in the order they were made (rate, then undo). A write costs a
+/// millisecond or two, which a key press can afford.
+///
+/// Engine effects run off the UI thread: fitting on its own serial queue, the
+/// rest (recompute, predict, explain, similar, users) on another, so
+/// recommendations from the models fitted so far keep coming while slower models
+/// train. A queued job of the same kind that a newer one supersedes is skipped
+/// (the UI would drop its stale result anyway). Fit progress is coalesced per
+/// algorithm so a fast-reporting model cannot flood the mailbox.
+final class ExploreEffects: @unchecked Sendable {
+    let store: any ProfileStoring
+    let work = BackgroundWork()
+
+    init(store: any ProfileStoring) {
+        self.store = store
+    }
+
+    /// A thread-safe list collecting the replies of a synchronous effect.
+    final class Replies: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [Message] = []
+        func add(_ m: Message) { lock.lock(); items.append(m); lock.unlock() }
+        var all: [Message] { lock.lock(); defer { lock.unlock() }; return items }
+    }
+
+    func perform(_ effect: Effect, context: EffectContext<Message>) -> [Message] {
+        switch effect.lane {
+        case .quit:
+            context.requestQuit()
+            return []
+        case .store:
+            let replies = Replies()
+            effect.perform(store: store) { replies.add($0) }
+            return replies.all
+        case .engine:
+            let store = self.store
+            let (queue, supersede) = ExploreEffects.placement(of: effect)
+            work.run(on: queue, supersede: supersede) {
+                effect.perform(store: store) { message in
+                    context.post(message, coalescingKey: ExploreEffects.coalescingKey(of: message))
+                }
+            }
+            return []
+        }
+    }
+
+    /// Which queue an engine effect runs on, and its superseding key.
+    static func placement(of effect: Effect) -> (queue: String, supersede: String?) {
+        switch effect {
+        case .fitModels: return ("fit", nil)
+        case .recompute: return ("engine", "recompute")
+        case .predict: return ("engine", "predict")
+        case .explain: return ("engine", "explain")
+        case .similar: return ("engine", "similar")
+        case .userDetails: return ("engine", "users")
+        default: return ("engine", nil)
+        }
+    }
+
+    static func coalescingKey(of message: Message) -> String? {
+        if case .fitProgress(let algorithm, _) = message { return "fit:" + algorithm }
+        return nil
     }
 }

@@ -15,6 +15,10 @@ struct RecsysTUI: ParsableCommand {
         subcommands: [
             ExploreCommand.self, InfoCommand.self,
             SampleCommand.self,
+            LoadBenchCommand.self,
+            EvalCommand.self,
+            RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
+            ProfileCommand.self, FuzzCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
@@ -28,11 +32,14 @@ struct DataOptions: ParsableArguments {
     @Flag(name: .long, help: "Load what can be loaded; report skipped malformed lines instead of stopping.")
     var skipBadLines = false
 
+    @Option(name: .long, help: "An items file (movies.csv, movies.dat or u.item layout) for a ratings file given with --data.")
+    var items: String?
+
     /// The path that will be loaded.
     var path: String { data ?? SampleData.path }
 
     func load() throws -> Dataset {
-        try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines))
+        try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines, itemsPath: items))
     }
 }
 

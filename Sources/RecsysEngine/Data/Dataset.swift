@@ -54,7 +54,14 @@ public struct LoadReport: Sendable, Equatable {
     public var duplicateRatings: Int = 0
     /// Items that appear in the ratings but not in the items file (kept under a placeholder title).
     public var placeholderItems: Int = 0
+    /// Wall-clock seconds of the whole load.
     public var seconds: Double = 0
+    /// Bytes of the ratings file read.
+    public var ratingsBytes: Int = 0
+    /// Seconds spent parsing the ratings file into columns.
+    public var parseSeconds: Double = 0
+    /// Seconds spent building the CSR and CSC views from the columns.
+    public var buildSeconds: Double = 0
 
     public init() {}
 }

@@ -4,7 +4,17 @@
 public enum Algorithms {
     /// Every registered model type, in the order the explorer shows them.
     public static let all: [any Recommender.Type] = [
+        ContentRecommender.self,
+        UserKNNRecommender.self,
+        ItemKNNRecommender.self,
+        SVDRecommender.self,
+        ALSRecommender.self,
+        EASERecommender.self,
+        HybridRecommender.self,
         PopularityRecommender.self,
+        BaselineRecommender.self,
+        SVDppRecommender.self,
+        BPRRecommender.self,
     ]
 
     /// Registered names in display order.

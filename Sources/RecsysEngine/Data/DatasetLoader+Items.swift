@@ -1,0 +1,429 @@
+import Foundation
+
+/// Readers for the side files of a dataset: items, genres, users, tags.
+///
+/// These files are small next to the ratings (62k movies, 1M tags for 25M), so
+/// they are read whole and split into fields; every problem is still reported
+/// with its file, line and field.
+enum ItemFiles {
+    /// The genre list of MovieLens 100K `u.genre`, used when that file is absent.
+    static let defaultML100KGenres = [
+        "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama",
+        "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+    ]
+
+    /// Genre names that mean "no genre".
+    static let noGenre: Set<String> = ["unknown", "(no genres listed)", ""]
+
+    /// MovieLens 1M occupation codes (`users.dat`), as documented in its README.
+    static let ml1MOccupations = [
+        "other", "academic/educator", "artist", "clerical/admin", "college/grad student", "customer service",
+        "doctor/health care", "executive/managerial", "farmer", "homemaker", "K-12 student", "lawyer",
+        "programmer", "retired", "sales/marketing", "scientist", "self-employed", "technician/engineer",
+        "tradesman/craftsman", "unemployed", "writer",
+    ]
+
+    /// How text fields are decoded.
+    enum TextEncoding {
+        /// Strict UTF-8: invalid bytes are an error.
+        case utf8
+        /// ISO-8859-1 (MovieLens 100K `u.item`, 1M `movies.dat`): every byte is a character.
+        case latin1
+    }
+
+    // MARK: - Line iteration
+
+    /// Calls `body` for each non-blank line (without `\r\n`) with its 1-based number.
+    static func forEachLine(_ bytes: [UInt8], _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { p in
+            var i = 0
+            var lineNo = 0
+            let n = p.count
+            while i < n {
+                var e = i
+                while e < n && p[e] != ASCII.newline { e += 1 }
+                lineNo += 1
+                var end = e
+                if end > i && p[end - 1] == ASCII.carriageReturn { end -= 1 }
+                let line = UnsafeBufferPointer(rebasing: p[i..<end])
+                if line.contains(where: { $0 != ASCII.space && $0 != ASCII.tab }) { try body(lineNo, line) }
+                i = e + 1
+            }
+        }
+    }
+
+    /// Splits a line, turning a field problem into a ``LoadError``.
+    static func fields(_ line: UnsafeBufferPointer<UInt8>, _ delimiter: FieldDelimiter, path: String,
+                       lineNo: Int) throws -> [[UInt8]] {
+        do {
+            return try ByteParsing.splitLine(line, delimiter)
+        } catch {
+            throw LoadError(file: path, line: lineNo, column: error.column, error.message)
+        }
+    }
+
+    /// Decodes a field, trimming spaces. Invalid UTF-8 is a ``FieldProblem``.
+    static func text(_ f: [UInt8], _ encoding: TextEncoding, column: Int) throws(FieldProblem) -> String {
+        var s = 0, e = f.count
+        while s < e && (f[s] == ASCII.space || f[s] == ASCII.tab) { s += 1 }
+        while e > s && (f[e - 1] == ASCII.space || f[e - 1] == ASCII.tab) { e -= 1 }
+        let bytes = Array(f[s..<e])
+        switch encoding {
+        case .latin1: return ByteParsing.latin1(bytes)
+        case .utf8:
+            guard let t = ByteParsing.utf8(bytes) else {
+                throw FieldProblem(column: column, message: "expected UTF-8 text, found invalid bytes \(ByteParsing.describeField(bytes))")
+            }
+            return t
+        }
+    }
+
+    /// An id field: non-empty text.
+    static func id(_ f: [UInt8], _ encoding: TextEncoding, column: Int, what: String = "an item id")
+        throws(FieldProblem) -> String {
+        let t = try text(f, encoding, column: column)
+        guard !t.isEmpty else { throw FieldProblem(column: column, message: "expected \(what), found an empty field") }
+        return t
+    }
+
+    /// Runs `body` for one line; a problem is thrown (strict) or counted (skip-bad-lines).
+    static func guarded(path: String, lineNo: Int, options: LoadOptions, report: inout LoadReport,
+                        _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let problem as FieldProblem {
+            try DatasetLoader.reject(LoadError(file: path, line: lineNo + problem.lineOffset, column: problem.column,
+                                               problem.message), options: options, report: &report)
+        } catch let error as LoadError {
+            try DatasetLoader.reject(error, options: options, report: &report)
+        }
+    }
+
+    static func emptyFileError(_ path: String, expected: String) -> LoadError {
+        LoadError(file: path, "empty file: expected \(expected)")
+    }
+
+    static func isBlank(_ bytes: [UInt8]) -> Bool {
+        !bytes.contains(where: { $0 != ASCII.space && $0 != ASCII.tab && $0 != ASCII.newline && $0 != ASCII.carriageReturn })
+    }
+
+    /// Latin-1 when the file is not valid UTF-8 (the MovieLens 100K/1M originals), else UTF-8.
+    static func sniffEncoding(_ bytes: [UInt8]) -> TextEncoding {
+        bytes.withUnsafeBufferPointer { ByteParsing.isValidUTF8($0) } ? .utf8 : .latin1
+    }
+
+    // MARK: - MovieLens 100K
+
+    /// Reads `u.genre` (`name|index` lines) into names by index.
+    static func readUGenre(path: String, options: LoadOptions, report: inout LoadReport) throws -> [String] {
+        let bytes = try ByteParsing.readWholeFile(path)
+        if isBlank(bytes) { throw emptyFileError(path, expected: "genre|index lines") }
+        var byIndex: [Int: String] = [:]
+        try forEachLine(bytes) { lineNo, line in
+            try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
+                let f = try fields(line, .pipe, path: path, lineNo: lineNo)
+                guard f.count == 2 else {
+                    throw FieldProblem(column: min(f.count + 1, 3), message: "expected 2 '|'-separated fields (genre|index), found \(f.count)")
+                }
+                let name = try text(f[0], .utf8, column: 1)
+                guard let index = ByteParsing.integer(f[1]), index >= 0, index < 1000 else {
+                    throw FieldProblem(column: 2, message: "expected a genre index 0–999, found \(ByteParsing.describeField(f[1]))")
+                }
+                byIndex[Int(index)] = name
+            }
+        }
+        guard let top = byIndex.keys.max() else { return defaultML100KGenres }
+        return (0...top).map { byIndex[$0] ?? "" }
+    }
+
+    /// Reads `u.item`: `id|title|release date|video release date|IMDb URL|flags…`,
+    /// one 0/1 flag per genre of `u.genre`. The original file is ISO-8859-1.
+    static func readUItem(path: String, genres: [String], options: LoadOptions, report: inout LoadReport) throws
+        -> [Item] {
+        let bytes = try ByteParsing.readWholeFile(path)
+        if isBlank(bytes) { throw emptyFileError(path, expected: "id|title|date|video date|url|genre flags lines") }
+        let encoding = sniffEncoding(bytes)
+        let expected = 5 + genres.count
+        var items: [Item] = []
+        try forEachLine(bytes) { lineNo, line in
+            try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
+                let f = try fields(line, .pipe, path: path, lineNo: lineNo)
+                guard f.count == expected else {
+                    throw FieldProblem(column: min(f.count + 1, expected),
+                                       message: "expected \(expected) '|'-separated fields (id|title|release date|video release date|IMDb URL|\(genres.count) genre flags), found \(f.count)")
+                }
+                let rawID = try id(f[0], encoding, column: 1)
+                let title = try text(f[1], encoding, column: 2)
+                var itemGenres: [String] = []
+                for g in 0..<genres.count {
+                    let flag = f[5 + g]
+                    if flag == [ASCII.zero + 1] {
+                        if !noGenre.contains(genres[g]) { itemGenres.append(genres[g]) }
+                    } else if flag != [ASCII.zero] {
+                        throw FieldProblem(column: 6 + g, message: "expected a genre flag 0 or 1, found \(ByteParsing.describeField(flag))")
+                    }
+                }
+                var year = Item.splitTitleYear(title).year
+                if year == nil {
+                    // "01-Jan-1995"
+                    let date = try text(f[2], encoding, column: 3)
+                    if date.count >= 4, let y = Int(date.suffix(4)) { year = y }
+                }
+                items.append(Item(rawID: rawID, title: title, year: year, genres: itemGenres))
+            }
+        }
+        return items
+    }
+
+    /// The order of the fields of a users file.
+    enum UserFieldOrder {
+        /// `id|age|gender|occupation|zip` (100K `u.user`).
+        case ml100K
+        /// `id::gender::age::occupation::zip` (1M `users.dat`; age and occupation are codes).
+        case ml1M
+    }
+
+    /// Reads per-user attributes keyed by raw user id.
+    static func readUsers(path: String, delimiter: FieldDelimiter, order: UserFieldOrder, options: LoadOptions,
+                          report: inout LoadReport) throws -> [String: UserAttributes] {
+        let bytes = try ByteParsing.readWholeFile(path)
+        if isBlank(bytes) { throw emptyFileError(path, expected: "user lines") }
+        var out: [String: UserAttributes] = [:]
+        try forEachLine(bytes) { lineNo, line in
+            try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
+                let f = try fields(line, delimiter, path: path, lineNo: lineNo)
+                guard f.count == 5 else {
+                    let names = order == .ml100K ? "id|age|gender|occupation|zip" : "id::gender::age::occupation::zip"
+                    throw FieldProblem(column: min(f.count + 1, 5), message: "expected 5 fields (\(names)), found \(f.count)")
+                }
+                let user = try id(f[0], .utf8, column: 1, what: "a user id")
+                let ageColumn = order == .ml100K ? 1 : 2
+                let genderColumn = order == .ml100K ? 2 : 1
+                guard let age = ByteParsing.integer(f[ageColumn]), age >= 0, age < 200 else {
+                    throw FieldProblem(column: ageColumn + 1, message: "expected an age, found \(ByteParsing.describeField(f[ageColumn]))")
+                }
+                let gender = try text(f[genderColumn], .utf8, column: genderColumn + 1)
+                var occupation = try text(f[3], .utf8, column: 4)
+                if order == .ml1M {
+                    guard let code = Int(occupation), code >= 0, code < ml1MOccupations.count else {
+                        throw FieldProblem(column: 4, message: "expected an occupation code 0–20, found \(ByteParsing.describeField(f[3]))")
+                    }
+                    occupation = ml1MOccupations[code]
+                }
+                let zip = try text(f[4], .utf8, column: 5)
+                out[user] = UserAttributes(age: Int(age), gender: gender.isEmpty ? nil : gender,
+                                           occupation: occupation.isEmpty ? nil : occupation,
+                                           zip: zip.isEmpty ? nil : zip)
+            }
+        }
+        return out
+    }
+
+    // MARK: - MovieLens 1M / 10M
+
+    /// Reads `movies.dat`: `id::title::genre|genre…` (1M is ISO-8859-1, 10M UTF-8).
+    static func readMoviesDat(path: String, options: LoadOptions, report: inout LoadReport) throws -> [Item] {
+        let bytes = try ByteParsing.readWholeFile(path)
+        if isBlank(bytes) { throw emptyFileError(path, expected: "id::title::genres lines") }
+        let encoding = sniffEncoding(bytes)
+        var items: [Item] = []
+        try forEachLine(bytes) { lineNo, line in
+            try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
+                let f = try fields(line, .doubleColon, path: path, lineNo: lineNo)
+                guard f.count >= 3 else {
+                    throw FieldProblem(column: f.count + 1, message: "expected 3 '::'-separated fields (id::title::genres), found \(f.count)")
+                }
+                let rawID = try id(f[0], encoding, column: 1)
+                // A title containing "::" is rejoined.
+                let titleBytes = Array(f[1..<(f.count - 1)].joined(separator: [ASCII.colon, ASCII.colon]))
+                let title = try text(titleBytes, encoding, column: 2)
+                let genres = try splitList(f[f.count - 1], encoding, column: f.count).filter { !noGenre.contains($0) }
+                items.append(Item(rawID: rawID, title: title, year: Item.splitTitleYear(title).year, genres: genres))
+            }
+        }
+        return items
+    }
+
+    /// Splits a `|`-separated list, trimming each entry and dropping empty ones.
+    static func splitList(_ f: [UInt8], _ encoding: TextEncoding, column: Int) throws(FieldProblem) -> [String] {
+        var out: [String] = []
+        for part in f.split(separator: ASCII.pipe, omittingEmptySubsequences: true) {
+            let t = try text(Array(part), encoding, column: column)
+            if !t.isEmpty { out.append(t) }
+        }
+        return out
+    }
+
+    // MARK: - MovieLens CSV (latest, 20M, 25M, 32M, sample data)
+
+    /// Parses a whole CSV file with a header into records, calling `body(lineNo, fields)`.
+    /// Quoted fields may span lines (RFC 4180).
+    static func forEachCSVRecord(_ bytes: [UInt8], path: String, options: LoadOptions, report: inout LoadReport,
+                                 _ body: (Int, [[UInt8]], inout LoadReport) throws -> Void) throws {
+        try bytes.withUnsafeBufferPointer { p in
+            var i = 0
+            var lineNo = 1
+            while i < p.count {
+                let recordLine = lineNo
+                var extra = 0
+                let record: [[UInt8]]
+                do throws(FieldProblem) {
+                    record = try ByteParsing.parseCSVRecord(p, at: &i, lines: &extra)
+                } catch {
+                    // An unclosed quote swallows the rest of the file: nothing more to read.
+                    let e = LoadError(file: path, line: recordLine + error.lineOffset, column: error.column, error.message)
+                    if error.message.hasPrefix("unclosed quote") || !options.skipBadLines { throw e }
+                    try DatasetLoader.reject(e, options: options, report: &report)
+                    // Skip to the end of this line.
+                    while i < p.count && p[i] != ASCII.newline { i += 1 }
+                    i += 1
+                    lineNo += 1 + error.lineOffset
+                    continue
+                }
+                lineNo += 1 + extra
+                if record.count == 1 && record[0].allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) { continue }
+                try body(recordLine, record, &report)
+            }
+        }
+    }
+
+    /// Reads `movies.csv`: header `movieId,title,genres` and, in the project's
+    /// sample data, `keywords` and `director` (lists are `|`-separated); a `year`
+    /// column is used when present, else the trailing "(1995)" of the title.
+    static func readMoviesCSV(path: String, options: LoadOptions, report: inout LoadReport) throws -> [Item] {
+        let bytes = try ByteParsing.readWholeFile(path)
+        if isBlank(bytes) { throw emptyFileError(path, expected: "a header movieId,title,genres and movie lines") }
+        var items: [Item] = []
+        var columns: [String: Int]? = nil
+        var idColumn = 0, titleColumn = 1
+        var width = 0
+        try forEachCSVRecord(bytes, path: path, options: options, report: &report) { lineNo, f, report in
+            guard let cols = columns else {
+                let names = f.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces().lowercased() }
+                var map: [String: Int] = [:]
+                for (k, n) in names.enumerated() where map[n] == nil { map[n] = k }
+                guard let idc = map["movieid"] ?? map["itemid"] ?? map["item"] ?? map["id"], let tc = map["title"] else {
+                    throw LoadError(file: path, line: lineNo, column: 1,
+                                    "expected a header naming movieId and title columns (e.g. movieId,title,genres)")
+                }
+                columns = map
+                idColumn = idc; titleColumn = tc
+                width = names.count
+                return
+            }
+            try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
+                guard f.count >= width else {
+                    throw FieldProblem(column: f.count + 1, message: "expected \(width) comma-separated fields as in the header, found \(f.count)")
+                }
+                let rawID = try id(f[idColumn], .utf8, column: idColumn + 1)
+                let title = try text(f[titleColumn], .utf8, column: titleColumn + 1)
+                var item = Item(rawID: rawID, title: title, year: Item.splitTitleYear(title).year)
+                if let g = cols["genres"] {
+                    item.genres = try splitList(f[g], .utf8, column: g + 1).filter { !noGenre.contains($0) }
+                }
+                if let k = cols["keywords"] ?? cols["tags"] {
+                    item.keywords = try splitList(f[k], .utf8, column: k + 1)
+                }
+                if let d = cols["director"] ?? cols["directors"] {
+                    let director = try text(f[d], .utf8, column: d + 1)
+                    item.director = director.isEmpty ? nil : director
+                }
+                if let y = cols["year"], !f[y].isEmpty {
+                    guard let year = ByteParsing.integer(f[y]), year > 1000, year < 3000 else {
+                        throw FieldProblem(column: y + 1, message: "expected a year, found \(ByteParsing.describeField(f[y]))")
+                    }
+                    item.year = Int(year)
+                }
+                items.append(item)
+            }
+        }
+        return items
+    }
+
+    /// Reads user tags (`tags.csv` with header `userId,movieId,tag,timestamp`, or
+    /// `tags.dat` with `user::movie::tag::timestamp`) and appends them to the
+    /// items' keywords, most frequent first; case-insensitive duplicates merge.
+    /// Tags for items not in the catalog are ignored.
+    static func readTags(path: String, csv: Bool, catalog: inout Catalog, options: LoadOptions,
+                         report: inout LoadReport) throws {
+        let bytes = try ByteParsing.readWholeFile(path)
+        if isBlank(bytes) { return }  // an empty tags file adds nothing
+        struct Tally { var count: Int; var first: Int; var text: String }
+        var tallies: [Int32: [String: Tally]] = [:]
+        var seen = 0
+        func add(_ item: String, _ tag: String) {
+            guard let i = catalog.index(of: item) else { return }
+            let t = tag.trimmingTrailingSpaces()
+            guard !t.isEmpty else { return }
+            let key = t.lowercased()
+            seen += 1
+            if var tally = tallies[i]?[key] {
+                tally.count += 1
+                tallies[i]![key] = tally
+            } else {
+                tallies[i, default: [:]][key] = Tally(count: 1, first: seen, text: t)
+            }
+        }
+        if csv {
+            var itemColumn = 1, tagColumn = 2
+            var headerRead = false
+            try forEachCSVRecord(bytes, path: path, options: options, report: &report) { lineNo, f, report in
+                if !headerRead {
+                    headerRead = true
+                    let names = f.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces().lowercased() }
+                    guard let ic = names.firstIndex(where: { $0 == "movieid" || $0 == "itemid" || $0 == "item" }),
+                          let tc = names.firstIndex(of: "tag") else {
+                        throw LoadError(file: path, line: lineNo, column: 1, "expected the header userId,movieId,tag,timestamp")
+                    }
+                    itemColumn = ic; tagColumn = tc
+                    return
+                }
+                try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
+                    guard f.count > max(itemColumn, tagColumn) else {
+                        throw FieldProblem(column: f.count + 1, message: "expected userId,movieId,tag,timestamp fields, found \(f.count)")
+                    }
+                    add(try id(f[itemColumn], .utf8, column: itemColumn + 1), try text(f[tagColumn], .utf8, column: tagColumn + 1))
+                }
+            }
+        } else {
+            let encoding = sniffEncoding(bytes)
+            try forEachLine(bytes) { lineNo, line in
+                try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
+                    let f = try fields(line, .doubleColon, path: path, lineNo: lineNo)
+                    guard f.count >= 3 else {
+                        throw FieldProblem(column: f.count + 1, message: "expected user::movie::tag::timestamp, found \(f.count) fields")
+                    }
+                    let tagBytes = f.count >= 4 ? Array(f[2..<(f.count - 1)].joined(separator: [ASCII.colon, ASCII.colon])) : f[2]
+                    add(try id(f[1], encoding, column: 2), try text(tagBytes, encoding, column: 3))
+                }
+            }
+        }
+        for (item, tags) in tallies {
+            var keywords = catalog[item].keywords
+            var present = Set(keywords.map { $0.lowercased() })
+            let ordered = tags.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }
+            for t in ordered where !present.contains(t.text.lowercased()) {
+                keywords.append(t.text)
+                present.insert(t.text.lowercased())
+            }
+            catalog.setKeywords(keywords, at: item)
+        }
+    }
+
+    // MARK: - Generic items file
+
+    /// Reads an items file given with a generic ratings file, recognising the
+    /// `movies.dat` (`::`), `u.item` (`|`) and `movies.csv` (header) layouts.
+    static func readAnyItemsFile(path: String, options: LoadOptions, report: inout LoadReport) throws -> [Item] {
+        let bytes = try ByteParsing.readWholeFile(path)
+        if isBlank(bytes) { throw emptyFileError(path, expected: "item lines") }
+        let firstLine = bytes.prefix { $0 != ASCII.newline }
+        let hasDoubleColon = firstLine.indices.dropLast().contains { firstLine[$0] == ASCII.colon && firstLine[$0 + 1] == ASCII.colon }
+        if hasDoubleColon { return try readMoviesDat(path: path, options: options, report: &report) }
+        let pipes = firstLine.filter { $0 == ASCII.pipe }.count
+        if pipes >= 5 && !firstLine.contains(ASCII.comma) || pipes >= 23 {
+            return try readUItem(path: path, genres: defaultML100KGenres, options: options, report: &report)
+        }
+        return try readMoviesCSV(path: path, options: options, report: &report)
+    }
+}

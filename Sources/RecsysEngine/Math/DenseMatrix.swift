@@ -1,0 +1,361 @@
+import Foundation
+
+/// A wrapper that lets a raw pointer cross into `concurrentPerform` workers.
+///
+/// Safe only when the workers write disjoint parts of the memory, which every
+/// caller in this file guarantees by partitioning rows or column chunks.
+@usableFromInline
+struct SendablePointer<T>: @unchecked Sendable {
+    @usableFromInline let p: UnsafeMutablePointer<T>
+    @inlinable init(_ p: UnsafeMutablePointer<T>) { self.p = p }
+}
+
+/// Runs `body(0..<count)` on up to `threads` workers, each index exactly once.
+///
+/// Work is handed out dynamically by Dispatch; results must not depend on which
+/// worker ran which index (every caller writes disjoint outputs).
+@inlinable
+func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+    if threads <= 1 || count <= 1 {
+        for i in 0..<count { body(i) }
+    } else {
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+}
+
+/// A dense row-major Float matrix whose rows are padded to a multiple of 8
+/// floats (`stride`), so that any 8-wide SIMD load inside a row stays in bounds.
+///
+/// Rows are padded to a multiple of 4 as well; the padding is zero-initialised
+/// and never read as input by the kernels below.
+public struct DenseMatrix: Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// Floats between the starts of consecutive rows (columns rounded up to 8).
+    public let stride: Int
+    public var storage: [Float]
+
+    public init(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+        stride = max(8, (columns + 7) / 8 * 8)
+        storage = [Float](repeating: 0, count: ((rows + 3) / 4 * 4) * stride)
+    }
+
+    @inlinable public subscript(r: Int, c: Int) -> Float {
+        get { storage[r * stride + c] }
+        set { storage[r * stride + c] = newValue }
+    }
+}
+
+/// Why a dense factorisation failed.
+public struct NotPositiveDefinite: Error, Sendable, CustomStringConvertible {
+    public var pivot: Int
+    public var description: String { "matrix is not positive definite (pivot \(pivot))" }
+}
+
+// MARK: - The one micro-kernel
+
+/// `C[r][c..<c+8] += sign · Σ_{p<pCount} a(r, p) · B[p][c..<c+8]` for the four rows `r = 0..<4`.
+///
+/// `a(r, p) = a[r·aRow + p·aP]`, `B[p] = b + p·bP`, `C[r] = c + r·cRow`.
+/// Eight accumulators of `SIMD8<Float>` stay in registers for the whole sum:
+/// 64 multiply-adds per step for two vector loads and four scalar broadcasts.
+/// Every blocked routine below (Cholesky update, triangular inverse, WᵀW) is a
+/// loop around this kernel.
+@inline(__always)
+func kernel4x8(_ pCount: Int, a: UnsafePointer<Float>, aRow: Int, aP: Int,
+               b: UnsafePointer<Float>, bP: Int, c: UnsafeMutablePointer<Float>, cRow: Int, sign: Float) {
+    var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
+    var ap = a, bp = b
+    let a1 = aRow, a2 = 2 * aRow, a3 = 3 * aRow
+    for _ in 0..<pCount {
+        let bv = UnsafeRawPointer(bp).loadUnaligned(as: SIMD8<Float>.self)
+        c0 += ap[0] * bv
+        c1 += ap[a1] * bv
+        c2 += ap[a2] * bv
+        c3 += ap[a3] * bv
+        ap += aP
+        bp += bP
+    }
+    let raw = UnsafeMutableRawPointer(c)
+    let rowBytes = cRow * MemoryLayout<Float>.stride
+    let old0 = raw.loadUnaligned(as: SIMD8<Float>.self)
+    raw.storeBytes(of: old0 + sign * c0, as: SIMD8<Float>.self)
+    let old1 = raw.loadUnaligned(fromByteOffset: rowBytes, as: SIMD8<Float>.self)
+    raw.storeBytes(of: old1 + sign * c1, toByteOffset: rowBytes, as: SIMD8<Float>.self)
+    let old2 = raw.loadUnaligned(fromByteOffset: 2 * rowBytes, as: SIMD8<Float>.self)
+    raw.storeBytes(of: old2 + sign * c2, toByteOffset: 2 * rowBytes, as: SIMD8<Float>.self)
+    let old3 = raw.loadUnaligned(fromByteOffset: 3 * rowBytes, as: SIMD8<Float>.self)
+    raw.storeBytes(of: old3 + sign * c3, toByteOffset: 3 * rowBytes, as: SIMD8<Float>.self)
+}
+
+// MARK: - Symmetric positive definite inverse
+
+/// The inverse of a symmetric positive definite matrix, by blocked Cholesky.
+///
+/// 1. `A = L·Lᵀ` (right-looking, 64-column panels; the trailing update
+///    `A₂₂ −= L₂₁·L₂₁ᵀ` runs on `threads` workers): n³/3 flops.
+/// 2. `W = L⁻¹` by block forward substitution: n³/3 flops.
+/// 3. `A⁻¹ = Wᵀ·W` (lower half, then mirrored): n³/3 flops.
+///
+/// About n³ flops in all, half of what an LU-based inverse needs. Only the lower
+/// triangle of `a` is read. Float arithmetic: fine for well-conditioned
+/// matrices such as EASE's `XᵀX + λI`.
+///
+/// - Parameters:
+///   - a: the matrix (square); replaced by its inverse (full, symmetric).
+///   - threads: worker threads (the result does not depend on it).
+/// - Throws: `NotPositiveDefinite` with the failing pivot.
+/// - Complexity: O(n³) time, one extra n×n buffer.
+public func invertSymmetricPositiveDefinite(_ a: inout DenseMatrix, threads: Int = 2) throws {
+    precondition(a.rows == a.columns, "square matrix expected")
+    let n = a.rows
+    guard n > 0 else { return }
+    let ld = a.stride
+    let nb = 64
+    var w = DenseMatrix(rows: n, columns: n)
+    var transposedPanel = [Float](repeating: 0, count: nb * ld)
+
+    try a.storage.withUnsafeMutableBufferPointer { abuf in
+        let A = abuf.baseAddress!
+        // ---- 1. Cholesky, lower, in place.
+        try transposedPanel.withUnsafeMutableBufferPointer { tbuf in
+            let T = tbuf.baseAddress!
+            var kNext = 0
+            while kNext < n {
+                let k0 = kNext  // a constant copy for the workers
+                let kb = min(nb, n - k0)
+                // Diagonal block, unblocked.
+                for j in k0..<(k0 + kb) {
+                    let rj = A + j * ld
+                    var d = rj[j]
+                    for p in k0..<j { d -= rj[p] * rj[p] }
+                    guard d > 0, d.isFinite else { throw NotPositiveDefinite(pivot: j) }
+                    let l = d.squareRoot()
+                    rj[j] = l
+                    for i in (j + 1)..<(k0 + kb) {
+                        let ri = A + i * ld
+                        var s = ri[j]
+                        for p in k0..<j { s -= ri[p] * rj[p] }
+                        ri[j] = s / l
+                    }
+                }
+                let r0 = k0 + kb
+                if r0 < n {
+                    // Panel: rows below solve x·L_KKᵀ = a (forward substitution per row).
+                    let ap = SendablePointer(A)
+                    let rowsBelow = n - r0
+                    let rowChunks = (rowsBelow + 63) / 64
+                    parallelFor(rowChunks, threads: threads) { chunk in
+                        let A = ap.p
+                        let lo = r0 + chunk * 64, hi = min(n, lo + 64)
+                        for i in lo..<hi {
+                            let ri = A + i * ld
+                            for j in k0..<(k0 + kb) {
+                                let rj = A + j * ld
+                                var s = ri[j]
+                                for p in k0..<j { s -= ri[p] * rj[p] }
+                                ri[j] = s / rj[j]
+                            }
+                        }
+                    }
+                    // Transposed copy of the panel: T[p][j] = L[j][k0+p].
+                    for j in r0..<n {
+                        let rj = A + j * ld + k0
+                        for p in 0..<kb { T[p * ld + j] = rj[p] }
+                    }
+                    // Trailing update of the lower triangle, 16-row strips.
+                    let tp = SendablePointer(T)
+                    let strips = (rowsBelow + 15) / 16
+                    parallelFor(strips, threads: threads) { s in
+                        let A = ap.p, T = UnsafePointer(tp.p)
+                        let i0 = r0 + s * 16
+                        let iEnd = min(n, i0 + 16)
+                        var c = r0
+                        while c < iEnd {
+                            // Only rows whose lower part reaches this chunk (i ≥ c).
+                            var i = max(i0, c)
+                            i = i0 + ((i - i0) / 4) * 4
+                            while i < iEnd {
+                                kernel4x8(kb, a: A + i * ld + k0, aRow: ld, aP: 1,
+                                          b: T + c, bP: ld, c: A + i * ld + c, cRow: ld, sign: -1)
+                                i += 4
+                            }
+                            c += 8
+                        }
+                    }
+                }
+                kNext += kb
+            }
+        }
+
+        // ---- 2. W = L⁻¹, lower triangular, by 64-row blocks.
+        try w.storage.withUnsafeMutableBufferPointer { wbuf in
+            let W = wbuf.baseAddress!
+            let ap = SendablePointer(A), wp = SendablePointer(W)
+            var i0 = 0
+            while i0 < n {
+                let ib = min(nb, n - i0)
+                let i0c = i0
+                if i0 > 0 {
+                    // W[I][0..<i0] = −L[I][0..<i0] · W[0..<i0][0..<i0]; column chunks in parallel.
+                    let chunks = (i0 + 7) / 8
+                    parallelFor(chunks, threads: threads) { ch in
+                        let A = UnsafePointer(ap.p), W = wp.p
+                        let c = ch * 8
+                        let pStart = c  // W[p][c..] is zero for p < c
+                        guard pStart < i0c else { return }
+                        var i = i0c
+                        while i < i0c + ib {
+                            kernel4x8(i0c - pStart, a: A + i * ld + pStart, aRow: ld, aP: 1,
+                                      b: UnsafePointer(W) + pStart * ld + c, bP: ld,
+                                      c: W + i * ld + c, cRow: ld, sign: -1)
+                            i += 4
+                        }
+                    }
+                    // Columns ≥ i0 of those rows may have received junk from the last chunk: clear.
+                    for i in i0..<(i0 + ib) {
+                        for j in i0..<min(ld, ((i0 + 7) / 8) * 8) { W[i * ld + j] = 0 }
+                    }
+                }
+                // Forward substitution inside the block: W[i][·] = (rhs − Σ_q L[i][q]·W[q][·]) / L[i][i].
+                for i in i0..<(i0 + ib) {
+                    let wi = W + i * ld
+                    wi[i] += 1
+                    let li = A + i * ld
+                    let width = i + 1
+                    for q in i0..<i {
+                        let f = li[q]
+                        let wq = W + q * ld
+                        for j in 0..<min(width, q + 1) { wi[j] -= f * wq[j] }
+                    }
+                    let inv = 1 / li[i]
+                    for j in 0..<width { wi[j] *= inv }
+                }
+                i0 += ib
+            }
+            if !W[0].isFinite { throw NotPositiveDefinite(pivot: 0) }
+
+            // ---- 3. A⁻¹ = Wᵀ·W: lower triangle into A (L is no longer needed).
+            for i in 0..<n {
+                let ai = A + i * ld
+                for j in 0..<ld { ai[j] = 0 }
+            }
+            let strips = (n + 15) / 16
+            parallelFor(strips, threads: threads) { s in
+                let A = ap.p, W = UnsafePointer(wp.p)
+                let i0 = s * 16, iEnd = min(n, i0 + 16)
+                var c = 0
+                while c < iEnd {
+                    var i = i0 + ((max(i0, c) - i0) / 4) * 4
+                    while i < iEnd {
+                        let k = max(i, c)
+                        if k < n {
+                            kernel4x8(n - k, a: W + k * ld + i, aRow: 1, aP: ld,
+                                      b: W + k * ld + c, bP: ld, c: A + i * ld + c, cRow: ld, sign: 1)
+                        }
+                        i += 4
+                    }
+                    c += 8
+                }
+            }
+            // Mirror the lower triangle.
+            for i in 0..<n {
+                for j in (i + 1)..<max(i + 1, n) { A[i * ld + j] = A[j * ld + i] }
+            }
+        }
+    }
+}
+
+// MARK: - Small dense helpers (ALS, BPR, fold-in)
+
+/// Solves `A·x = b` for a small symmetric positive definite `A` (k×k, row-major,
+/// row stride `ld`) by an unblocked Cholesky factorisation in place.
+///
+/// On return `A`'s lower triangle holds `L` and `b` holds `x`.
+/// Complexity: k³/3 + k² flops.
+/// - Returns: false when `A` is not positive definite (then `b` is unchanged).
+@discardableResult
+public func choleskySolveInPlace(_ A: UnsafeMutablePointer<Float>, ld: Int, k: Int,
+                                 _ b: UnsafeMutablePointer<Float>) -> Bool {
+    guard choleskyFactorInPlace(A, ld: ld, k: k) else { return false }
+    choleskySubstitute(A, ld: ld, k: k, b)
+    return true
+}
+
+/// Factors a small SPD matrix as `L·Lᵀ` in its lower triangle. Returns false if not SPD.
+public func choleskyFactorInPlace(_ A: UnsafeMutablePointer<Float>, ld: Int, k: Int) -> Bool {
+    for j in 0..<k {
+        let rj = A + j * ld
+        var d = rj[j]
+        for p in 0..<j { d -= rj[p] * rj[p] }
+        guard d > 0, d.isFinite else { return false }
+        let l = d.squareRoot()
+        rj[j] = l
+        let inv = 1 / l
+        for i in (j + 1)..<max(j + 1, k) {
+            let ri = A + i * ld
+            var s = ri[j]
+            for p in 0..<j { s -= ri[p] * rj[p] }
+            ri[j] = s * inv
+        }
+    }
+    return true
+}
+
+/// Solves `L·Lᵀ·x = b` in place given the factor from `choleskyFactorInPlace`.
+public func choleskySubstitute(_ L: UnsafeMutablePointer<Float>, ld: Int, k: Int, _ b: UnsafeMutablePointer<Float>) {
+    forwardSubstitute(L, ld: ld, k: k, b)
+    for i in stride(from: k - 1, through: 0, by: -1) {
+        var s = b[i]
+        for p in (i + 1)..<max(i + 1, k) { s -= L[p * ld + i] * b[p] }
+        b[i] = s / L[i * ld + i]
+    }
+}
+
+/// Solves `L·z = b` in place (lower triangular `L`).
+public func forwardSubstitute(_ L: UnsafeMutablePointer<Float>, ld: Int, k: Int, _ b: UnsafeMutablePointer<Float>) {
+    for i in 0..<k {
+        let li = L + i * ld
+        var s = b[i]
+        for p in 0..<i { s -= li[p] * b[p] }
+        b[i] = s / li[i]
+    }
+}
+
+/// `Σ a[j]·b[j]` over `n8·8` floats, eight lanes at a time.
+@inline(__always)
+func dot8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n8: Int) -> Float {
+    var acc = SIMD8<Float>()
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    for q in 0..<n8 {
+        acc += ra.loadUnaligned(fromByteOffset: q * 32, as: SIMD8<Float>.self)
+            * rb.loadUnaligned(fromByteOffset: q * 32, as: SIMD8<Float>.self)
+    }
+    return acc.sum()
+}
+
+/// `y += f·x` over `n8·8` floats.
+@inline(__always)
+func axpy8(_ f: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n8: Int) {
+    let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+    for q in 0..<n8 {
+        let v = ry.loadUnaligned(fromByteOffset: q * 32, as: SIMD8<Float>.self)
+            + f * rx.loadUnaligned(fromByteOffset: q * 32, as: SIMD8<Float>.self)
+        ry.storeBytes(of: v, toByteOffset: q * 32, as: SIMD8<Float>.self)
+    }
+}
+
+/// `scores[i] = Y[i]·x (+ bias[i])` for every row of a factor matrix with row stride `ld` (a multiple of 8).
+func scoreRows(_ Y: [Float], rows: Int, ld: Int, x: [Float], bias: [Float]? = nil) -> [Float] {
+    var out = [Float](repeating: 0, count: rows)
+    Y.withUnsafeBufferPointer { y in
+        x.withUnsafeBufferPointer { xv in
+            let n8 = ld / 8
+            for i in 0..<rows { out[i] = dot8(y.baseAddress! + i * ld, xv.baseAddress!, n8) }
+        }
+    }
+    if let bias { for i in 0..<rows { out[i] += bias[i] } }
+    return out
+}

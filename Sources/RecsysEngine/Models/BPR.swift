@@ -1,0 +1,261 @@
+import Foundation
+
+/// BPR-MF: Bayesian personalised ranking with matrix factorisation (Rendle et al. 2009).
+///
+/// For sampled triples (u, i, j) — i rated by u, j a uniformly drawn item u did
+/// not rate — maximises ln σ(x̂_uij) − λ‖Θ‖² with x̂_uij = x̂_ui − x̂_uj and
+/// x̂_ui = x_uᵀ y_i + b_i, by stochastic gradient ascent:
+///
+///     z = 1 − σ(x̂_uij) = 1 / (1 + e^{x̂_uij})
+///     x_u += η (z (y_i − y_j) − λ x_u),  y_i += η (z x_u − λ y_i),
+///     y_j += η (−z x_u − λ y_j),         b_i += η (z − λ b_i),  b_j += η (−z − λ b_j).
+///
+/// One epoch draws as many triples as there are ratings. Sampling is seeded
+/// and single-threaded, so a seed gives the same model on every run.
+///
+/// Fold-in: a new profile starts at the mean factor of its items and takes
+/// `foldin_epochs` passes of the same updates on x_u only (items fixed), seeded
+/// by the model seed and the profile, so the same profile always gets the same list.
+///
+/// Parameters: `factors` (64), `learning_rate` η (0.01), `regularization` λ
+/// (0.01), `iterations` (100), `foldin_epochs` (40).
+///
+/// Complexity: O(iterations · ratings · k) to fit; fold-in O(epochs · |profile| · k + n · k).
+public final class BPRRecommender: Recommender, @unchecked Sendable {
+    public static let name = "bpr"
+    public static let summary = "BPR-MF (Rendle 2009): pairwise ranking factors from sampled negatives"
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec("factors", .integer(1...1024), default: "64", "latent factors k"),
+        ParameterSpec("learning_rate", .real(0.000001...10), default: "0.01", "SGD step η"),
+        ParameterSpec("regularization", .real(0...100), default: "0.01", "L2 penalty λ per update"),
+        ParameterSpec("iterations", .integer(1...10_000), default: "100", "epochs (each samples #ratings triples)"),
+        ParameterSpec("foldin_epochs", .integer(1...1000), default: "40",
+                      "passes over a new profile when folding it in"),
+    ]
+
+    public let parameters: Parameters
+    private var catalog = Catalog(items: [])
+    private var fallback = RatingFallback()
+    private var k = 0
+    private var ld = 0
+    private var userFactors: [Float] = []
+    private var itemFactors: [Float] = []
+    private var itemBias: [Float] = []
+    private var itemNorms: [Float] = []
+    private var userCount = 0
+    private var itemCount = 0
+    private var seed: UInt64 = 42
+
+    public init(parameters: Parameters = Parameters()) throws {
+        self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
+    }
+
+    public func fit(_ data: Dataset, context: FitContext) throws {
+        let m = data.ratings
+        catalog = data.catalog
+        fallback = RatingFallback(m, scale: data.scale)
+        k = parameters.int("factors")
+        ld = (k + 7) / 8 * 8
+        userCount = m.userCount
+        itemCount = m.itemCount
+        seed = context.seed
+        let lr = parameters.float("learning_rate")
+        let reg = parameters.float("regularization")
+        let iterations = parameters.int("iterations")
+        var rng = SplitMix64.derived(seed: context.seed, stream: 0xB9B)
+        func initial(_ rows: Int) -> [Float] {
+            var f = [Float](repeating: 0, count: rows * ld)
+            for r in 0..<rows { for c in 0..<k { f[r * ld + c] = (rng.nextFloat() - 0.5) / Float(k) } }
+            return f
+        }
+        userFactors = initial(userCount)
+        itemFactors = initial(itemCount)
+        itemBias = [Float](repeating: 0, count: itemCount)
+        let nnz = m.count
+        // The user of each CSR position, to draw (u, i) uniformly over ratings.
+        var owner = [Int32](repeating: 0, count: nnz)
+        for u in 0..<userCount { for p in m.rowStart[u]..<m.rowStart[u + 1] { owner[p] = Int32(u) } }
+        guard nnz > 0, itemCount > 1 else { finish(); return }
+
+        let n8 = ld / 8
+        userFactors.withUnsafeMutableBufferPointer { ub in
+        itemFactors.withUnsafeMutableBufferPointer { ib in
+        itemBias.withUnsafeMutableBufferPointer { bb in
+        m.rowItems.withUnsafeBufferPointer { rowItems in
+        m.rowStart.withUnsafeBufferPointer { rowStart in
+            let U = ub.baseAddress!, Y = ib.baseAddress!, B = bb.baseAddress!
+            for epoch in 0..<iterations {
+                if context.cancellation?.isCancelled == true { return }
+                for _ in 0..<nnz {
+                    let pos = rng.nextInt(nnz)
+                    let u = Int(owner[pos])
+                    let i = Int(rowItems[pos])
+                    let j = rng.nextInt(itemCount)
+                    if Self.contains(rowItems, from: rowStart[u], to: rowStart[u + 1], Int32(j)) { continue }
+                    Self.step(x: U + u * ld, yi: Y + i * ld, yj: Y + j * ld, bi: B + i, bj: B + j,
+                              lr: lr, reg: reg, n8: n8, updateItems: true)
+                }
+                context.progress(FitProgress(fraction: Double(epoch + 1) / Double(iterations),
+                                             message: "epoch \(epoch + 1)/\(iterations)", epoch: epoch + 1))
+            }
+        }
+        }
+        }
+        }
+        }
+        try context.checkCancelled()
+        finish()
+    }
+
+    private func finish() {
+        itemNorms = (0..<itemCount).map { i in
+            var s: Float = 0
+            for c in 0..<k { s += itemFactors[i * ld + c] * itemFactors[i * ld + c] }
+            return s.squareRoot()
+        }
+    }
+
+    /// Binary search of a sorted CSR row.
+    @inline(__always)
+    static func contains(_ items: UnsafeBufferPointer<Int32>, from lo0: Int, to hi0: Int, _ x: Int32) -> Bool {
+        var lo = lo0, hi = hi0
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let v = items[mid]
+            if v == x { return true }
+            if v < x { lo = mid + 1 } else { hi = mid }
+        }
+        return false
+    }
+
+    /// One SGD step on the triple (x, y_i, y_j); item parameters move only when `updateItems`.
+    @inline(__always)
+    static func step(x: UnsafeMutablePointer<Float>, yi: UnsafeMutablePointer<Float>, yj: UnsafeMutablePointer<Float>,
+                     bi: UnsafeMutablePointer<Float>, bj: UnsafeMutablePointer<Float>,
+                     lr: Float, reg: Float, n8: Int, updateItems: Bool) {
+        let rx = UnsafeMutableRawPointer(x), ri = UnsafeMutableRawPointer(yi), rj = UnsafeMutableRawPointer(yj)
+        var acc = SIMD8<Float>()
+        for q in 0..<n8 {
+            let o = q * 32
+            acc += rx.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                * (ri.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                    - rj.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self))
+        }
+        let xuij = acc.sum() + bi.pointee - bj.pointee
+        let z = 1 / (1 + expf(min(xuij, 80)))
+        for q in 0..<n8 {
+            let o = q * 32
+            let xu = rx.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            let vi = ri.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            let vj = rj.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            rx.storeBytes(of: xu + lr * (z * (vi - vj) - reg * xu), toByteOffset: o, as: SIMD8<Float>.self)
+            if updateItems {
+                ri.storeBytes(of: vi + lr * (z * xu - reg * vi), toByteOffset: o, as: SIMD8<Float>.self)
+                rj.storeBytes(of: vj + lr * (-z * xu - reg * vj), toByteOffset: o, as: SIMD8<Float>.self)
+            }
+        }
+        if updateItems {
+            bi.pointee += lr * (z - reg * bi.pointee)
+            bj.pointee += lr * (-z - reg * bj.pointee)
+        }
+    }
+
+    // MARK: fold-in
+
+    /// Trained factors for a training user; otherwise the mean item factor, refined by seeded SGD on x only.
+    func userVector(_ profile: Profile) -> [Float]? {
+        if let u = profile.trainingUser, Int(u) < userCount, !userFactors.isEmpty {
+            return Array(userFactors[Int(u) * ld..<(Int(u) + 1) * ld])
+        }
+        let items = profile.items.filter { $0 >= 0 && Int($0) < itemCount }
+        guard !items.isEmpty, itemCount > items.count else { return nil }
+        var x = [Float](repeating: 0, count: ld)
+        for i in items { for c in 0..<k { x[c] += itemFactors[Int(i) * ld + c] } }
+        for c in 0..<k { x[c] /= Float(items.count) }
+        var h: UInt64 = seed
+        for i in items { h = (h ^ UInt64(UInt32(bitPattern: i))) &* 0x100_0000_01B3 }
+        var rng = SplitMix64(seed: h)
+        let lr = parameters.float("learning_rate") * 5
+        let reg = parameters.float("regularization")
+        let samples = min(20_000, items.count * parameters.int("foldin_epochs"))
+        var scratchI = [Float](repeating: 0, count: ld), scratchJ = [Float](repeating: 0, count: ld)
+        var bi: Float = 0, bj: Float = 0
+        let n8 = ld / 8
+        x.withUnsafeMutableBufferPointer { xb in
+            scratchI.withUnsafeMutableBufferPointer { sib in
+                scratchJ.withUnsafeMutableBufferPointer { sjb in
+                    itemFactors.withUnsafeBufferPointer { yb in
+                        for _ in 0..<samples {
+                            let i = items[rng.nextInt(items.count)]
+                            var j = Int32(rng.nextInt(itemCount))
+                            while profile.contains(j) { j = Int32(rng.nextInt(itemCount)) }
+                            // Copy the item rows so the fixed model is never written.
+                            sib.baseAddress!.update(from: yb.baseAddress! + Int(i) * ld, count: ld)
+                            sjb.baseAddress!.update(from: yb.baseAddress! + Int(j) * ld, count: ld)
+                            bi = itemBias[Int(i)]; bj = itemBias[Int(j)]
+                            Self.step(x: xb.baseAddress!, yi: sib.baseAddress!, yj: sjb.baseAddress!,
+                                      bi: &bi, bj: &bj, lr: lr, reg: reg, n8: n8, updateItems: false)
+                        }
+                    }
+                }
+            }
+        }
+        return x
+    }
+
+    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
+        fallback.predict(profile, items: items)
+    }
+
+    /// s_i = x_uᵀ y_i + b_i; an empty profile gets popularity.
+    public func scores(_ profile: Profile) -> [Float] {
+        guard let x = userVector(profile) else { return fallback.popularity }
+        return scoreRows(itemFactors, rows: itemCount, ld: ld, x: x, bias: itemBias)
+    }
+
+    /// Cosine similarity of item factors.
+    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
+        guard Int(item) >= 0, Int(item) < itemCount else { return [] }
+        let y = Array(itemFactors[Int(item) * ld..<(Int(item) + 1) * ld])
+        var s = scoreRows(itemFactors, rows: itemCount, ld: ld, x: y)
+        let n0 = max(itemNorms[Int(item)], 1e-12)
+        for i in 0..<itemCount { s[i] /= max(itemNorms[i], 1e-12) * n0 }
+        return topK(s, k: count) { $0 != item }
+    }
+
+    /// The item bias, plus the rated items whose factors align most with the item's (y_jᵀ y_i, scaled
+    /// so that they sum to the factor part of the score, as x_u starts at the mean of those y_j).
+    public func explain(_ profile: Profile, item: Int32) -> Explanation {
+        guard let x = userVector(profile) else { return fallback.coldStart(algorithm: Self.name, item: item) }
+        guard Int(item) >= 0, Int(item) < itemCount else {
+            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
+        }
+        let i = Int(item)
+        var factorPart: Float = 0
+        for c in 0..<k { factorPart += x[c] * itemFactors[i * ld + c] }
+        var raw: [(Int32, Float, Float)] = []
+        var sum: Float = 0
+        for (j, r) in zip(profile.items, profile.ratings) where Int(j) < itemCount && j >= 0 {
+            var d: Float = 0
+            for c in 0..<k { d += itemFactors[Int(j) * ld + c] * itemFactors[i * ld + c] }
+            raw.append((j, d, r))
+            sum += d
+        }
+        let scaleBy = abs(sum) > 1e-12 ? factorPart / sum : 0
+        var terms = raw.map { (j, d, r) in
+            Explanation.Term(kind: .item, label: title(j), value: d * scaleBy,
+                             detail: "you rated it \(starText(r)); factors align \(String(format: "%.2f", d))",
+                             item: j)
+        }
+        terms.sort { abs($0.value) > abs($1.value) }
+        terms = Array(terms.prefix(9))
+        terms.append(.init(kind: .bias, label: "item bias", value: itemBias[i]))
+        terms.sort { abs($0.value) > abs($1.value) }
+        let positives = terms.filter { $0.kind == .item && $0.value > 0 }.prefix(2).map(\.label)
+        let summary = positives.isEmpty ? "ranked high by its bias" : "because you rated " + positives.joined(separator: " and ")
+        return Explanation(algorithm: Self.name, item: item, score: factorPart + itemBias[i], summary: summary,
+                           terms: terms, notes: ["item terms are alignments y_jᵀy_i scaled to the factor score"])
+    }
+
+    private func title(_ i: Int32) -> String { Int(i) < catalog.count ? catalog[i].title : "item \(i)" }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// Content-based filtering: items as weighted feature vectors, the profile as
+/// a rating-weighted sum of the vectors of what the user rated.
+///
+/// Features: every genre, keyword or tag, the director and the release decade
+/// of an item. Each item vector is weighted and normalised to unit length:
+///
+/// - `tfidf`: w_if = idf_f = ln(N / df_f) (features are present or absent);
+/// - `bm25`:  w_if = idf_f · (k₁ + 1) / (1 + k₁ (1 − b + b · |i| / avg|i|)),
+///   with k₁ = 1.2, b = 0.75, which damps items carrying many features.
+///
+/// The profile is mean-centred and rating-weighted:
+/// p = Σ_{j rated} (r_j − r̃) v_j, with r̃ = (Σ r_j + m·μ) / (n + m) the user's
+/// mean damped towards the global mean μ (m = 1), so one 5★ rating is positive
+/// and one 1★ rating negative. Items are scored by cosine: s_i = pᵀv_i / ‖p‖.
+///
+/// Rating prediction: r̂_ui = r̃ + Σ_j sim(i,j)(r_j − r̃) / Σ_j sim(i,j) over the
+/// rated items j with positive content similarity (cosine of the vectors).
+/// Similar items: cosine of the vectors.
+///
+/// Scoring depends on the profile alone, so fold-in is exact and a training
+/// user gets the same list either way.
+///
+/// Complexity: fit O(Σ_i |features_i|); scores O(|profile| · f + Σ_i |features_i|).
+public final class ContentRecommender: Recommender, @unchecked Sendable {
+    public static let name = "content"
+    public static let summary = "content-based: TF-IDF/BM25 vectors of genres, keywords, director and decade"
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec("weighting", .choice(["tfidf", "bm25"]), default: "tfidf", "feature weighting"),
+        ParameterSpec("neighbours", .integer(1...10_000), default: "40",
+                      "rated items used to predict a rating (most similar first)"),
+    ]
+
+    public let parameters: Parameters
+    private var catalog = Catalog(items: [])
+    private var fallback = RatingFallback()
+    /// Feature names ("genre:Sci-Fi").
+    private(set) var featureNames: [String] = []
+    /// CSR item → (feature, weight), unit-length rows.
+    private var itemStart: [Int] = [0]
+    private var itemFeatures: [Int32] = []
+    private var itemWeights: [Float] = []
+    /// CSC feature → (item, weight), for similar items.
+    private var featureStart: [Int] = [0]
+    private var featureItems: [Int32] = []
+    private var featureWeights: [Float] = []
+    private var globalMean: Float = 3
+    private var scale = RatingScale.wholeStars
+
+    public init(parameters: Parameters = Parameters()) throws {
+        self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
+    }
+
+    /// The raw features of an item: genres, keywords, director and decade.
+    static func features(of item: Item) -> [String] {
+        var f: [String] = []
+        for g in item.genres where !g.isEmpty && g != "(no genres listed)" && g != "unknown" { f.append("genre:" + g) }
+        for kw in item.keywords where !kw.isEmpty { f.append("keyword:" + kw.lowercased()) }
+        if let d = item.director, !d.isEmpty { f.append("director:" + d) }
+        if let y = item.year { f.append("decade:\(y / 10 * 10)s") }
+        return Array(Set(f)).sorted()
+    }
+
+    public func fit(_ data: Dataset, context: FitContext) throws {
+        catalog = data.catalog
+        fallback = RatingFallback(data.ratings, scale: data.scale)
+        globalMean = data.ratings.count == 0 ? (data.scale.min + data.scale.max) / 2 : data.ratings.globalMean
+        scale = data.scale
+        let n = catalog.count
+        var vocab: [String: Int32] = [:]
+        featureNames = []
+        var rows: [[Int32]] = []
+        rows.reserveCapacity(n)
+        for item in catalog.items {
+            let ids = Self.features(of: item).map { name -> Int32 in
+                if let id = vocab[name] { return id }
+                let id = Int32(featureNames.count)
+                vocab[name] = id
+                featureNames.append(name)
+                return id
+            }
+            rows.append(ids.sorted())
+        }
+        try context.checkCancelled()
+        let f = featureNames.count
+        var df = [Int](repeating: 0, count: f)
+        for r in rows { for id in r { df[Int(id)] += 1 } }
+        let withFeatures = max(1, rows.filter { !$0.isEmpty }.count)
+        let idf = df.map { d in Float(log(Double(withFeatures) / Double(max(1, d)))) + 1e-3 }
+        let bm25 = parameters.string("weighting") == "bm25"
+        let avgLen = Float(rows.reduce(0) { $0 + $1.count }) / Float(withFeatures)
+        itemStart = [0]; itemFeatures = []; itemWeights = []
+        for r in rows {
+            var w = r.map { idf[Int($0)] }
+            if bm25 {
+                let k1: Float = 1.2, b: Float = 0.75
+                let norm = (k1 + 1) / (1 + k1 * (1 - b + b * Float(r.count) / max(avgLen, 1e-6)))
+                w = w.map { $0 * norm }
+            }
+            let len = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            itemFeatures.append(contentsOf: r)
+            itemWeights.append(contentsOf: w.map { len > 0 ? $0 / len : 0 })
+            itemStart.append(itemFeatures.count)
+        }
+        // Transposed index for similar items.
+        featureStart = [Int](repeating: 0, count: f + 1)
+        for id in itemFeatures { featureStart[Int(id) + 1] += 1 }
+        for x in 0..<f { featureStart[x + 1] += featureStart[x] }
+        var cursor = featureStart
+        featureItems = [Int32](repeating: 0, count: itemFeatures.count)
+        featureWeights = [Float](repeating: 0, count: itemFeatures.count)
+        for i in 0..<n {
+            for p in itemStart[i]..<itemStart[i + 1] {
+                let id = Int(itemFeatures[p])
+                featureItems[cursor[id]] = Int32(i)
+                featureWeights[cursor[id]] = itemWeights[p]
+                cursor[id] += 1
+            }
+        }
+        context.progress(FitProgress(fraction: 1, message: "\(f) features"))
+    }
+
+    /// r̃: the profile's mean rating damped towards the global mean by one pseudo-rating.
+    func centre(_ profile: Profile) -> Float {
+        (profile.ratings.reduce(0, +) + globalMean) / Float(profile.count + 1)
+    }
+
+    /// The profile vector p = Σ (r_j − r̃) v_j over features, and its norm.
+    func profileVector(_ profile: Profile) -> (vector: [Float], norm: Float) {
+        var p = [Float](repeating: 0, count: featureNames.count)
+        let c = centre(profile)
+        for (j, r) in zip(profile.items, profile.ratings) where j >= 0 && Int(j) < catalog.count {
+            let w = r - c
+            for q in itemStart[Int(j)]..<itemStart[Int(j) + 1] { p[Int(itemFeatures[q])] += w * itemWeights[q] }
+        }
+        let norm = p.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return (p, norm)
+    }
+
+    public func scores(_ profile: Profile) -> [Float] {
+        guard !profile.isEmpty else { return fallback.popularity }
+        let (p, norm) = profileVector(profile)
+        guard norm > 1e-9 else { return fallback.popularity }
+        let n = catalog.count
+        var s = [Float](repeating: 0, count: n)
+        let inv = 1 / norm
+        for i in 0..<n {
+            var acc: Float = 0
+            for q in itemStart[i]..<itemStart[i + 1] { acc += p[Int(itemFeatures[q])] * itemWeights[q] }
+            s[i] = acc * inv
+        }
+        return s
+    }
+
+    /// Cosine similarity of two items' vectors (a sorted-merge of their features).
+    func similarity(_ a: Int32, _ b: Int32) -> Float {
+        var p = itemStart[Int(a)], q = itemStart[Int(b)]
+        let pe = itemStart[Int(a) + 1], qe = itemStart[Int(b) + 1]
+        var s: Float = 0
+        while p < pe && q < qe {
+            let fa = itemFeatures[p], fb = itemFeatures[q]
+            if fa == fb { s += itemWeights[p] * itemWeights[q]; p += 1; q += 1 } else if fa < fb { p += 1 } else { q += 1 }
+        }
+        return s
+    }
+
+    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
+        let c = profile.isEmpty ? globalMean : centre(profile)
+        let kMax = parameters.int("neighbours")
+        return items.map { i in
+            guard i >= 0, Int(i) < catalog.count, !profile.isEmpty else {
+                return Prediction(scale.clamp(c), isImpossible: true)
+            }
+            var sims: [(Float, Float)] = []
+            for (j, r) in zip(profile.items, profile.ratings) where j != i && j >= 0 && Int(j) < catalog.count {
+                let s = similarity(i, j)
+                if s > 0 { sims.append((s, r)) }
+            }
+            guard !sims.isEmpty else { return Prediction(scale.clamp(c), isImpossible: true) }
+            if sims.count > kMax { sims.sort { $0.0 > $1.0 }; sims.removeLast(sims.count - kMax) }
+            var num: Float = 0, den: Float = 0
+            for (s, r) in sims { num += s * (r - c); den += s }
+            return Prediction(scale.clamp(c + num / den))
+        }
+    }
+
+    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
+        guard item >= 0, Int(item) < catalog.count else { return [] }
+        var s = [Float](repeating: 0, count: catalog.count)
+        for q in itemStart[Int(item)]..<itemStart[Int(item) + 1] {
+            let f = Int(itemFeatures[q]), w = itemWeights[q]
+            for p in featureStart[f]..<featureStart[f + 1] { s[Int(featureItems[p])] += w * featureWeights[p] }
+        }
+        // Ties (same features) go to the more popular item.
+        let maxPop = (fallback.popularity.max() ?? 0) + 1
+        for i in 0..<s.count where s[i] > 0 { s[i] += 1e-4 * fallback.popularity[i] / maxPop }
+        return topK(s, k: count) { $0 != item && s[Int($0)] > 0 }
+    }
+
+    /// One term per feature of the item: its weight times the profile's weight, over ‖p‖.
+    public func explain(_ profile: Profile, item: Int32) -> Explanation {
+        guard !profile.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
+        guard item >= 0, Int(item) < catalog.count else {
+            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
+        }
+        let (p, norm) = profileVector(profile)
+        guard norm > 1e-9 else {
+            var e = fallback.coldStart(algorithm: Self.name, item: item)
+            e.notes = ["your ratings carry no content signal yet (all near your mean), so content ranks by popularity"]
+            return e
+        }
+        // How many rated items carry each feature, for the detail line.
+        var terms: [Explanation.Term] = []
+        var total: Float = 0
+        for q in itemStart[Int(item)]..<itemStart[Int(item) + 1] {
+            let f = Int(itemFeatures[q])
+            let v = p[f] * itemWeights[q] / norm
+            total += v
+            var n = 0
+            for j in profile.items where j >= 0 && Int(j) < catalog.count {
+                if itemFeatures[itemStart[Int(j)]..<itemStart[Int(j) + 1]].contains(Int32(f)) { n += 1 }
+            }
+            terms.append(.init(kind: .feature, label: Self.label(featureNames[f]), value: v,
+                               detail: "in \(n) of the films you rated"))
+        }
+        terms.sort { abs($0.value) > abs($1.value) }
+        let positives = terms.filter { $0.value > 0 }.prefix(3).map(\.label)
+        let summary = terms.isEmpty ? "no content features" :
+            positives.isEmpty ? "its features match little of what you liked" : "you like " + positives.joined(separator: ", ")
+        return Explanation(algorithm: Self.name, item: item, score: total, summary: summary, terms: terms)
+    }
+
+    /// "genre:Sci-Fi" → "Sci-Fi", "decade:1970s" → "1970s", "director:X" → "director X".
+    static func label(_ feature: String) -> String {
+        guard let colon = feature.firstIndex(of: ":") else { return feature }
+        let kind = feature[..<colon], value = String(feature[feature.index(after: colon)...])
+        switch kind {
+        case "genre", "decade": return value
+        case "director": return "director " + value
+        default: return "“" + value + "”"
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// EASE: an embarrassingly shallow autoencoder with a closed-form solution (Steck 2019).
+///
+/// With the binary user × item matrix X (1 where the user rated the item), the
+/// item × item weights are
+///
+///     P = (XᵀX + λI)⁻¹,   B = I − P · diagMat(1 ⊘ diag(P)),
+///
+/// i.e. B_ij = −P_ij / P_jj off the diagonal and B_jj = 0 (an item may not
+/// predict itself). A profile x scores every item as s = x · B: the sum of the
+/// rows of B of the rated items. Fold-in is therefore exact and costs
+/// O(|profile| · n).
+///
+/// The inverse is a dense n × n problem (n³ flops, 4n² bytes per matrix), so on
+/// catalogs larger than `max_items` the model is restricted to the `max_items`
+/// most rated items; the others score below every kept item, and explanations
+/// say so.
+///
+/// Parameters:
+/// - `lambda` (default 500): the L2 penalty λ; larger shrinks B towards 0.
+///   Steck reports 200–1000 as good on MovieLens-sized data.
+/// - `max_items` (default 6000): the largest dense catalog (6000² floats = 144 MB).
+///
+/// Complexity: fit O(Σ_u |I_u|² + n³) time and 2·4n² bytes; scores O(|profile| · n).
+public final class EASERecommender: Recommender, @unchecked Sendable {
+    public static let name = "ease"
+    public static let summary = "EASE (Steck 2019): closed-form item-item weights B from (XᵀX + λI)⁻¹"
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec("lambda", .real(0.001...10_000_000), default: "500", "L2 penalty λ on the item-item weights"),
+        ParameterSpec("max_items", .integer(2...50_000), default: "6000",
+                      "largest catalog solved densely; beyond it, only the most rated items are kept"),
+    ]
+
+    public let parameters: Parameters
+    private var catalog = Catalog(items: [])
+    private var fallback = RatingFallback()
+    /// Catalog item → row of B, or −1 when the item was left out.
+    private var local: [Int32] = []
+    /// Row of B → catalog item.
+    private var kept: [Int32] = []
+    /// B, n × n, row-major with `ld` floats per row.
+    private var weights: [Float] = []
+    private var ld = 0
+    private var itemCount = 0
+    private var restrictionNote: String?
+
+    public init(parameters: Parameters = Parameters()) throws {
+        self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
+    }
+
+    /// Items the dense model covers (all of them unless the catalog exceeded `max_items`).
+    public var coveredItems: Int { kept.count }
+
+    public func fit(_ data: Dataset, context: FitContext) throws {
+        let m = data.ratings
+        let lambda = parameters.float("lambda")
+        let maxItems = parameters.int("max_items")
+        catalog = data.catalog
+        itemCount = m.itemCount
+        fallback = RatingFallback(m, scale: data.scale)
+
+        // Which items: all, or the most rated `maxItems`.
+        if m.itemCount <= maxItems {
+            kept = (0..<Int32(m.itemCount)).map { $0 }
+            restrictionNote = nil
+        } else {
+            let order = (0..<Int32(m.itemCount)).sorted {
+                let a = m.columnCount($0), b = m.columnCount($1)
+                return a != b ? a > b : $0 < $1
+            }
+            kept = Array(order.prefix(maxItems)).sorted()
+            restrictionNote = "EASE restricted to the \(maxItems) most rated of \(m.itemCount) items"
+        }
+        local = [Int32](repeating: -1, count: m.itemCount)
+        for (k, i) in kept.enumerated() { local[Int(i)] = Int32(k) }
+        let n = kept.count
+        context.progress(FitProgress(fraction: 0.05, message: "gram matrix \(n)×\(n)"))
+        try context.checkCancelled()
+
+        // G = XᵀX (lower triangle), rows split between workers so that writes never collide.
+        var g = DenseMatrix(rows: n, columns: n)
+        let stride = g.stride
+        let threads = context.threads
+        let localMap = local
+        g.storage.withUnsafeMutableBufferPointer { buf in
+            let gp = SendablePointer(buf.baseAddress!)
+            let parts = max(1, min(threads, n))
+            parallelFor(parts, threads: threads) { part in
+                let lo = n * part / parts, hi = n * (part + 1) / parts
+                var rowLocal: [Int32] = []
+                for u in 0..<m.userCount {
+                    rowLocal.removeAll(keepingCapacity: true)
+                    for i in m.row(Int32(u)).items {
+                        let l = localMap[Int(i)]
+                        if l >= 0 { rowLocal.append(l) }
+                    }
+                    for a in rowLocal where Int(a) >= lo && Int(a) < hi {
+                        let row = gp.p + Int(a) * stride
+                        for b in rowLocal {
+                            if b > a { break }
+                            row[Int(b)] += 1
+                        }
+                    }
+                }
+            }
+        }
+        for j in 0..<n { g[j, j] += lambda }
+        context.progress(FitProgress(fraction: 0.2, message: "inverse (blocked Cholesky)"))
+        try context.checkCancelled()
+        try invertSymmetricPositiveDefinite(&g, threads: threads)
+        try context.checkCancelled()
+
+        // B = −P / diag(P) by column, zero diagonal.
+        var diag = [Float](repeating: 0, count: n)
+        for j in 0..<n { diag[j] = g[j, j] }
+        g.storage.withUnsafeMutableBufferPointer { buf in
+            let p = buf.baseAddress!
+            var negInv = [Float](repeating: 0, count: stride)
+            for j in 0..<n { negInv[j] = -1 / diag[j] }
+            for i in 0..<n {
+                let row = p + i * stride
+                for j in 0..<n { row[j] *= negInv[j] }
+                row[i] = 0
+            }
+        }
+        weights = g.storage
+        ld = stride
+        context.progress(FitProgress(fraction: 1, message: "B ready"))
+    }
+
+    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
+        fallback.predict(profile, items: items)
+    }
+
+    /// s_j = Σ_{i ∈ profile} B_ij over the kept items; left-out items score just below the lowest kept one.
+    public func scores(_ profile: Profile) -> [Float] {
+        guard !profile.isEmpty, !kept.isEmpty else { return fallback.popularity }
+        let n = kept.count
+        var acc = [Float](repeating: 0, count: ld)
+        var any = false
+        weights.withUnsafeBufferPointer { w in
+            acc.withUnsafeMutableBufferPointer { a in
+                for i in profile.items where Int(i) < local.count {
+                    let l = local[Int(i)]
+                    if l < 0 { continue }
+                    any = true
+                    axpy8(1, w.baseAddress! + Int(l) * ld, a.baseAddress!, ld / 8)
+                }
+            }
+        }
+        guard any else { return fallback.popularity }
+        if n == itemCount { return Array(acc[0..<n]) }
+        var low = Float.infinity
+        for k in 0..<n { low = min(low, acc[k]) }
+        var out = [Float](repeating: low - 1, count: itemCount)
+        // Left-out items keep their popularity order below every kept item.
+        let maxPop = fallback.popularity.max() ?? 1
+        for i in 0..<itemCount where local[i] < 0 { out[i] = low - 1 - (1 - fallback.popularity[i] / (maxPop + 1)) }
+        for (k, i) in kept.enumerated() { out[Int(i)] = acc[k] }
+        return out
+    }
+
+    /// Items j with the largest B_item,j: what liking `item` raises most.
+    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
+        guard Int(item) >= 0, Int(item) < local.count, local[Int(item)] >= 0 else { return [] }
+        let row = Int(local[Int(item)]) * ld
+        let n = kept.count
+        let s = Array(weights[row..<(row + n)])
+        return topK(s, k: count) { $0 != local[Int(item)] }.map { ScoredItem(item: kept[Int($0.item)], score: $0.score) }
+    }
+
+    /// The rated items i with the largest B_i,item: each one's weight is its term.
+    public func explain(_ profile: Profile, item: Int32) -> Explanation {
+        guard !profile.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
+        var notes = restrictionNote.map { [$0] } ?? []
+        guard Int(item) >= 0, Int(item) < local.count else {
+            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
+        }
+        let li = Int(local[Int(item)])
+        guard li >= 0 else {
+            notes.append("this item is outside the \(kept.count) items EASE covers")
+            return Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                               summary: "not covered by EASE (too few ratings)", notes: notes)
+        }
+        var terms: [Explanation.Term] = []
+        var total: Float = 0
+        for (i, r) in zip(profile.items, profile.ratings) where Int(i) < local.count && local[Int(i)] >= 0 {
+            let w = weights[Int(local[Int(i)]) * ld + li]
+            total += w
+            if w != 0 {
+                terms.append(.init(kind: .item, label: title(i), value: w,
+                                   detail: "you rated it \(starText(r))", item: i))
+            }
+        }
+        terms.sort { abs($0.value) > abs($1.value) }
+        let positives = terms.filter { $0.value > 0 }.prefix(2).map(\.label)
+        let summary = positives.isEmpty ? "weakly linked to what you rated"
+            : "because you rated " + positives.joined(separator: " and ")
+        return Explanation(algorithm: Self.name, item: item, score: total, summary: summary,
+                           terms: Array(terms.prefix(10)), notes: notes)
+    }
+
+    private func title(_ i: Int32) -> String { Int(i) < catalog.count ? catalog[i].title : "item \(i)" }
+}
+
+/// "4★", "3.5★".
+func starText(_ r: Float) -> String {
+    r == r.rounded() ? "\(Int(r))★" : String(format: "%.1f★", r)
+}

@@ -1,0 +1,353 @@
+import Foundation
+
+/// A weighted blend of other algorithms, with a switching rule for cold profiles.
+///
+/// Top-N: each component's scores are standardised per profile,
+/// z_c(i) = (s_c(i) − mean s_c) / sd s_c, and blended: s(i) = Σ_c w_c z_c(i).
+/// Ratings: r̂ = β₀ + Σ_c β_c r̂_c over the components that predict ratings
+/// (those whose predictions are not fallbacks), a ridge regression.
+///
+/// Weights: a weight parameter per algorithm. A negative value (the default
+/// for the standard components) means "fit it": the training ratings are split
+/// (a seeded `holdout` fraction of each user with ≥ 5 ratings is held out), the
+/// components are fitted on the rest, and the weights are chosen by coordinate
+/// search to maximise NDCG@10 of the held-out items for up to 300 users; the
+/// rating weights β by least squares on the held-out ratings. The components
+/// are then refitted on all the data. A weight ≥ 0 is taken as given (0 drops
+/// the component); algorithms that are not registered are skipped.
+///
+/// Cold profiles switch towards content and popularity: with n ratings and
+/// t = max(0, 1 − n / cold_threshold), the weights used are
+/// (1 − t)·w + t·w_cold, where w_cold splits the total weight between content
+/// and popularity. An empty profile gets popularity ("cold start").
+///
+/// Complexity: the sum of the components' costs (twice their fits when weights are fitted).
+public final class HybridRecommender: Recommender, @unchecked Sendable {
+    public static let name = "hybrid"
+    public static let summary = "weighted blend of the other algorithms; more content and popularity for new users"
+
+    /// Candidate components and whether they are in the blend by default (weight fitted) or off (weight 0).
+    static let candidates: [(name: String, on: Bool)] = [
+        ("ease", true), ("als", true), ("item-knn", true), ("svd", true), ("content", true), ("popularity", true),
+        ("bpr", false), ("user-knn", false), ("svdpp", false), ("baseline", true),
+    ]
+
+    public static let parameterSpecs: [ParameterSpec] = candidates.map { c in
+        ParameterSpec("w_" + c.name.replacingOccurrences(of: "-", with: "_"), .real(-1...1000),
+                      default: c.on ? "-1" : "0",
+                      "weight of \(c.name): negative = fitted on held-out ratings, 0 = left out")
+    } + [
+        ParameterSpec("holdout", .real(0.05...0.5), default: "0.1", "fraction of each user's ratings held out to fit weights"),
+        ParameterSpec("cold_threshold", .integer(0...1000), default: "10",
+                      "profiles with fewer ratings lean towards content and popularity"),
+    ]
+
+    public let parameters: Parameters
+    /// Component names in blend order, their models and their top-N weights.
+    public private(set) var componentNames: [String] = []
+    private var components: [any Recommender] = []
+    public private(set) var weights: [Float] = []
+    /// Rating blend: intercept and one coefficient per component (0 for ranking-only components).
+    public private(set) var ratingIntercept: Float = 0
+    public private(set) var ratingWeights: [Float] = []
+    private var fallback = RatingFallback()
+    private var notes: [String] = []
+
+    public init(parameters: Parameters = Parameters()) throws {
+        let resolved = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
+        self.parameters = resolved
+        for c in Self.candidates {
+            let w = resolved.double(Self.key(c.name))
+            let registered = Algorithms.type(named: c.name) != nil
+            if w != 0 && !registered && parameters[Self.key(c.name)] != nil {
+                throw ParameterError("hybrid.\(Self.key(c.name)): algorithm '\(c.name)' is not available")
+            }
+            if w != 0 && registered { componentNames.append(c.name) }
+        }
+        if componentNames.isEmpty {
+            throw ParameterError("hybrid needs at least one component with a non-zero weight")
+        }
+    }
+
+    static func key(_ name: String) -> String { "w_" + name.replacingOccurrences(of: "-", with: "_") }
+
+    public func fit(_ data: Dataset, context: FitContext) throws {
+        fallback = RatingFallback(data.ratings, scale: data.scale)
+        let given = componentNames.map { parameters.double(Self.key($0)) }
+        weights = given.map { Float(max($0, 0)) }
+        ratingWeights = [Float](repeating: 0, count: componentNames.count)
+        ratingIntercept = 0
+        notes = []
+
+        // 1. Fit weights on a held-out slice (top-N weights that are < 0, and always the rating blend).
+        let (sub, heldOut) = Self.split(data.ratings, fraction: parameters.float("holdout"), seed: context.seed)
+        if !heldOut.isEmpty {
+            var subData = data
+            subData.ratings = sub
+            var trial: [any Recommender] = []
+            for (k, name) in componentNames.enumerated() {
+                try context.checkCancelled()
+                context.progress(FitProgress(fraction: 0.4 * Double(k) / Double(componentNames.count),
+                                             message: "weights: fitting \(name) on the training slice"))
+                let m = try Algorithms.make(name)
+                try m.fit(subData, context: FitContext(seed: context.seed, threads: context.threads,
+                                                       cancellation: context.cancellation))
+                trial.append(m)
+            }
+            if given.contains(where: { $0 < 0 }) {
+                weights = searchWeights(trial, sub: sub, heldOut: heldOut, given: given, seed: context.seed)
+            }
+            fitRatingBlend(trial, sub: sub, heldOut: heldOut)
+        } else {
+            weights = given.map { $0 < 0 ? 1 : Float($0) }
+            notes.append("too few ratings to fit weights: equal weights")
+        }
+        // 2. The final components on all the data.
+        components = []
+        for (k, name) in componentNames.enumerated() {
+            try context.checkCancelled()
+            context.progress(FitProgress(fraction: 0.5 + 0.5 * Double(k) / Double(componentNames.count),
+                                         message: "fitting \(name)"))
+            let m = try Algorithms.make(name)
+            try m.fit(data, context: FitContext(seed: context.seed, threads: context.threads,
+                                                cancellation: context.cancellation))
+            components.append(m)
+        }
+        notes.append("weights " + zip(componentNames, weights).map { "\($0) \(String(format: "%.2f", $1))" }
+            .joined(separator: ", "))
+        context.progress(FitProgress(fraction: 1, message: "blend ready"))
+    }
+
+    /// Holds out `fraction` of each user's ratings (users with ≥ 5 ratings), seeded.
+    static func split(_ m: RatingMatrix, fraction: Float, seed: UInt64) -> (RatingMatrix, [RatingTriple]) {
+        var rng = SplitMix64.derived(seed: seed, stream: 0x4B1D)
+        var hold = [Bool](repeating: false, count: m.count)
+        var held: [RatingTriple] = []
+        for u in 0..<m.userCount {
+            let s = m.rowStart[u], e = m.rowStart[u + 1]
+            let n = e - s
+            guard n >= 5 else { continue }
+            var idx = Array(s..<e)
+            idx.shuffle(using: &rng)
+            for p in idx.prefix(max(1, Int((Float(n) * fraction).rounded()))) {
+                hold[p] = true
+                held.append(RatingTriple(user: Int32(u), item: m.rowItems[p], rating: m.rowRatings[p]))
+            }
+        }
+        return (m.filter { !hold[$0] }, held)
+    }
+
+    /// z-scores of a score vector (0 everywhere when it is constant).
+    static func standardise(_ s: [Float]) -> [Float] {
+        guard !s.isEmpty else { return s }
+        var mean: Double = 0
+        for x in s { mean += Double(x) }
+        mean /= Double(s.count)
+        var v: Double = 0
+        for x in s { v += (Double(x) - mean) * (Double(x) - mean) }
+        let sd = (v / Double(s.count)).squareRoot()
+        guard sd > 1e-12 else { return [Float](repeating: 0, count: s.count) }
+        let m = Float(mean), inv = Float(1 / sd)
+        return s.map { ($0 - m) * inv }
+    }
+
+    /// Coordinate search over the free weights for NDCG@10 on held-out items.
+    private func searchWeights(_ trial: [any Recommender], sub: RatingMatrix, heldOut: [RatingTriple],
+                               given: [Double], seed: UInt64) -> [Float] {
+        var byUser: [Int32: [Int32]] = [:]
+        for t in heldOut { byUser[t.user, default: []].append(t.item) }
+        var users = byUser.keys.sorted()
+        var rng = SplitMix64.derived(seed: seed, stream: 0x57E1)
+        users.shuffle(using: &rng)
+        users = Array(users.prefix(300)).sorted()
+        let c = trial.count
+        // z[user][component] = standardised scores.
+        let z: [[[Float]]] = users.map { u in
+            let p = Profile.training(u, in: sub)
+            return trial.map { Self.standardise($0.scores(p)) }
+        }
+        let rated: [Set<Int32>] = users.map { Set(sub.row($0).items) }
+        let relevant: [Set<Int32>] = users.map { Set(byUser[$0]!) }
+        func ndcg(_ w: [Float]) -> Double {
+            var total = 0.0
+            for (k, _) in users.enumerated() {
+                let n = z[k][0].count
+                var s = [Float](repeating: 0, count: n)
+                for ci in 0..<c where w[ci] != 0 {
+                    let zc = z[k][ci], wc = w[ci]
+                    for i in 0..<n { s[i] += wc * zc[i] }
+                }
+                let top = topK(s, k: 10) { !rated[k].contains($0) }
+                var dcg = 0.0
+                for (r, item) in top.enumerated() where relevant[k].contains(item.item) { dcg += 1 / log2(Double(r) + 2) }
+                var idcg = 0.0
+                for r in 0..<min(10, relevant[k].count) { idcg += 1 / log2(Double(r) + 2) }
+                total += dcg / idcg
+            }
+            return total / Double(max(1, users.count))
+        }
+        var w = given.map { $0 < 0 ? Float(1) : Float($0) }
+        var best = ndcg(w)
+        let grid: [Float] = [0, 0.1, 0.25, 0.5, 1, 2, 4]
+        for _ in 0..<2 {
+            for ci in 0..<c where given[ci] < 0 {
+                for g in grid where g != w[ci] {
+                    var t = w
+                    t[ci] = g
+                    if t.allSatisfy({ $0 == 0 }) { continue }
+                    let v = ndcg(t)
+                    if v > best + 1e-9 { best = v; w = t }
+                }
+            }
+        }
+        notes.append(String(format: "weights fitted on %d held-out users: NDCG@10 %.4f", users.count, best))
+        return w
+    }
+
+    /// Ridge regression of held-out ratings on the components' (non-fallback) predictions.
+    private func fitRatingBlend(_ trial: [any Recommender], sub: RatingMatrix, heldOut: [RatingTriple]) {
+        var byUser: [Int32: [RatingTriple]] = [:]
+        for t in heldOut { byUser[t.user, default: []].append(t) }
+        let c = trial.count
+        var rows: [[Double]] = []
+        var ys: [Double] = []
+        var possible = [Int](repeating: 0, count: c)
+        for u in byUser.keys.sorted() {
+            let ts = byUser[u]!
+            let p = Profile.training(u, in: sub)
+            let preds = trial.map { $0.predict(p, items: ts.map(\.item)) }
+            for (k, t) in ts.enumerated() {
+                rows.append((0..<c).map { Double(preds[$0][k].value) })
+                for ci in 0..<c where !preds[ci][k].isImpossible { possible[ci] += 1 }
+                ys.append(Double(t.rating))
+            }
+        }
+        // Only components that really predict most of the time take part.
+        let use = (0..<c).filter { possible[$0] * 2 > rows.count }
+        guard !use.isEmpty, rows.count > use.count + 1 else {
+            ratingIntercept = 0
+            return
+        }
+        let d = use.count + 1
+        var a = [Double](repeating: 0, count: d * d), b = [Double](repeating: 0, count: d)
+        for (r, y) in zip(rows, ys) {
+            let x = [1.0] + use.map { r[$0] }
+            for i in 0..<d {
+                b[i] += x[i] * y
+                for j in 0..<d { a[i * d + j] += x[i] * x[j] }
+            }
+        }
+        for i in 1..<d { a[i * d + i] += 1e-3 * Double(rows.count) }
+        guard let beta = Self.solve(a, b, d) else { return }
+        ratingIntercept = Float(beta[0])
+        for (k, ci) in use.enumerated() { ratingWeights[ci] = Float(beta[k + 1]) }
+    }
+
+    /// Gaussian elimination with partial pivoting on a small dense system.
+    static func solve(_ a0: [Double], _ b0: [Double], _ d: Int) -> [Double]? {
+        var a = a0, b = b0
+        for col in 0..<d {
+            var piv = col
+            for r in col..<d where abs(a[r * d + col]) > abs(a[piv * d + col]) { piv = r }
+            guard abs(a[piv * d + col]) > 1e-12 else { return nil }
+            if piv != col {
+                for j in 0..<d { a.swapAt(col * d + j, piv * d + j) }
+                b.swapAt(col, piv)
+            }
+            for r in (col + 1)..<max(col + 1, d) {
+                let f = a[r * d + col] / a[col * d + col]
+                for j in col..<d { a[r * d + j] -= f * a[col * d + j] }
+                b[r] -= f * b[col]
+            }
+        }
+        var x = [Double](repeating: 0, count: d)
+        for r in stride(from: d - 1, through: 0, by: -1) {
+            var s = b[r]
+            for j in (r + 1)..<max(r + 1, d) { s -= a[r * d + j] * x[j] }
+            x[r] = s / a[r * d + r]
+        }
+        return x
+    }
+
+    /// The weights in force for a profile of `n` ratings (the cold-start switch).
+    public func effectiveWeights(ratingCount n: Int) -> [Float] {
+        let threshold = parameters.int("cold_threshold")
+        guard threshold > 0, n < threshold else { return weights }
+        let t = 1 - Float(n) / Float(threshold)
+        let coldIdx = componentNames.indices.filter { ["content", "popularity"].contains(componentNames[$0]) }
+        guard !coldIdx.isEmpty else { return weights }
+        let total = max(weights.reduce(0, +), 1e-6)
+        var cold = [Float](repeating: 0, count: weights.count)
+        for i in coldIdx { cold[i] = total / Float(coldIdx.count) }
+        return zip(weights, cold).map { (1 - t) * $0 + t * $1 }
+    }
+
+    public func scores(_ profile: Profile) -> [Float] {
+        guard !profile.isEmpty, !components.isEmpty else { return fallback.popularity }
+        let w = effectiveWeights(ratingCount: profile.count)
+        var s = [Float](repeating: 0, count: fallback.popularity.count)
+        for (k, m) in components.enumerated() where w[k] != 0 {
+            let z = Self.standardise(m.scores(profile))
+            let wk = w[k]
+            for i in 0..<min(s.count, z.count) { s[i] += wk * z[i] }
+        }
+        return s
+    }
+
+    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
+        let used = (0..<components.count).filter { ratingWeights[$0] != 0 }
+        guard !used.isEmpty else { return fallback.predict(profile, items: items) }
+        var out = [Float](repeating: ratingIntercept, count: items.count)
+        var impossible = [Bool](repeating: true, count: items.count)
+        for k in used {
+            let preds = components[k].predict(profile, items: items)
+            for (j, p) in preds.enumerated() {
+                out[j] += ratingWeights[k] * p.value
+                if !p.isImpossible { impossible[j] = false }
+            }
+        }
+        return (0..<items.count).map { Prediction(fallback.scale.clamp(out[$0]), isImpossible: impossible[$0]) }
+    }
+
+    /// Rank-weighted blend of the components' similar-item lists: w_c · (1 − rank / L).
+    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
+        let n = fallback.popularity.count
+        guard Int(item) >= 0, Int(item) < n else { return [] }
+        var s = [Float](repeating: 0, count: n)
+        let depth = max(100, count * 5)
+        for (k, m) in components.enumerated() where weights[k] > 0 && componentNames[k] != "popularity" {
+            let list = m.similarItems(to: item, count: depth)
+            for (r, x) in list.enumerated() { s[Int(x.item)] += weights[k] * (1 - Float(r) / Float(depth)) }
+        }
+        return topK(s, k: count) { $0 != item && s[Int($0)] > 0 }
+    }
+
+    /// One term per component: its weight times its standardised score, with the component's own reason.
+    public func explain(_ profile: Profile, item: Int32) -> Explanation {
+        guard !profile.isEmpty, !components.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
+        guard Int(item) >= 0, Int(item) < fallback.popularity.count else {
+            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
+        }
+        let w = effectiveWeights(ratingCount: profile.count)
+        var terms: [Explanation.Term] = []
+        var total: Float = 0
+        var reasons: [String: String] = [:]
+        for (k, m) in components.enumerated() where w[k] != 0 {
+            let z = Self.standardise(m.scores(profile))[Int(item)]
+            let v = w[k] * z
+            total += v
+            let reason = m.explain(profile, item: item).summary
+            reasons[componentNames[k]] = reason
+            terms.append(.init(kind: .other, label: componentNames[k], value: v,
+                               detail: String(format: "weight %.2f × z %.2f: ", w[k], z) + reason))
+        }
+        terms.sort { abs($0.value) > abs($1.value) }
+        let top = terms.first { $0.value > 0 }
+        let summary = top.map { "\($0.label): " + (reasons[$0.label] ?? "") } ?? "no component ranks it high"
+        var n = notes
+        if profile.count < parameters.int("cold_threshold") {
+            n.append("few ratings (\(profile.count)): leaning towards content and popularity")
+        }
+        return Explanation(algorithm: Self.name, item: item, score: total, summary: summary, terms: terms, notes: n)
+    }
+}

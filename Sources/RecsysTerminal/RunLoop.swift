@@ -1,0 +1,245 @@
+import Dispatch
+import Foundation
+import RecsysUI
+
+/// What effect handlers may do besides returning messages: post later results
+/// from any thread, or end the loop.
+public final class EffectContext<Message: Sendable>: @unchecked Sendable {
+    /// Background results come back through here and are applied by the loop.
+    public let mailbox: Mailbox<Message>
+    private let lock = NSLock()
+    private var quit = false
+
+    public init(mailbox: Mailbox<Message>) { self.mailbox = mailbox }
+
+    /// Posts a message from any thread; the loop applies it within one input timeout.
+    public func post(_ message: Message, coalescingKey: String? = nil) {
+        mailbox.post(message, coalescingKey: coalescingKey)
+    }
+
+    /// Ends the loop after the current message.
+    public func requestQuit() {
+        lock.lock(); quit = true; lock.unlock()
+    }
+
+    public var quitRequested: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return quit
+    }
+}
+
+/// The Elm-style program the loop runs: state, update, view, and an effect interpreter.
+///
+/// - `update(&state, message)` is pure and returns effects.
+/// - `perform(effect, context)` runs an effect. Quick, must-finish-first work
+///   (saving a rating) runs synchronously and returns its result messages,
+///   which the loop applies *before* the next frame is drawn — so the screen
+///   never says "saved" before the rating is on disk. Slow work (fitting,
+///   recomputing) is dispatched to a background queue and posts its result
+///   through `context.post`.
+public struct TerminalProgram<State, Message: Sendable, Effect> {
+    public var state: State
+    public var update: (inout State, Message) -> [Effect]
+    public var view: (State) -> ScreenBuffer
+    /// Maps an input event to a message (nil: ignore it).
+    public var message: (InputEvent) -> Message?
+    public var perform: (Effect, EffectContext<Message>) -> [Message]
+    /// True when the state says the program is done (the user pressed q).
+    public var isFinished: (State) -> Bool
+    /// Dispatched once, right after the first frame is on screen (starts slow work without delaying it).
+    public var started: Message?
+    /// Dispatched about once a second (clears old status lines, animates progress).
+    public var tick: Message?
+
+    public init(state: State, update: @escaping (inout State, Message) -> [Effect],
+                view: @escaping (State) -> ScreenBuffer, message: @escaping (InputEvent) -> Message?,
+                perform: @escaping (Effect, EffectContext<Message>) -> [Message],
+                isFinished: @escaping (State) -> Bool, started: Message? = nil, tick: Message? = nil) {
+        self.state = state
+        self.update = update
+        self.view = view
+        self.message = message
+        self.perform = perform
+        self.isFinished = isFinished
+        self.started = started
+        self.tick = tick
+    }
+}
+
+/// Timings of rendered frames: `view` (state → buffer), `diff` (sanitise + diff against the
+/// previous frame) and `draw` (diff + curses calls + `doupdate` writing to the terminal).
+public struct FrameStats: Sendable, Equatable {
+    public var frames = 0
+    public var lastViewMs = 0.0, lastDrawMs = 0.0
+    public var maxViewMs = 0.0, maxDrawMs = 0.0, maxDiffMs = 0.0
+    public var totalViewMs = 0.0, totalDrawMs = 0.0, totalDiffMs = 0.0
+    /// Milliseconds from `RunLoop.startTime` to the first frame on screen.
+    public var firstFrameMs: Double?
+
+    public init() {}
+
+    public mutating func record(viewMs: Double, diffMs: Double, drawMs: Double) {
+        frames += 1
+        maxDiffMs = max(maxDiffMs, diffMs)
+        totalDiffMs += diffMs
+        lastViewMs = viewMs
+        lastDrawMs = drawMs
+        maxViewMs = max(maxViewMs, viewMs)
+        maxDrawMs = max(maxDrawMs, drawMs)
+        totalViewMs += viewMs
+        totalDrawMs += drawMs
+    }
+
+    /// One line for logs: frame count, first frame, and average/maximum view, diff and draw times in ms.
+    public var summary: String {
+        let n = Double(max(frames, 1))
+        func f(_ v: Double) -> String { String(format: "%.2f", v) }
+        return "frames=\(frames) first_frame_ms=\(firstFrameMs.map(f) ?? "-") view_avg_ms=\(f(totalViewMs / n)) "
+            + "view_max_ms=\(f(maxViewMs)) diff_avg_ms=\(f(totalDiffMs / n)) diff_max_ms=\(f(maxDiffMs)) draw_avg_ms=\(f(totalDrawMs / n)) draw_max_ms=\(f(maxDrawMs))"
+    }
+}
+
+/// How the loop ended.
+public enum RunLoopExit: Sendable, Equatable {
+    /// The program finished (q) or an effect requested quit.
+    case finished
+    /// Ctrl-C.
+    case interrupted
+    /// SIGINT, SIGTERM or SIGHUP.
+    case signal(Int32)
+
+    /// The conventional process exit status: 0, or 128 + signal.
+    public var exitStatus: Int32 {
+        switch self {
+        case .finished: return 0
+        case .interrupted: return 130
+        case .signal(let s): return 128 + s
+        }
+    }
+}
+
+/// The run loop: input → message → update → effects → view → diff → draw.
+///
+/// Input is polled with a 30 ms timeout, so background results (posted to the
+/// mailbox) and termination signals are noticed within 30 ms while typing never
+/// waits on the engine. Keys that arrived together are applied before one
+/// redraw (key repeat cannot fall behind). Ctrl-C, SIGINT, SIGTERM and SIGHUP
+/// end the loop; the caller then closes the terminal.
+public final class RunLoop<State, Message: Sendable, Effect> {
+    public private(set) var program: TerminalProgram<State, Message, Effect>
+    public let context: EffectContext<Message>
+    public private(set) var stats = FrameStats()
+    /// When the process (or the command) started, for `stats.firstFrameMs`.
+    public var startTime: DispatchTime
+    /// Input poll timeout in ms.
+    public var pollMs = 30
+
+    private let terminal: CursesTerminal
+    private let signals = Mailbox<Int32>()
+    private var signalSources: [DispatchSourceSignal] = []
+
+    public init(terminal: CursesTerminal, program: TerminalProgram<State, Message, Effect>,
+                startTime: DispatchTime = .now()) {
+        self.terminal = terminal
+        self.program = program
+        self.context = EffectContext(mailbox: Mailbox())
+        self.startTime = startTime
+    }
+
+    /// The current state (for tests and for the caller after the loop ends).
+    public var state: State { program.state }
+
+    /// Applies a message and runs its effects; synchronous effect results are applied at once, in order.
+    public func dispatch(_ message: Message) {
+        var queue = [message]
+        var k = 0
+        while k < queue.count {
+            let effects = program.update(&program.state, queue[k])
+            k += 1
+            for e in effects { queue.append(contentsOf: program.perform(e, context)) }
+        }
+    }
+
+    private func handle(_ event: InputEvent) -> RunLoopExit? {
+        if event == .key(.ctrl("c")) { return .interrupted }
+        if let m = program.message(event) { dispatch(m) }
+        return nil
+    }
+
+    /// Renders the state and draws the difference.
+    public func render() {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var frame = program.view(program.state)
+        let (w, h) = terminal.size
+        if frame.width != w || frame.height != h {
+            var fitted = ScreenBuffer(width: w, height: h)
+            for y in 0..<min(h, frame.height) {
+                for x in 0..<min(w, frame.width) { fitted[x, y] = frame[x, y] }
+            }
+            frame = fitted
+        }
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        terminal.draw(frame)
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        stats.record(viewMs: Double(t1 - t0) / 1e6, diffMs: terminal.lastDiffMs, drawMs: Double(t2 - t1) / 1e6)
+        if stats.firstFrameMs == nil {
+            stats.firstFrameMs = Double(t2 - startTime.uptimeNanoseconds) / 1e6
+        }
+    }
+
+    private func watchSignals() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            let box = signals
+            source.setEventHandler { box.post(sig) }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    private func unwatchSignals() {
+        for s in signalSources { s.cancel() }
+        signalSources = []
+        for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_DFL) }
+    }
+
+    /// Runs until the program finishes, Ctrl-C, or a termination signal.
+    public func run() -> RunLoopExit {
+        watchSignals()
+        defer { unwatchSignals() }
+        let s = terminal.size
+        if let m = program.message(.resize(width: s.width, height: s.height)) { dispatch(m) }
+        render()
+        if let m = program.started {
+            dispatch(m)
+            render()
+        }
+        var lastTick = DispatchTime.now().uptimeNanoseconds
+        while true {
+            if context.quitRequested || program.isFinished(program.state) { return .finished }
+            if let sig = signals.drain().first { return .signal(sig) }
+            var changed = false
+            if let m = program.tick, DispatchTime.now().uptimeNanoseconds - lastTick >= 1_000_000_000 {
+                lastTick = DispatchTime.now().uptimeNanoseconds
+                dispatch(m)
+                changed = true
+            }
+            if let event = terminal.readEvent(timeoutMs: pollMs) {
+                if let exit = handle(event) { return exit }
+                changed = true
+                // Apply keys that are already waiting before drawing once.
+                var extra = 0
+                while extra < 256, let more = terminal.readEvent(timeoutMs: 0) {
+                    if let exit = handle(more) { return exit }
+                    extra += 1
+                    if context.quitRequested || program.isFinished(program.state) { return .finished }
+                }
+            }
+            let posted = context.mailbox.drain()
+            for m in posted { dispatch(m) }
+            if !posted.isEmpty { changed = true }
+            if changed && !(context.quitRequested || program.isFinished(program.state)) { render() }
+        }
+    }
+}

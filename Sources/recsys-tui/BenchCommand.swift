@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import RecsysEngine
+
+/// `recsys-tui bench`: how fast loading, fitting and live recompute are on a dataset.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure load time, fit time and live recompute latency of every algorithm.",
+        discussion: """
+            Fits every algorithm, then simulates one interactive user: \(defaultRatings) ratings (seeded; items drawn
+            in proportion to their popularity, values uniform on the scale), added one at a time to a single
+            growing profile. After each rating every algorithm folds the profile in and lists its top 20; the
+            latency of each and of all of them one after another is reported as p50 and p99.
+            JSON keys: load_seconds, fit_seconds{algo}, foldin_ms{algo:{p50,p99}}, recompute_all_ms{p50,p99}.
+
+            With --holdout PREFIX it instead scores top-10 lists on PREFIX.train.tsv / PREFIX.test.tsv with
+            implicit's protocol (binary gains; NDCG and MAP over min(10, held-out); candidates are all items
+            minus the user's training items).
+            """)
+
+    static let defaultRatings = 1000
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: "Output format: table or json.")
+    var format: BenchFormat = .table
+
+    @Option(help: "Comma-separated algorithms (default: all).")
+    var algorithms: String?
+
+    @Option(help: "Simulated ratings.")
+    var ratings = defaultRatings
+
+    @Option(help: "Seed for every random choice.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Worker threads for fitting.")
+    var threads = 2
+
+    @Option(help: "Score top-10 accuracy on PREFIX.train.tsv / PREFIX.test.tsv instead.")
+    var holdout: String?
+
+    enum BenchFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    func validate() throws {
+        guard ratings >= 1 else { throw ValidationError("--ratings must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        for a in chosen where Algorithms.type(named: a) == nil {
+            throw ValidationError("unknown algorithm '\(a)' (valid: \(Algorithms.names.joined(separator: ", ")))")
+        }
+    }
+
+    var chosen: [String] {
+        algorithms.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Algorithms.names
+    }
+
+    func run() throws {
+        if let holdout { return try runHoldout(prefix: holdout) }
+        let t0 = now()
+        let ds = try withCleanErrors { try dataOptions.load() }
+        let loadSeconds = now() - t0
+        var models: [(String, any Recommender)] = []
+        var fitSeconds: [(String, Double)] = []
+        for name in chosen {
+            let m = try withCleanErrors { try Algorithms.make(name) }
+            let s = now()
+            try m.fit(ds, context: FitContext(seed: seed, threads: threads))
+            fitSeconds.append((name, now() - s))
+            models.append((name, m))
+        }
+        // The simulated user.
+        var rng = SplitMix64.derived(seed: seed, stream: 0xBE7C)
+        let positions = ds.ratings.count
+        let steps = Int((ds.scale.max - ds.scale.min) / ds.scale.step) + 1
+        var profile = Profile()
+        var perAlgo = [[Double]](repeating: [], count: models.count)
+        var all: [Double] = []
+        for _ in 0..<ratings {
+            let item = positions > 0 ? ds.ratings.rowItems[rng.nextInt(positions)] : Int32(rng.nextInt(ds.itemCount))
+            let value = ds.scale.min + Float(rng.nextInt(steps)) * ds.scale.step
+            profile.set(item, rating: value)
+            let start = now()
+            for (k, (_, m)) in models.enumerated() {
+                let a = now()
+                let top = m.recommend(profile, count: 20)
+                perAlgo[k].append((now() - a) * 1000)
+                if top.isEmpty && ds.itemCount > profile.count { fail("\(m.name) returned no recommendations") }
+            }
+            all.append((now() - start) * 1000)
+        }
+        let foldin = zip(models.map(\.0), perAlgo).map { ($0, percentile($1, 50), percentile($1, 99)) }
+        switch format {
+        case .json:
+            var s = "{\"dataset\": \(jsonString(ds.name)), \"simulated_ratings\": \(ratings), "
+            s += "\"load_seconds\": \(fmt(loadSeconds)), \"fit_seconds\": {"
+            s += fitSeconds.map { "\(jsonString($0.0)): \(fmt($0.1))" }.joined(separator: ", ") + "}, "
+            s += "\"foldin_ms\": {" + foldin.map { "\(jsonString($0.0)): {\"p50\": \(fmt($0.1)), \"p99\": \(fmt($0.2))}" }
+                .joined(separator: ", ") + "}, "
+            s += "\"recompute_all_ms\": {\"p50\": \(fmt(percentile(all, 50))), \"p99\": \(fmt(percentile(all, 99)))}}"
+            print(s)
+        case .table:
+            print("\(ds.name): \(ds.userCount) users, \(ds.itemCount) items, \(ds.ratings.count) ratings")
+            print("load: \(fmt(loadSeconds)) s")
+            print(pad("algorithm", 12) + pad("fit s", 10) + pad("fold-in+top20 p50 ms", 22) + "p99 ms")
+            for ((name, fit), (_, p50, p99)) in zip(fitSeconds, foldin) {
+                print(pad(name, 12) + pad(fmt(fit), 10) + pad(fmt(p50), 22) + fmt(p99))
+            }
+            print(pad("all", 12) + pad("", 10) + pad(fmt(percentile(all, 50)), 22) + fmt(percentile(all, 99)))
+            print("(\(ratings) simulated ratings on one growing profile, seed \(seed))")
+        }
+    }
+
+    /// Top-10 accuracy on a holdout split, implicit's `ranking_metrics_at_k` protocol.
+    func runHoldout(prefix: String) throws {
+        let trainPath = prefix + ".train.tsv", testPath = prefix + ".test.tsv"
+        var ds = try withCleanErrors { try DatasetLoader.load(path: trainPath) }
+        var users = ds.users, catalog = ds.catalog, report = LoadReport()
+        let test = try withCleanErrors {
+            try DatasetLoader.readRatings(path: testPath, users: &users, catalog: &catalog, options: LoadOptions(),
+                                          report: &report)
+        }
+        // Items seen only in the test file are candidates too (as in the peers' scripts).
+        let train = RatingMatrix(userCount: users.count, itemCount: catalog.count, triples: ds.ratings.triples())
+        ds = Dataset(name: ds.name, source: ds.source, catalog: catalog, users: users, ratings: train, scale: ds.scale)
+        var held = [[Int32]](repeating: [], count: users.count)
+        for t in test { held[Int(t.user)].append(t.item) }
+        let k = 10
+        var lines: [String] = []
+        for name in chosen {
+            let m = try withCleanErrors { try Algorithms.make(name) }
+            let s = now()
+            try m.fit(ds, context: FitContext(seed: seed, threads: threads))
+            let fit = now() - s
+            var ndcg = 0.0, map = 0.0, evaluated = 0
+            for u in 0..<users.count where !held[u].isEmpty {
+                let p = Profile.training(Int32(u), in: train)
+                let top = m.recommend(p, count: k)
+                let relevant = Set(held[u])
+                var dcg = 0.0, hits = 0, ap = 0.0
+                for (r, item) in top.enumerated() where relevant.contains(item.item) {
+                    dcg += 1 / log2(Double(r) + 2)
+                    hits += 1
+                    ap += Double(hits) / Double(r + 1)
+                }
+                let ideal = min(k, relevant.count)
+                var idcg = 0.0
+                for r in 0..<ideal { idcg += 1 / log2(Double(r) + 2) }
+                ndcg += dcg / idcg
+                map += ap / Double(ideal)
+                evaluated += 1
+            }
+            let n = Double(max(1, evaluated))
+            lines.append(format == .json
+                ? "\(jsonString(name)): {\"ndcg@10\": \(fmt4(ndcg / n)), \"map@10\": \(fmt4(map / n)), \"fit_seconds\": \(fmt(fit))}"
+                : pad(name, 12) + pad(fmt4(ndcg / n), 10) + pad(fmt4(map / n), 10) + fmt(fit))
+            if format == .table && lines.count == 1 {
+                print(pad("algorithm", 12) + pad("NDCG@10", 10) + pad("MAP@10", 10) + "fit s")
+            }
+            if format == .table { print(lines.last!) }
+        }
+        if format == .json { print("{" + lines.joined(separator: ", ") + "}") }
+    }
+}
+
+private func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+private func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+private func fmt4(_ x: Double) -> String { String(format: "%.4f", x) }
+
+/// The p-th percentile by nearest rank.
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    guard !xs.isEmpty else { return 0 }
+    let s = xs.sorted()
+    let rank = Int((p / 100 * Double(s.count)).rounded(.up))
+    return s[min(s.count - 1, max(0, rank - 1))]
+}

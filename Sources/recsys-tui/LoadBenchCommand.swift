@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import RecsysEngine
+
+/// `recsys-tui loadbench`: generates a MovieLens-shaped folder (seeded) and/or
+/// times loading a dataset, reporting MB/s and peak resident memory.
+///
+///     recsys-tui loadbench --generate /tmp/ml25m-shaped --rows 25000000
+///     recsys-tui loadbench --data /tmp/ml25m-shaped
+struct LoadBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loadbench",
+        abstract: "Benchmark the dataset loader (optionally generating a MovieLens-25M-shaped folder first).",
+        discussion: """
+            --generate DIR writes ratings.csv and movies.csv with the shape of MovieLens 25M scaled to --rows
+            (same seed, same bytes), then loads it unless --no-load is given. Run it in a release build:
+            swift run -c release recsys-tui loadbench --generate /tmp/ml25m-shaped --rows 25000000
+            """)
+
+    @Option(help: "Write a synthetic MovieLens-shaped folder here first.")
+    var generate: String?
+
+    @Option(help: "Ratings to generate (25000000 for the shape of MovieLens 25M).")
+    var rows = 25_000_000
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 42
+
+    @Option(help: "The dataset to load (default: the generated folder).")
+    var data: String?
+
+    @Flag(help: "Only generate, do not load.")
+    var noLoad = false
+
+    @Flag(help: "Skip malformed lines instead of stopping.")
+    var skipBadLines = false
+
+    @Option(help: "Output format: text or json.")
+    var format: InfoCommand.OutputFormat = .text
+
+    func validate() throws {
+        if generate == nil && data == nil { throw ValidationError("give --generate DIR and/or --data PATH") }
+        if rows < 0 { throw ValidationError("--rows must be ≥ 0") }
+    }
+
+    func run() throws {
+        if let dir = generate {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let spec = SyntheticMovieLens(rows: rows, seed: seed)
+            let written: Int
+            do { written = try spec.write(to: dir) } catch let e as LoadError { fail(e.description) }
+            let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let size = fileSize((dir as NSString).appendingPathComponent("ratings.csv"))
+            FileHandle.standardError.write(Data(String(format: "generated %@: %d ratings, %d users, %d rated of %d movies, ratings.csv %.1f MB in %.1f s\n",
+                                                       dir, written, spec.users, spec.ratedItems, spec.movies, Double(size) / 1e6, secs).utf8))
+            if noLoad { return }
+        }
+        let path = data ?? generate!
+        let cpu0 = cpuSeconds()
+        let ds = try withCleanErrors {
+            try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines))
+        }
+        let cpu = cpuSeconds() - cpu0
+        let r = ds.loadReport
+        let mb = Double(r.ratingsBytes) / 1e6
+        let status = MemoryStatus.read()
+        switch format {
+        case .json:
+            let fields: [(String, String)] = [
+                ("name", "\"\(ds.name)\""), ("ratings", "\(ds.ratings.count)"), ("users", "\(ds.userCount)"),
+                ("items", "\(ds.itemCount)"), ("ratings_mb", String(format: "%.1f", mb)),
+                ("seconds", String(format: "%.3f", r.seconds)), ("parse_seconds", String(format: "%.3f", r.parseSeconds)),
+                ("build_seconds", String(format: "%.3f", r.buildSeconds)), ("cpu_seconds", String(format: "%.3f", cpu)),
+                ("mb_per_second", String(format: "%.1f", mb / max(r.seconds, 1e-9))),
+                ("parse_mb_per_second", String(format: "%.1f", mb / max(r.parseSeconds, 1e-9))),
+                ("peak_rss_mb", String(format: "%.1f", status.peakMB)), ("rss_mb", String(format: "%.1f", status.currentMB)),
+            ]
+            print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+        case .text:
+            print("\(ds.name): \(ds.ratings.count) ratings, \(ds.userCount) users, \(ds.itemCount) items (\(r.duplicateRatings) duplicates, \(r.skippedLines) skipped)")
+            print(String(format: "ratings file  %.1f MB", mb))
+            print(String(format: "load          %.3f s  → %.1f MB/s  (cpu %.3f s: %.2f cores)", r.seconds, mb / max(r.seconds, 1e-9), cpu, cpu / max(r.seconds, 1e-9)))
+            print(String(format: "  parse       %.3f s  → %.1f MB/s", r.parseSeconds, mb / max(r.parseSeconds, 1e-9)))
+            print(String(format: "  build CSR+CSC %.3f s", r.buildSeconds))
+            print(String(format: "peak RSS      %.1f MB (VmHWM)   RSS now %.1f MB", status.peakMB, status.currentMB))
+        }
+    }
+
+    func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+
+    func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+}
+
+/// Peak and current resident memory from /proc/self/status (Linux; zero elsewhere).
+struct MemoryStatus {
+    var peakMB: Double
+    var currentMB: Double
+
+    static func read() -> MemoryStatus {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+            return MemoryStatus(peakMB: 0, currentMB: 0)
+        }
+        func kb(_ key: String) -> Double {
+            for line in text.split(separator: "\n") where line.hasPrefix(key) {
+                let digits = line.dropFirst(key.count).filter { $0.isNumber }
+                return Double(digits) ?? 0
+            }
+            return 0
+        }
+        return MemoryStatus(peakMB: kb("VmHWM:") / 1024, currentMB: kb("VmRSS:") / 1024)
+    }
+}

@@ -1,0 +1,54 @@
+import RecsysUI
+import XCTest
+
+@testable import RecsysTerminal
+
+final class ColorTableTests: XCTestCase {
+    func testMonochromeKeepsAttributesAndUsesNoPairs() {
+        var t = ColorTable(capabilities: ColorCapabilities(enabled: false, colors: 8, pairs: 64))
+        let a = t.attributes(for: Style(foreground: .red, background: .blue, bold: true, reverse: true))
+        XCTAssertEqual(a, TerminalAttributes(bold: true, reverse: true, pair: 0))
+        XCTAssertTrue(t.takePendingInits().isEmpty)
+    }
+
+    func testPairsAreAllocatedOnceAndInitialised() {
+        var t = ColorTable(capabilities: ColorCapabilities(enabled: true, colors: 256, pairs: 256))
+        let a = t.attributes(for: Style(foreground: .red))
+        let b = t.attributes(for: Style(foreground: .red, bold: true))
+        let c = t.attributes(for: Style(foreground: .green, background: .black))
+        XCTAssertEqual(a.pair, 1)
+        XCTAssertEqual(b.pair, 1)
+        XCTAssertEqual(c.pair, 2)
+        let inits = t.takePendingInits()
+        XCTAssertEqual(inits.map(\.pair), [1, 2])
+        XCTAssertEqual(inits.map(\.fg), [1, 2])  // red = 1, green = 2 (curses numbering)
+        XCTAssertEqual(inits.map(\.bg), [-1, 0])  // default background = -1, black = 0
+        XCTAssertTrue(t.takePendingInits().isEmpty)
+        XCTAssertEqual(t.attributes(for: .plain).pair, 0, "default colours need no pair")
+    }
+
+    func testBrightColoursOnEightColourTerminalsBecomeBold() {
+        var t = ColorTable(capabilities: ColorCapabilities(enabled: true, colors: 8, pairs: 64))
+        let a = t.attributes(for: Style(foreground: .brightYellow))
+        XCTAssertTrue(a.bold)
+        XCTAssertEqual(t.takePendingInits().first?.fg, 3)  // yellow
+        var t16 = ColorTable(capabilities: ColorCapabilities(enabled: true, colors: 256, pairs: 256))
+        let b = t16.attributes(for: Style(foreground: .brightYellow))
+        XCTAssertFalse(b.bold)
+        XCTAssertEqual(t16.takePendingInits().first?.fg, 11)
+    }
+
+    func testRunningOutOfPairsFallsBackToTheForegroundPair() {
+        var t = ColorTable(capabilities: ColorCapabilities(enabled: true, colors: 8, pairs: 3))
+        XCTAssertEqual(t.attributes(for: Style(foreground: .red)).pair, 1)
+        XCTAssertEqual(t.attributes(for: Style(foreground: .green)).pair, 2)
+        XCTAssertEqual(t.attributes(for: Style(foreground: .red, background: .blue)).pair, 1)
+        XCTAssertEqual(t.attributes(for: Style(foreground: .cyan, background: .blue)).pair, 0)
+    }
+
+    func testNoColorConvention() {
+        XCTAssertTrue(ColorCapabilities.noColorRequested(environment: ["NO_COLOR": "1"]))
+        XCTAssertFalse(ColorCapabilities.noColorRequested(environment: ["NO_COLOR": ""]))
+        XCTAssertFalse(ColorCapabilities.noColorRequested(environment: [:]))
+    }
+}
