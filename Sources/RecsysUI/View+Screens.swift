@@ -52,14 +52,18 @@ func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     // Overlap matrix.
     let labelW = min(12, (names.map { DisplayWidth.of($0) }.max() ?? 4) + 1)
     var matrix: [Line] = [Line("Overlap (Jaccard of top 10)", theme.title)]
+    // Six columns per cell when they fit, else five (12 algorithms at 80 columns).
+    let cellW = max(5, min(6, (width - labelW) / max(1, names.count)))
     var head = [Span(String(repeating: " ", count: labelW))]
-    for n in names { head.append(Span(DisplayWidth.pad(String(n.prefix(5)), to: 6, alignRight: true), theme.dim)) }
+    for n in names {
+        head.append(Span(DisplayWidth.pad(String(n.prefix(cellW - 1)), to: cellW, alignRight: true), theme.dim))
+    }
     matrix.append(Line(head))
     for (a, na) in names.enumerated() {
         var spans = [Span(DisplayWidth.pad(na, to: labelW), theme.dim)]
         for b in names.indices {
             let j = ListMetrics.jaccard(tops[a], tops[b])
-            spans.append(Span(fixed(Double(j), 2, width: 6), a == b ? theme.dim : (j >= 0.5 ? theme.up : theme.text)))
+            spans.append(Span(fixed(Double(j), 2, width: cellW), a == b ? theme.dim : (j >= 0.5 ? theme.up : theme.text)))
         }
         matrix.append(Line(spans))
     }
