@@ -34,7 +34,14 @@ struct ExploreCommand: ParsableCommand {
                                        environment: env) {
             fail(e.description)
         }
+        func ms(since t: DispatchTime) -> String {
+            String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e6)
+        }
+        var phases: [String] = []
+        var t = DispatchTime.now()
         let ds = try withCleanErrors { try dataOptions.load() }
+        phases.append("load_ms=\(ms(since: t))")
+        t = DispatchTime.now()
         let store = try openStore()
         let stored: [StoredRating]
         do {
@@ -44,10 +51,15 @@ struct ExploreCommand: ParsableCommand {
             fail("cannot read profile '\(profile)': \(error)")
         }
 
+        phases.append("store_ms=\(ms(since: t))")
+        t = DispatchTime.now()
         let terminal = ExploreCommand.openTerminal()
+        phases.append("terminal_ms=\(ms(since: t))")
+        t = DispatchTime.now()
         let size = terminal.size
         let state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
+        phases.append("state_ms=\(ms(since: t))")
         let runner = ExploreEffects(store: store)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
@@ -61,7 +73,7 @@ struct ExploreCommand: ParsableCommand {
         let loop = RunLoop(terminal: terminal, program: program, startTime: start)
         let exit = loop.run()
         terminal.close()
-        ExploreCommand.writeFrameStats(loop.stats)
+        ExploreCommand.writeFrameStats(loop.stats, phases: phases)
         if exit != .finished { Foundation.exit(exit.exitStatus) }
     }
 
@@ -100,9 +112,10 @@ struct ExploreCommand: ParsableCommand {
     }
 
     /// Writes the frame timings to `$RECSYS_TUI_FRAME_STATS` when set (benchmarks and the end-to-end test).
-    static func writeFrameStats(_ stats: FrameStats) {
+    static func writeFrameStats(_ stats: FrameStats, phases: [String] = []) {
         guard let path = ProcessInfo.processInfo.environment["RECSYS_TUI_FRAME_STATS"], !path.isEmpty else { return }
-        try? (stats.summary + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try? ([stats.summary] + phases).joined(separator: " ").appending("\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     // MARK: Key echo (a terminal diagnostic used by the end-to-end test)
