@@ -27,6 +27,18 @@ start ex 120 40 env RECSYS_TUI_FRAME_STATS="$E2E_TMP/run1.stats" "$BIN" --db "$D
 wait_for "profile default · 0 ratings"
 wait_for "Quick start"
 wait_for " content │" 20           # the content model is fitted (no "…" after its tab name)
+
+step "mouse: a click selects a catalog row, the wheel scrolls"
+# X10 mouse report: ESC [ M, then 32+button, 33+x, 33+y (0-based cells).
+mouse() { literal "$(printf '\e[M%b%b%b' "\\x$(printf %x $((32 + $1)))" "\\x$(printf %x $((33 + $2)))" "\\x$(printf %x $((33 + $3)))")"; }
+row="$(screen | grep -n '│     The Green Mile' | head -1 | cut -d: -f1)"
+[ -n "$row" ] || fail "The Green Mile is not in the first catalog page"
+first="$(screen | sed -n 3p | cut -c1-40)"   # the first catalog row
+mouse 0 10 $((row - 1))
+wait_for "││The Green Mile"
+mouse 65 10 5                       # wheel down over the catalog
+wait_gone "$first"
+
 keys l                              # show content's tab: personal after the first ratings
 before="$(rec_pane)"
 
