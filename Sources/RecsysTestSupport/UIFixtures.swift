@@ -73,3 +73,41 @@ public enum UIFixtures {
                        ratings: matrix, userAttributes: attributes, scale: halfStars ? .halfStars : .wholeStars)
     }
 }
+
+extension UIFixtures {
+    /// A synthetic catalog the size of MovieLens-latest-small (by default 9 700 movies, 610 users, ~100 000 ratings)
+    /// with made-up titles, years and genres, for render benchmarks. Seeded: the same arguments give the same data.
+    public static func synthetic(items: Int = 9_700, users: Int = 610, ratingsPerUser: Int = 165,
+                                 seed: UInt64 = 7) -> Dataset {
+        var rng = SplitMix64(seed: seed)
+        let genres = ["Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary", "Drama",
+                      "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War",
+                      "Western"]
+        let words = ["Night", "City", "Return", "Dark", "Love", "Last", "Star", "Blue", "Summer", "Secret", "Lost",
+                     "Kingdom", "River", "Ghost", "Éclair", "Dream", "Iron", "Storm", "Garden", "Shadow"]
+        var list: [Item] = []
+        for k in 0..<items {
+            let title = (0..<(2 + rng.nextInt(3))).map { _ in words[rng.nextInt(words.count)] }.joined(separator: " ")
+            let year = 1930 + rng.nextInt(90)
+            let g = Array(Set((0..<(1 + rng.nextInt(3))).map { _ in genres[rng.nextInt(genres.count)] })).sorted()
+            list.append(Item(rawID: String(k + 1), title: "\(title) \(k) (\(year))", year: year, genres: g,
+                             keywords: ["tag\(k % 50)"], director: "Director \(k % 300)"))
+        }
+        let catalog = Catalog(items: list)
+        var vocab = Vocabulary()
+        var triples: [RatingTriple] = []
+        for u in 0..<users {
+            let user = vocab.insert("u\(u + 1)")
+            var seen = Set<Int>()
+            for _ in 0..<ratingsPerUser {
+                // Popularity skew: squaring a uniform draw favours low indices.
+                let x = rng.nextDouble()
+                let i = Int(x * x * Double(items))
+                guard seen.insert(i).inserted else { continue }
+                triples.append(RatingTriple(user: user, item: Int32(i), rating: Float(1 + rng.nextInt(9)) * 0.5 + 0.5))
+            }
+        }
+        return Dataset(name: "synthetic", catalog: catalog, users: vocab,
+                       ratings: RatingMatrix(userCount: users, itemCount: items, triples: triples), scale: .halfStars)
+    }
+}

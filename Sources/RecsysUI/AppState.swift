@@ -31,6 +31,8 @@ public struct AppState {
     public var parameters: [String: Parameters]
     /// Sampled catalog coverage of each fitted model.
     public var coverage: [String: Double]
+    /// Shared by every fit this state starts; cancelled when the explorer quits so fits stop early.
+    public let cancellation = CancellationToken()
 
     // MARK: Recommendations
 

@@ -12,6 +12,8 @@ public final class CatalogStats: Sendable {
     public let means: [Float]
     /// Damped mean (Σr + m·μ)/(n + m), m = 5: what "sort by mean" uses so 1 rating of 5★ does not top the list.
     public let dampedMeans: [Float]
+    /// Titles without the trailing "(1995)", as lists show them.
+    public let displayTitles: [String]
     /// Title (without year) folded for case- and accent-insensitive search.
     public let foldedTitles: [String]
     /// Each item's genres as a bitset over `genreNames` (for fast filtering and diversity).
@@ -48,7 +50,8 @@ public final class CatalogStats: Sendable {
         self.dampedMeans = damped
         userCount = dataset.userCount
         let items = dataset.catalog.items
-        foldedTitles = items.map { SearchText.fold($0.displayTitle) }
+        displayTitles = items.map(CatalogStats.displayTitle)
+        foldedTitles = displayTitles.map(SearchText.fold)
         let names = dataset.catalog.genres
         genreNames = names
         var index: [String: Int] = [:]
@@ -56,16 +59,42 @@ public final class CatalogStats: Sendable {
         genreMasks = items.map { item in
             item.genres.reduce(UInt64(0)) { acc, g in index[g].map { acc | (1 << UInt64($0)) } ?? acc }
         }
-        genreCounts = names.map { g in items.reduce(0) { $0 + ($1.genres.contains(g) ? 1 : 0) } }
+        var genreCounts = [Int](repeating: 0, count: names.count)
+        for mask in genreMasks {
+            var m = mask
+            while m != 0 {
+                genreCounts[m.trailingZeroBitCount] += 1
+                m &= m - 1
+            }
+        }
+        self.genreCounts = genreCounts
         let all = (0..<n).map(Int32.init)
         byPopularity = all.sorted { counts[Int($0)] != counts[Int($1)] ? counts[Int($0)] > counts[Int($1)] : $0 < $1 }
         byMean = all.sorted { damped[Int($0)] != damped[Int($1)] ? damped[Int($0)] > damped[Int($1)] : $0 < $1 }
         let folded = foldedTitles
-        byTitle = all.sorted { folded[Int($0)] != folded[Int($1)] ? folded[Int($0)] < folded[Int($1)] : $0 < $1 }
+        // Byte order of the folded titles (fast, and the same everywhere); ties by index.
+        let bytes = folded.map { Array($0.utf8) }
+        byTitle = all.sorted { a, b in
+            let x = bytes[Int(a)], y = bytes[Int(b)]
+            return x != y ? x.lexicographicallyPrecedes(y) : a < b
+        }
+        let years = items.map { $0.year ?? Int.min }
         byYear = all.sorted { a, b in
-            let ya = items[Int(a)].year ?? Int.min, yb = items[Int(b)].year ?? Int.min
+            let ya = years[Int(a)], yb = years[Int(b)]
             return ya != yb ? ya > yb : a < b
         }
+    }
+
+    /// `item.displayTitle`, with a fast path for the common "Title (1995)" form (byte checks, no Substring work).
+    static func displayTitle(_ item: Item) -> String {
+        let u = Array(item.title.utf8)
+        let n = u.count
+        if n >= 8, u[n - 1] == UInt8(ascii: ")"), u[n - 6] == UInt8(ascii: "("), u[n - 7] == UInt8(ascii: " "),
+           u[(n - 5)..<(n - 1)].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+           u[0] != UInt8(ascii: " "), u[n - 8] != UInt8(ascii: " ") {
+            return String(decoding: u[0..<(n - 7)], as: UTF8.self)
+        }
+        return item.displayTitle
     }
 
     /// The bit of a genre name in `genreMasks`, nil when unknown.
@@ -126,23 +155,51 @@ import Foundation
 
 /// Text folding for search: case- and accent-insensitive ("Amélie" matches "amelie").
 public enum SearchText {
-    /// Lowercases and strips combining marks after canonical decomposition; maps ß→ss, æ→ae, ø→o, œ→oe.
+    /// Lowercases and removes accents: "Amélie" → "amelie", "Straße" → "strasse", "Łódź" → "lodz".
+    ///
+    /// ASCII is lowercased byte by byte; Latin-1 and Latin Extended-A letters map through a table;
+    /// combining marks are dropped; other Latin letters (Vietnamese, …) go through Unicode canonical
+    /// decomposition; every other script is only lowercased. Complexity: O(length).
     public static func fold(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
+        }
         var out = String.UnicodeScalarView()
-        for scalar in s.decomposedStringWithCanonicalMapping.unicodeScalars {
-            let cat = scalar.properties.generalCategory
-            if cat == .nonspacingMark || cat == .enclosingMark || cat == .spacingMark { continue }
-            for l in scalar.properties.lowercaseMapping.unicodeScalars {
-                switch l {
-                case "ß": out.append(contentsOf: "ss".unicodeScalars)
-                case "æ": out.append(contentsOf: "ae".unicodeScalars)
-                case "œ": out.append(contentsOf: "oe".unicodeScalars)
-                case "ø": out.append("o")
-                case "ł": out.append("l")
-                default: out.append(l)
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                out.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(v + 32)! : scalar)
+            } else if v >= 0xC0 && v <= 0x17F {
+                out.append(contentsOf: latin[Int(v - 0xC0)].unicodeScalars)
+            } else if (v >= 0x180 && v <= 0x24F) || (v >= 0x1E00 && v <= 0x1EFF) {
+                for d in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
+                where !isMark(d) {
+                    out.append(contentsOf: d.properties.lowercaseMapping.unicodeScalars)
                 }
+            } else if isMark(scalar) {
+                continue
+            } else {
+                out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
             }
         }
         return String(out)
     }
+
+    static func isMark(_ s: Unicode.Scalar) -> Bool {
+        let c = s.properties.generalCategory
+        return c == .nonspacingMark || c == .enclosingMark || c == .spacingMark
+    }
+
+    /// Folded forms of U+00C0…U+017F (Latin-1 Supplement letters and Latin Extended-A).
+    static let latin: [String] = {
+        let latin1 = "a a a a a a ae c e e e e i i i i d n o o o o o × o u u u u y th ss "
+            + "a a a a a a ae c e e e e i i i i d n o o o o o ÷ o u u u u y th y"
+        var out = latin1.split(separator: " ").map(String.init)
+        let extA: [(String, Int)] = [("a", 6), ("c", 8), ("d", 4), ("e", 10), ("g", 8), ("h", 4), ("i", 10), ("ij", 2),
+                                     ("j", 2), ("k", 3), ("l", 10), ("n", 9), ("o", 6), ("oe", 2), ("r", 6), ("s", 8),
+                                     ("t", 6), ("u", 12), ("w", 2), ("y", 3), ("z", 6), ("s", 1)]
+        for (letter, n) in extA { out += Array(repeating: letter, count: n) }
+        precondition(out.count == 0x17F - 0xC0 + 1)
+        return out
+    }()
 }

@@ -35,7 +35,8 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         let requests = order.map { FitRequest(algorithm: $0, parameters: state.parameters[$0] ?? Parameters()) }
         for name in order { state.fitStatus[name] = .fitting(fraction: 0, message: "waiting") }
         if !requests.isEmpty {
-            effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed)))
+            effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed,
+                                             cancellation: state.cancellation)))
         }
         state.status = StatusMessage(requests.isEmpty ? "no algorithms registered" : "fitting \(requests.count) models…")
 
@@ -148,6 +149,7 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
     }
     if redo.contains(.quit) {
         state.shouldQuit = true
+        state.cancellation.cancel()
         effects.append(.quit)
     }
 }
@@ -479,8 +481,8 @@ extension AppState {
 
     /// "Heat (1995)".
     public func title(_ item: Int32) -> String {
-        let it = dataset.catalog[item]
-        return it.year.map { "\(it.displayTitle) (\($0))" } ?? it.displayTitle
+        let t = stats.displayTitles[Int(item)]
+        return dataset.catalog.items[Int(item)].year.map { "\(t) (\($0))" } ?? t
     }
 }
 
@@ -598,7 +600,7 @@ func runCommand(_ line: String, _ state: inout AppState, effects: inout [Effect]
         state.parameters[algo] = params
         state.fitStatus[algo] = .fitting(fraction: 0, message: "refitting")
         effects.append(.fitModels(FitJob(dataset: state.dataset, requests: [FitRequest(algorithm: algo, parameters: params)],
-                                         seed: state.seed)))
+                                         seed: state.seed, cancellation: state.cancellation)))
         state.status = StatusMessage("\(algo).\(key) = \(words[1]): refitting \(algo)…")
         return []
     case "profile", "p":

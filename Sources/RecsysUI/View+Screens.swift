@@ -45,7 +45,7 @@ func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     let tops = names.map { Array(state.results[$0]!.rows.prefix(10).map(\.item)) }
     let first = max(0, names.firstIndex(of: state.activeAlgorithm ?? "") ?? 0)
     var lines: [Line] = [Line("Top 10 of every algorithm", theme.title)]
-    lines += sideBySide(names: names, rows: tops.map { $0.map { state.dataset.catalog[$0].displayTitle } },
+    lines += sideBySide(names: names, rows: tops.map { $0.map { state.stats.displayTitles[Int($0)] } },
                         first: first, width: width, minWidth: 14, theme: theme)
     lines.append("")
 
@@ -186,7 +186,7 @@ func drawSimilar(_ state: AppState, area: Rect, theme: Theme, into buffer: inout
         return
     }
     let names = r.lists.map(\.name)
-    let rows = r.lists.map { $0.items.map { state.dataset.catalog[$0.item].displayTitle } }
+    let rows = r.lists.map { $0.items.map { state.stats.displayTitles[Int($0.item)] } }
     let first = max(0, (names.firstIndex(of: state.activeAlgorithm ?? "") ?? 0))
     var lines = sideBySide(names: names, rows: rows, first: first, width: inner.width, minWidth: 16, theme: theme)
     lines.append("")
@@ -247,7 +247,7 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     lines.append(Line("What each algorithm recommends for them", theme.title))
     let labelW = (state.algorithms.map { DisplayWidth.of($0) }.max() ?? 8) + 1
     for rec in d.recommendations {
-        let titles = rec.items.map { ds.catalog[$0.item].displayTitle }.joined(separator: " · ")
+        let titles = rec.items.map { state.stats.displayTitles[Int($0.item)] }.joined(separator: " · ")
         lines.append(Line([Span(DisplayWidth.pad(rec.algorithm, to: labelW), theme.dim), Span(titles)]))
     }
     Paragraph(lines).render(inner, into: &buffer)

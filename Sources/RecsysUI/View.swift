@@ -139,7 +139,7 @@ func drawCatalog(_ state: AppState, layout: Layout, theme: Theme, into buffer: i
         let mean = count > 0 ? String(format: "%.1f★", stats.means[Int(i)]) : "  – "
         return Line([
             Span(mine + " ", theme.star),
-            Span(DisplayWidth.pad(item.displayTitle, to: titleW) + " "),
+            Span(DisplayWidth.pad(stats.displayTitles[Int(i)], to: titleW) + " "),
             Span(year + " ", theme.dim),
             Span(DisplayWidth.pad(genreText(item.genres, width: genreW), to: genreW) + " ", theme.dim),
             Span(DisplayWidth.pad(mean, to: 4, alignRight: true) + " "),
@@ -158,7 +158,7 @@ func drawDetails(_ state: AppState, area: Rect, theme: Theme, into buffer: inout
     let item = state.dataset.catalog[i]
     let w = inner.width
     var lines: [Line] = []
-    for l in wrap(item.displayTitle, width: w).prefix(2) { lines.append(Line(l, Style(bold: true))) }
+    for l in wrap(state.stats.displayTitles[Int(i)], width: w).prefix(2) { lines.append(Line(l, Style(bold: true))) }
     var facts: [String] = []
     if let y = item.year { facts.append(String(y)) }
     if let d = item.director, !d.isEmpty { facts.append("dir. " + d) }
@@ -293,7 +293,7 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
             let it = catalog[i]
             return Line([
                 Span(DisplayWidth.pad("\(k + 1).", to: 3, alignRight: true) + " "),
-                Span(DisplayWidth.pad(it.displayTitle, to: titleW) + " "),
+                Span(DisplayWidth.pad(stats.displayTitles[Int(i)], to: titleW) + " "),
                 Span((it.year.map(String.init) ?? "    ") + " ", theme.dim),
                 Span(String(format: "%.1f★ ", stats.means[Int(i)]), theme.star),
                 Span(DisplayWidth.pad(compactCount(stats.counts[Int(i)]), to: 5, alignRight: true) + "  ", theme.dim),

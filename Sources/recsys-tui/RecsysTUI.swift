@@ -14,8 +14,11 @@ struct RecsysTUI: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ExploreCommand.self, InfoCommand.self,
-            SampleCommand.self, LoadBenchCommand.self,
+            SampleCommand.self,
+            LoadBenchCommand.self,
+            EvalCommand.self,
             RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
+            ProfileCommand.self, FuzzCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )

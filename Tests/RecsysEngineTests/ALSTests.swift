@@ -51,7 +51,7 @@ enum BlockFixture {
 
 final class ALSTests: XCTestCase {
     func fitted(_ params: [String: String] = [:], data: Dataset = BlockFixture.make()) throws -> ALSRecommender {
-        let m = try ALSRecommender(parameters: Parameters(["factors": "8", "iterations": "10"].merging(params) { $1 }))
+        let m = try ALSRecommender(parameters: Parameters(["factors": "3", "regularization": "1", "iterations": "10"].merging(params) { $1 }))
         try m.fit(data, context: FitContext(seed: 7))
         return m
     }
@@ -71,7 +71,7 @@ final class ALSTests: XCTestCase {
         let a = try fitted(data: ds), b = try fitted(data: ds)
         let p = Profile.training(3, in: ds.ratings)
         XCTAssertEqual(a.scores(p), b.scores(p))
-        let c = try ALSRecommender(parameters: Parameters(["factors": "8", "iterations": "10"]))
+        let c = try ALSRecommender(parameters: Parameters(["factors": "3", "regularization": "1", "iterations": "10"]))
         try c.fit(ds, context: FitContext(seed: 8))
         XCTAssertNotEqual(a.scores(p), c.scores(p))
     }
@@ -79,13 +79,13 @@ final class ALSTests: XCTestCase {
     /// The explanation's item terms sum to the folded-in score (the decomposition is exact).
     func testExplanationTermsSumToScore() throws {
         let ds = BlockFixture.make()
-        let m = try fitted(["factors": "6"], data: ds)
+        let m = try fitted(data: ds)
         let p = BlockFixture.foldIn(0, ds)
         let e = m.explain(p, item: 0)
         XCTAssertEqual(e.terms.map(\.value).reduce(0, +), m.scores(p)[0], accuracy: 1e-3)
         XCTAssertEqual(e.score, m.scores(p)[0], accuracy: 1e-3)
         XCTAssertTrue(e.summary.hasPrefix("because you rated Space"), e.summary)
-        XCTAssertTrue(e.terms.first?.value ?? 0 > 0)
+        XCTAssertTrue(e.terms.first { $0.value > 0 }.flatMap(\.item).map { $0 < 6 } ?? false, "\(e.terms)")
     }
 
     func testEmptyProfileIsColdStartPopularity() throws {
@@ -107,7 +107,7 @@ final class ALSTests: XCTestCase {
         for ds in [BlockFixture.degenerate(), BlockFixture.degenerate(items: 3, users: 2)] {
             let m = try fitted(data: ds)
             XCTAssertTrue(m.scores(Profile.training(0, in: ds.ratings)).allSatisfy(\.isFinite))
-            XCTAssertTrue(m.scores(Profile([(0, 5)])).allSatisfy(\.isFinite))
+            XCTAssertTrue(m.scores(Profile([(Int32(0), Float(5))])).allSatisfy(\.isFinite))
         }
     }
 

@@ -5,7 +5,7 @@ final class EASETests: XCTestCase {
     /// A random SPD matrix M = RᵀR/n + I, inverted by the blocked routine and checked by M·M⁻¹ = I
     /// (sizes straddle the 64-wide panels, the 16-row strips and the 8-wide chunks).
     func testBlockedInverseMatchesIdentity() throws {
-        for n in [1, 5, 67, 150] {
+        for n in [1, 5, 67, 131] {
             var rng = SplitMix64(seed: UInt64(n))
             var r = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
             for i in 0..<n { for j in 0..<n { r[i][j] = Double(rng.nextGaussian()) } }
@@ -38,6 +38,80 @@ final class EASETests: XCTestCase {
         m[0, 0] = 1; m[1, 1] = -2; m[2, 2] = 1
         XCTAssertThrowsError(try invertSymmetricPositiveDefinite(&m)) { e in
             XCTAssertEqual((e as? NotPositiveDefinite)?.pivot, 1)
+        }
+    }
+
+    func fitted(_ params: [String: String] = [:], data: Dataset = BlockFixture.make()) throws -> EASERecommender {
+        let m = try EASERecommender(parameters: Parameters(["lambda": "1"].merging(params) { $1 }))
+        try m.fit(data, context: FitContext())
+        return m
+    }
+
+    func testWithheldItemRanksFirstAndFoldInIsExact() throws {
+        let ds = BlockFixture.make()
+        let m = try fitted(data: ds)
+        XCTAssertEqual(m.recommend(Profile.training(0, in: ds.ratings), count: 1).first?.item, 0)
+        XCTAssertEqual(m.recommend(Profile.training(10, in: ds.ratings), count: 1).first?.item, 6)
+        XCTAssertEqual(m.scores(Profile.training(4, in: ds.ratings)), m.scores(BlockFixture.foldIn(4, ds)))
+    }
+
+    /// B from the closed form satisfies the EASE optimality condition: (G + λI)B = G + λI − diagMat(μ)
+    /// off the diagonal, i.e. ((G + λI)·B)_ij = G_ij for i ≠ j; and diag(B) = 0.
+    func testWeightsSatisfyTheClosedForm() throws {
+        let ds = BlockFixture.make()
+        let lambda: Float = 2
+        let m = try fitted(["lambda": "2"], data: ds)
+        let n = ds.itemCount
+        var g = [[Float]](repeating: [Float](repeating: 0, count: n), count: n)
+        for u in 0..<ds.userCount {
+            let items = ds.ratings.row(Int32(u)).items
+            for a in items { for b in items { g[Int(a)][Int(b)] += 1 } }
+        }
+        // Column j of B: the score of j for a profile holding one item i is B_ij.
+        var b = [[Float]](repeating: [Float](repeating: 0, count: n), count: n)
+        for i in 0..<n {
+            let s = m.scores(Profile([(Int32(i), Float(5))]))
+            for j in 0..<n { b[i][j] = s[j] }
+            XCTAssertEqual(b[i][i], 0)
+        }
+        for i in 0..<n {
+            for j in 0..<n where i != j {
+                var s: Float = 0
+                for t in 0..<n { s += (g[i][t] + (i == t ? lambda : 0)) * b[t][j] }
+                XCTAssertEqual(s, g[i][j], accuracy: 2e-3, "(\(i),\(j))")
+            }
+        }
+    }
+
+    func testRestrictionToPopularItemsIsExplained() throws {
+        let ds = BlockFixture.make()
+        let m = try fitted(["max_items": "8"], data: ds)
+        XCTAssertEqual(m.coveredItems, 8)
+        let p = BlockFixture.foldIn(0, ds)
+        let s = m.scores(p)
+        XCTAssertTrue(s.allSatisfy(\.isFinite))
+        let covered = m.recommend(p, count: 12)
+        XCTAssertEqual(covered.count, 12 - p.count)
+        let e = m.explain(p, item: covered[0].item)
+        XCTAssertTrue(e.notes.contains { $0.contains("restricted to the 8 most rated of 12") }, "\(e.notes)")
+    }
+
+    func testExplanationTermsAreTheRatedItemsWeights() throws {
+        let ds = BlockFixture.make()
+        let m = try fitted(data: ds)
+        let p = BlockFixture.foldIn(0, ds)
+        let e = m.explain(p, item: 0)
+        XCTAssertEqual(e.score, m.scores(p)[0], accuracy: 1e-4)
+        XCTAssertEqual(e.terms.map(\.value).reduce(0, +), e.score, accuracy: 1e-4)
+        XCTAssertTrue(e.terms.allSatisfy { $0.item.map { p.contains($0) } ?? false })
+        XCTAssertTrue(m.explain(Profile(), item: 0).summary.hasPrefix("cold start"))
+        XCTAssertTrue(m.similarItems(to: 1, count: 3).allSatisfy { $0.item < 6 })
+    }
+
+    func testDegenerateDataGivesFiniteScores() throws {
+        for ds in [BlockFixture.degenerate(), BlockFixture.degenerate(items: 3, users: 2)] {
+            let m = try fitted(data: ds)
+            XCTAssertTrue(m.scores(Profile.training(0, in: ds.ratings)).allSatisfy(\.isFinite))
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import RecsysEngine
 import XCTest
 @testable import RecsysUI
 import RecsysTestSupport
@@ -64,6 +66,17 @@ final class WidgetTests: XCTestCase {
 
     func testFoldAndWrap() {
         XCTAssertEqual(SearchText.fold("Amélie ÆØ Straße"), "amelie aeo strasse")
+        XCTAssertEqual(SearchText.fold("Łódź Ñandú Œuvre Čapek ŽIŽEK"), "lodz nandu oeuvre capek zizek")
+        XCTAssertEqual(SearchText.fold("Phở Việt"), "pho viet")
+        XCTAssertEqual(SearchText.fold("Ame\u{301}lie 千と千尋"), "amelie 千と千尋")
+        // The table agrees with Unicode decomposition wherever that gives plain ASCII.
+        for v in 0xC0...0x17F {
+            let ch = String(Unicode.Scalar(v)!)
+            let decomposed = ch.decomposedStringWithCanonicalMapping.unicodeScalars.filter { $0.value < 0x80 }
+            if ch.decomposedStringWithCanonicalMapping.unicodeScalars.count == 2, decomposed.count == 1 {
+                XCTAssertEqual(SearchText.fold(ch), String(String.UnicodeScalarView(decomposed)).lowercased(), ch)
+            }
+        }
         XCTAssertEqual(wrap("the quick brown fox", width: 9), ["the quick", "brown fox"])
     }
 
@@ -74,6 +87,13 @@ final class WidgetTests: XCTestCase {
         b.write("X", x: 2, y: 1)
         XCTAssertEqual(b.changes(from: a), [CellChange(x: 2, y: 1, cell: Cell("X"))])
         XCTAssertEqual(b.changes(from: nil).count, 8)
+    }
+
+    func testFastDisplayTitleMatchesTheEngine() {
+        let titles = ["Heat (1995)", "Heat", " Heat (1995)", "Heat  (1995)", "Twin Peaks (1990-1991)", "(1995)",
+                      "M (1931)", "Amélie (2001)", "Se7en (199x)", "千と千尋の神隠し (2001)", "Up(2009)"]
+        let items = titles.enumerated().map { Item(rawID: "\($0.offset)", title: $0.element) }
+        for item in items { XCTAssertEqual(CatalogStats.displayTitle(item), item.displayTitle, item.title) }
     }
 
     func testListMetrics() {

@@ -211,7 +211,7 @@ public enum DatasetLoader {
         // MovieLens folders report their documented scale (whole stars when a
         // half-star format holds only whole stars, as the sample data does);
         // generic files report what they contain.
-        let observed = RatingScale.infer(from: reader.columns.ratings)
+        let observed = reader.columns.observedScale
         let scale: RatingScale
         switch rule {
         case .any: scale = observed

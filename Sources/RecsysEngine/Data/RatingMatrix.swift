@@ -150,21 +150,45 @@ public struct RatingMatrix: Sendable {
             rows: userCount, cols: itemCount, start: rowStart, index: rowItems, values: rowRatings)
     }
 
+    /// Builds the CSC view from CSR by a counting sort on the column index.
+    ///
+    /// Complexity: O(n + rows + cols); two passes over the ratings, unchecked
+    /// buffer access (every output slot is written exactly once).
     static func transpose(rows: Int, cols: Int, start: [Int], index: [Int32], values: [Float])
         -> ([Int], [Int32], [Float]) {
+        let n = index.count
         var colStart = [Int](repeating: 0, count: cols + 1)
-        for i in index { colStart[Int(i) + 1] += 1 }
-        for c in 0..<cols { colStart[c + 1] += colStart[c] }
-        var colUsers = [Int32](repeating: 0, count: index.count)
-        var colValues = [Float](repeating: 0, count: index.count)
-        var cursor = colStart
-        for r in 0..<rows {
-            for p in start[r]..<start[r + 1] {
-                let c = Int(index[p])
-                colUsers[cursor[c]] = Int32(r)
-                colValues[cursor[c]] = values[p]
-                cursor[c] += 1
+        index.withUnsafeBufferPointer { idx in
+            colStart.withUnsafeMutableBufferPointer { cs in
+                for i in idx { cs[Int(i) + 1] += 1 }
+                if cols > 0 { for c in 0..<cols { cs[c + 1] += cs[c] } }
             }
+        }
+        var cursor = colStart
+        var colValues: [Float] = []
+        let colUsers = [Int32](unsafeUninitializedCapacity: n) { users, usersCount in
+            colValues = [Float](unsafeUninitializedCapacity: n) { vals, valsCount in
+                index.withUnsafeBufferPointer { idx in
+                    values.withUnsafeBufferPointer { val in
+                        start.withUnsafeBufferPointer { st in
+                            cursor.withUnsafeMutableBufferPointer { cur in
+                                for r in 0..<rows {
+                                    let u = Int32(truncatingIfNeeded: r)
+                                    for p in st[r]..<st[r + 1] {
+                                        let c = Int(idx[p])
+                                        let q = cur[c]
+                                        users.initializeElement(at: q, to: u)
+                                        vals.initializeElement(at: q, to: val[p])
+                                        cur[c] = q + 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                valsCount = n
+            }
+            usersCount = n
         }
         return (colStart, colUsers, colValues)
     }

@@ -165,6 +165,22 @@ struct RatingColumns {
     var ratings: [Float] = []
     var stamps: [Int64] = []
     var sawTimestamp = false
+    /// Lowest and highest rating seen, and whether any was not a whole number (for the scale).
+    var minRating = Float.infinity
+    var maxRating = -Float.infinity
+    var sawFraction = false
+
+    /// The scale the ratings span: half stars when any value is not whole.
+    var observedScale: RatingScale {
+        minRating > maxRating ? .wholeStars : RatingScale(min: minRating, max: maxRating, step: sawFraction ? 0.5 : 1)
+    }
+
+    @inline(__always)
+    mutating func note(_ r: Float, whole: Bool) {
+        if r < minRating { minRating = r }
+        if r > maxRating { maxRating = r }
+        if !whole { sawFraction = true }
+    }
 
     var count: Int { users.count }
 
@@ -363,7 +379,9 @@ struct RatingsReader {
                 if ii < 0 { ii = newItem(number: it) }
                 columns.users.append(ui)
                 columns.items.append(ii)
-                columns.ratings.append(Float(value))
+                let rating = Float(value)
+                columns.ratings.append(rating)
+                columns.note(rating, whole: rating == rating.rounded())
                 columns.stamps.append(ts)
                 if hasTS { columns.sawTimestamp = true }
                 continue
@@ -474,7 +492,9 @@ struct RatingsReader {
             let i = try mapItem(itf, column: layout.item + 1)
             columns.users.append(u)
             columns.items.append(i)
-            columns.ratings.append(Float(value))
+            let rating = Float(value)
+            columns.ratings.append(rating)
+            columns.note(rating, whole: rating == rating.rounded())
             columns.stamps.append(ts)
             if hasTS { columns.sawTimestamp = true }
         } catch {

@@ -4,12 +4,17 @@
 public enum Algorithms {
     /// Every registered model type, in the order the explorer shows them.
     public static let all: [any Recommender.Type] = [
-        PopularityRecommender.self,
         ContentRecommender.self,
+        UserKNNRecommender.self,
+        ItemKNNRecommender.self,
+        SVDRecommender.self,
         ALSRecommender.self,
-        BPRRecommender.self,
         EASERecommender.self,
         HybridRecommender.self,
+        PopularityRecommender.self,
+        BaselineRecommender.self,
+        SVDppRecommender.self,
+        BPRRecommender.self,
     ]
 
     /// Registered names in display order.

@@ -1,0 +1,233 @@
+import Foundation
+
+/// Item-based k nearest neighbours: one model, two uses.
+///
+/// **Rating prediction** (`predict`, and `scores` with `mode=rating`): for user u and item i, take
+/// the k items j most similar to i (similarity > 0) among those u rated, and combine their ratings
+/// by the chosen `prediction` (see `KNNPrediction`); the default is KNNBaseline with
+/// pearson-baseline similarity (shrinkage 100), as Surprise's best neighbourhood model:
+///
+///     r̂_ui = b_ui + Σ_j s_ij (r_uj − b_uj) / (β + Σ_j s_ij),   b_ui = μ + b_u + b_i
+///
+/// The damping β (`damping`, default 0.25; 0 gives Surprise's formula) keeps an estimate built on
+/// a few weak neighbours close to the baseline: shrunk pearson-baseline similarities are small
+/// (often 0.01–0.1), so Σ s is small exactly when the evidence is thin.
+///
+/// **Top-N** (`scores` with `mode=topn`, the default): as implicit's item-item recommenders, every
+/// item keeps its `topn_k` most similar items by a dot product of weighted binary interactions
+/// (BM25 by default, or TF-IDF / plain cosine), and
+///
+///     score(i) = Σ_{j ∈ profile} S_topn[j][i]
+///
+/// Rating similarities are kept for the `keep` best neighbours of each item (positive only), so
+/// memory is O(items · keep) rather than O(items²). Both neighbour lists are computed in one pass
+/// over the co-ratings, in parallel over items.
+///
+/// Fold-in: nothing to solve. A new profile is scored directly from its ratings (b_u by the
+/// baseline's closed form), so folding in a training user reproduces its recommendations.
+///
+/// Complexity: fit O(Σ_u |I_u|² + items · keep log keep); predict O(keep) per item;
+/// top-N scores O(|profile| · topn_k).
+public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
+    public static let name = "item-knn"
+    public static let summary = "item-based k nearest neighbours (KNNBaseline ratings, BM25 top-N)"
+    public static let parameterSpecs: [ParameterSpec] = KNNParameters.common(
+        defaultSimilarity: "pearson-baseline", defaultPrediction: "baseline", defaultK: "40",
+        defaultMode: "topn", defaultWeighting: "bm25", defaultDamping: "0.25")
+
+    public let parameters: Parameters
+    let similarity: KNNSimilarity
+    let predictionKind: KNNPrediction
+    let mode: KNNMode
+    let weighting: KNNWeighting
+    let k: Int
+    let minK: Int
+    let damping: Float
+
+    private var biases = BiasModel()
+    private var stats = RowStats()
+    private var lists = NeighbourLists()
+    private var topN = NeighbourLists()
+    private var titles: [String] = []
+
+    public init(parameters: Parameters = Parameters()) throws {
+        self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
+        similarity = KNNSimilarity(rawValue: self.parameters.string("similarity"))!
+        predictionKind = KNNPrediction(rawValue: self.parameters.string("prediction"))!
+        mode = KNNMode(rawValue: self.parameters.string("mode"))!
+        weighting = KNNWeighting(rawValue: self.parameters.string("weighting"))!
+        k = self.parameters.int("k")
+        minK = self.parameters.int("min_k")
+        damping = self.parameters.float("damping")
+    }
+
+    public func fit(_ data: Dataset, context: FitContext) throws {
+        let m = data.ratings
+        biases = try BiasModel.fit(m, scale: data.scale, epochs: parameters.int("bsl_epochs"),
+                                   regU: parameters.float("bsl_reg_u"), regI: parameters.float("bsl_reg_i"),
+                                   context: context, name: Self.name, progressShare: 0.1)
+        stats = RowStats(start: m.colStart, values: m.colRatings, fallbackMean: m.globalMean)
+        let userStats = RowStats(start: m.rowStart, values: m.rowRatings, fallbackMean: m.globalMean)
+        titles = data.catalog.items.map(\.title)
+        // Transformed values in both views: rows = items (CSC), others = users (CSR).
+        let b = biases
+        func transform(_ u: Int, _ i: Int, _ r: Float) -> Float {
+            switch similarity {
+            case .adjustedCosine: return r - userStats.mean[u]
+            case .pearsonBaseline: return r - (b.globalMean + b.userBias[u] + b.itemBias[i])
+            default: return r
+            }
+        }
+        var colValues = m.colRatings
+        for i in 0..<m.itemCount {
+            for p in m.colStart[i]..<m.colStart[i + 1] { colValues[p] = transform(Int(m.colUsers[p]), i, colValues[p]) }
+        }
+        var rowValues = m.rowRatings
+        for u in 0..<m.userCount {
+            for p in m.rowStart[u]..<m.rowStart[u + 1] { rowValues[p] = transform(u, Int(m.rowItems[p]), rowValues[p]) }
+        }
+        let w = interactionWeights(rowStart: m.colStart, rowOther: m.colUsers, otherStart: m.rowStart,
+                                   otherRow: m.rowItems, weighting: weighting,
+                                   k1: parameters.float("bm25_k1"), b: parameters.float("bm25_b"))
+        let sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: colValues,
+                             otherStart: m.rowStart, otherRow: m.rowItems, otherValue: rowValues,
+                             otherWeight: w.otherWeights, rowWeightNorm: w.norms)
+        let job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
+                                   minSupport: parameters.int("min_support"), keep: parameters.int("keep"),
+                                   topNKeep: parameters.int("topn_k"))
+        context.progress(FitProgress(fraction: 0.1, message: "item-knn: similarities"))
+        let r = try KNNBuilder.all(sides: sides, rowWeights: w.rowWeights, job: job, threads: context.threads,
+                                   context: context)
+        lists = r.rating
+        topN = r.topN
+        context.progress(FitProgress(fraction: 1, message: "item-knn: \(lists.index.count) neighbours kept"))
+    }
+
+    private var itemCount: Int { biases.itemBias.count }
+
+    /// The neighbours of `item` among the rated items (dense ratings), at most k, best first.
+    func usedNeighbours(_ item: Int32, dense: [Float]) -> [(item: Int32, sim: Float, rating: Float)] {
+        var out: [(Int32, Float, Float)] = []
+        let nb = lists.neighbours(Int(item))
+        for (j, s) in zip(nb.index, nb.sim) {
+            let r = dense[Int(j)]
+            if r.isNaN { continue }
+            out.append((j, s, r))
+            if out.count == k { break }
+        }
+        return out.map { (item: $0.0, sim: $0.1, rating: $0.2) }
+    }
+
+    /// The rating-prediction path for one item: the estimate and whether it was impossible.
+    func estimate(_ item: Int32, dense: [Float], userBias bu: Float, profile: Profile,
+                  userMean: Float) -> Prediction {
+        guard biases.knows(item), !profile.isEmpty else {
+            return biases.prediction(userBias: bu, item: item, profileEmpty: profile.isEmpty)
+        }
+        let i = Int(item)
+        let nb = usedNeighbours(item, dense: dense)
+        var num: Float = 0, den: Float = 0
+        for (j, s, r) in nb {
+            let jj = Int(j)
+            switch predictionKind {
+            case .basic: num += s * r
+            case .meanCentered: num += s * (r - stats.mean[jj])
+            case .zScore: num += s * (r - stats.mean[jj]) / stats.std[jj]
+            case .baseline: num += s * (r - (biases.globalMean + bu + biases.itemBias[jj]))
+            }
+            den += s
+        }
+        let enough = nb.count >= minK && den > 0
+        if predictionKind != .basic { den += damping }
+        let scale = biases.scale
+        switch predictionKind {
+        case .basic:
+            guard enough else {
+                return Prediction(scale.clamp(biases.globalMean + bu + biases.itemBias[i]), isImpossible: true)
+            }
+            return Prediction(scale.clamp(num / den))
+        case .meanCentered:
+            return Prediction(scale.clamp(stats.mean[i] + (enough ? num / den : 0)))
+        case .zScore:
+            return Prediction(scale.clamp(stats.mean[i] + (enough ? stats.std[i] * num / den : 0)))
+        case .baseline:
+            return Prediction(scale.clamp(biases.globalMean + bu + biases.itemBias[i] + (enough ? num / den : 0)))
+        }
+    }
+
+    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
+        let dense = denseRatings(profile, itemCount: itemCount)
+        let bu = biases.userBias(profile)
+        let mean = profile.meanRating
+        return items.map { estimate($0, dense: dense, userBias: bu, profile: profile, userMean: mean) }
+    }
+
+    public func scores(_ profile: Profile) -> [Float] {
+        switch mode {
+        case .rating:
+            return predict(profile, items: (0..<itemCount).map { Int32($0) }).map(\.value)
+        case .topn:
+            var s = [Float](repeating: 0, count: itemCount)
+            for j in profile.items where j >= 0 && Int(j) < topN.rows {
+                let nb = topN.neighbours(Int(j))
+                for (i, w) in zip(nb.index, nb.sim) { s[Int(i)] += w }
+            }
+            return s
+        }
+    }
+
+    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
+        let nb = (mode == .topn ? topN : lists).neighbours(Int(item))
+        var out: [ScoredItem] = []
+        for (j, s) in zip(nb.index, nb.sim) where j != item {
+            out.append(ScoredItem(item: j, score: s))
+            if out.count == count { break }
+        }
+        return out
+    }
+
+    func title(_ i: Int32) -> String { Int(i) < titles.count ? titles[Int(i)] : "item \(i)" }
+
+    public func explain(_ profile: Profile, item: Int32) -> Explanation {
+        let dense = denseRatings(profile, itemCount: itemCount)
+        let bu = biases.userBias(profile)
+        var terms: [Explanation.Term] = []
+        var notes: [String] = []
+        let score: Float
+        if profile.isEmpty { notes.append("cold start: no ratings") }
+        switch mode {
+        case .topn:
+            score = Int(item) < itemCount ? scores(profile)[Int(item)] : 0
+            for j in profile.items where j >= 0 && Int(j) < topN.rows {
+                let nb = topN.neighbours(Int(j))
+                if let k = nb.index.firstIndex(of: item) {
+                    terms.append(.init(kind: .item, label: title(j), value: nb.sim[k],
+                                       detail: "you rated it \(formatStars(profile.rating(of: j) ?? 0)), similarity \(fmt2(nb.sim[k]))",
+                                       item: j))
+                }
+            }
+            notes.append("top-N: summed \(weighting.rawValue) similarity to the items you rated")
+        case .rating:
+            let p = estimate(item, dense: dense, userBias: bu, profile: profile, userMean: profile.meanRating)
+            score = p.value
+            if p.isImpossible { notes.append("not enough neighbours: fallback estimate") }
+        }
+        // The rating path's neighbours always explain the predicted rating.
+        let nb = usedNeighbours(item, dense: dense)
+        let den = nb.reduce(Float(0)) { $0 + $1.sim }
+        if mode == .rating || terms.isEmpty {
+            if predictionKind == .baseline { terms += biases.biasTerms(userBias: bu, item: item) }
+            for (j, s, r) in nb {
+                let dev = predictionKind == .baseline ? r - (biases.globalMean + bu + biases.bias(of: j)) : r
+                terms.append(.init(kind: .item, label: title(j), value: den > 0 ? s * dev / den : 0,
+                                   detail: "you rated it \(formatStars(r)), similarity \(fmt2(s))", item: j))
+            }
+        }
+        terms.sort { abs($0.value) > abs($1.value) }
+        let itemTerms = terms.filter { $0.kind == .item && $0.value > 0 }.prefix(2).map(\.label)
+        let summary = itemTerms.isEmpty ? "no similar items among your ratings"
+            : "because you rated " + itemTerms.joined(separator: " and ")
+        return Explanation(algorithm: Self.name, item: item, score: score, summary: summary,
+                           terms: Array(terms.prefix(12)), notes: notes)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// How a kNN model turns its neighbours' ratings into a predicted rating.
+///
+/// With neighbours N (top-k by similarity s among those who rated / were rated, s > 0):
+/// - `basic`:         r̂ = Σ s·r / Σ s
+/// - `mean-centered`: r̂ = μ_x + Σ s·(r − μ_n) / Σ s
+/// - `z-score`:       r̂ = μ_x + σ_x · Σ s·(r − μ_n)/σ_n / Σ s
+/// - `baseline`:      r̂ = b_ui + Σ s·(r − b_n) / Σ s   (KNNBaseline, Koren 2010)
+public enum KNNPrediction: String, CaseIterable, Sendable {
+    case basic
+    case meanCentered = "mean-centered"
+    case zScore = "z-score"
+    case baseline
+}
+
+/// Which path `scores()` (top-N) takes in a kNN model.
+///
+/// - `topn`: summed similarity of the profile's interactions (implicit-style, ranking quality);
+/// - `rating`: the predicted rating of every item (rating-prediction path).
+///
+/// `predict()` always uses the rating-prediction path.
+public enum KNNMode: String, CaseIterable, Sendable {
+    case topn, rating
+}
+
+/// Per-row rating statistics: mean and standard deviation (population, floored at a small value).
+struct RowStats: Sendable {
+    var mean: [Float] = []
+    var std: [Float] = []
+
+    init() {}
+
+    init(start: [Int], values: [Float], fallbackMean: Float) {
+        let rows = start.count - 1
+        mean = [Float](repeating: fallbackMean, count: rows)
+        std = [Float](repeating: 1, count: rows)
+        for a in 0..<rows {
+            let n = start[a + 1] - start[a]
+            guard n > 0 else { continue }
+            var s: Double = 0, ss: Double = 0
+            for p in start[a]..<start[a + 1] { s += Double(values[p]); ss += Double(values[p]) * Double(values[p]) }
+            let m = s / Double(n)
+            mean[a] = Float(m)
+            let v = max(0, ss / Double(n) - m * m)
+            std[a] = Float(max(v.squareRoot(), 1e-3))
+        }
+    }
+
+    /// (mean, std) of a list of ratings, with the same floor.
+    static func of(_ ratings: [Float], fallbackMean: Float) -> (Float, Float) {
+        guard !ratings.isEmpty else { return (fallbackMean, 1) }
+        var s: Double = 0, ss: Double = 0
+        for r in ratings { s += Double(r); ss += Double(r) * Double(r) }
+        let m = s / Double(ratings.count)
+        return (Float(m), Float(max(max(0, ss / Double(ratings.count) - m * m).squareRoot(), 1e-3)))
+    }
+}
+
+/// The parameters the two kNN models share.
+enum KNNParameters {
+    static func common(defaultSimilarity: String, defaultPrediction: String, defaultK: String,
+                       defaultMode: String, defaultWeighting: String, defaultDamping: String) -> [ParameterSpec] {
+        [
+            ParameterSpec("k", .integer(1...10_000), default: defaultK, "neighbours used per prediction"),
+            ParameterSpec("min_k", .integer(1...10_000), default: "1",
+                          "fewer usable neighbours than this: fall back (baseline / mean)"),
+            ParameterSpec("similarity", .choice(KNNSimilarity.allCases.map(\.rawValue)), default: defaultSimilarity,
+                          "similarity measure for rating prediction"),
+            ParameterSpec("shrinkage", .real(0...100_000), default: "100",
+                          "pearson-baseline shrinkage: s·(n−1)/(n−1+shrinkage)"),
+            ParameterSpec("min_support", .integer(1...100_000), default: "1",
+                          "co-ratings needed for a non-zero similarity"),
+            ParameterSpec("prediction", .choice(KNNPrediction.allCases.map(\.rawValue)), default: defaultPrediction,
+                          "how neighbours' ratings become a prediction"),
+            ParameterSpec("damping", .real(0...1000), default: defaultDamping,
+                          "β added to Σ|s| in the denominator: few or weak neighbours move the estimate less"),
+            ParameterSpec("keep", .integer(1...1_000_000), default: "1000",
+                          "neighbours kept per row after fitting (memory bound; best first)"),
+            ParameterSpec("mode", .choice(KNNMode.allCases.map(\.rawValue)), default: defaultMode,
+                          "top-N path: summed similarity (topn) or predicted rating (rating)"),
+            ParameterSpec("weighting", .choice(KNNWeighting.allCases.map(\.rawValue)), default: defaultWeighting,
+                          "top-N interaction weighting: none (cosine), tfidf or bm25"),
+            ParameterSpec("topn_k", .integer(1...100_000), default: "100", "neighbours kept per row for top-N"),
+            ParameterSpec("bm25_k1", .real(0...1000), default: "1.2", "BM25 K1 (saturation)"),
+            ParameterSpec("bm25_b", .real(0...1), default: "0.75", "BM25 B (length normalization)"),
+            ParameterSpec("bsl_reg_u", .real(0...10_000), default: "15", "baseline λ_u (pearson-baseline, baseline prediction)"),
+            ParameterSpec("bsl_reg_i", .real(0...10_000), default: "10", "baseline λ_i"),
+            ParameterSpec("bsl_epochs", .integer(1...1000), default: "10", "baseline ALS epochs"),
+        ]
+    }
+}
+
+/// A profile's ratings spread into a dense per-item array (NaN where not rated).
+func denseRatings(_ profile: Profile, itemCount: Int) -> [Float] {
+    var d = [Float](repeating: .nan, count: itemCount)
+    for (i, r) in zip(profile.items, profile.ratings) where i >= 0 && Int(i) < itemCount { d[Int(i)] = r }
+    return d
+}

@@ -1,0 +1,316 @@
+import Foundation
+
+/// The similarity measures of the kNN family, computed over the co-rated support of two rows.
+///
+/// For rows a and b (two items for item-kNN, two users for user-kNN) and the set C of
+/// "others" both rated (users for item-kNN), with transformed values x and y:
+///
+/// - `cosine`:            Σxy / √(Σx² Σy²)                 on raw ratings
+/// - `adjusted-cosine`:   the same on ratings minus the other side's mean
+///                        (item-kNN: r_ui − μ_u; user-kNN: r_ui − μ_i)
+/// - `pearson`:           (nΣxy − ΣxΣy) / √((nΣx² − (Σx)²)(nΣy² − (Σy)²)) on raw ratings
+/// - `pearson-baseline`:  Σxy / √(Σx² Σy²) on residuals r − b_ui, shrunk by (n − 1)/(n − 1 + shrinkage)
+/// - `msd`:               1 / (1 + Σ(x − y)²/n)            (mean squared difference)
+/// - `jaccard`:           n / (|a| + |b| − n)
+///
+/// with n = |C|. Pairs with n < min support get similarity 0 (as Surprise).
+public enum KNNSimilarity: String, CaseIterable, Sendable {
+    case cosine
+    case adjustedCosine = "adjusted-cosine"
+    case pearson
+    case pearsonBaseline = "pearson-baseline"
+    case msd
+    case jaccard
+}
+
+/// How top-N interactions are weighted before item–item similarities are summed (as implicit's
+/// `CosineRecommender`, `TFIDFRecommender`, `BM25Recommender`).
+///
+/// With binary interactions, for item i and user u (N = number of items, n_u = items u rated):
+/// - `none`:  w = 1, rows L2-normalized (cosine)
+/// - `tfidf`: w = idf_u = ln N − ln(1 + n_u), rows L2-normalized
+/// - `bm25`:  w = (K1 + 1) / (K1·((1 − B) + B·|U_i|/avg|U|) + 1) · idf_u, not normalized
+public enum KNNWeighting: String, CaseIterable, Sendable {
+    case none, tfidf, bm25
+}
+
+/// Top neighbours of every row, best first, in CSR form.
+struct NeighbourLists: Sendable {
+    var start: [Int] = [0]
+    var index: [Int32] = []
+    var sim: [Float] = []
+
+    var rows: Int { start.count - 1 }
+
+    func neighbours(_ a: Int) -> (index: ArraySlice<Int32>, sim: ArraySlice<Float>) {
+        guard a >= 0, a < rows else { return ([], []) }
+        return (index[start[a]..<start[a + 1]], sim[start[a]..<start[a + 1]])
+    }
+
+    init() {}
+
+    init(rows: [[(Int32, Float)]]) {
+        start = [0]
+        start.reserveCapacity(rows.count + 1)
+        for r in rows {
+            for (i, s) in r { index.append(i); sim.append(s) }
+            start.append(index.count)
+        }
+    }
+}
+
+/// One side of the rating matrix seen as sparse rows (items for item-kNN: the CSC view) and the
+/// transposed side, with the transformed values the chosen similarity needs.
+struct KNNSides: Sendable {
+    /// Rows being compared ("a" and "b").
+    var rowStart: [Int]
+    var rowOther: [Int32]
+    var rowValue: [Float]
+    /// The transposed view: for each other, the rows it touches.
+    var otherStart: [Int]
+    var otherRow: [Int32]
+    var otherValue: [Float]
+    /// Per-entry top-N interaction weights aligned with `otherRow` (empty when not needed).
+    var otherWeight: [Float] = []
+    /// Per-row norms of the top-N weights (1 when not normalized).
+    var rowWeightNorm: [Float] = []
+}
+
+/// What to compute in one pass over the co-rating structure.
+struct KNNSimilarityJob: Sendable {
+    var kind: KNNSimilarity
+    var shrinkage: Float
+    var minSupport: Int
+    /// Rating-similarity neighbours kept per row (positive similarities only).
+    var keep: Int
+    /// Top-N neighbours kept per row (0: none). Self is a candidate, as implicit's all-pairs kNN.
+    var topNKeep: Int
+}
+
+/// Reusable per-thread accumulators for computing one row of similarities.
+struct KNNAccumulator {
+    var n: [Int32]
+    var sxy: [Double], sxx: [Double], syy: [Double], sx: [Double], sy: [Double], sw: [Double]
+    var touched: [Int32] = []
+
+    init(rows: Int) {
+        n = [Int32](repeating: 0, count: rows)
+        sxy = [Double](repeating: 0, count: rows)
+        sxx = sxy; syy = sxy; sx = sxy; sy = sxy; sw = sxy
+    }
+
+    /// Accumulates row a, given as (other, x, weight) entries, against every row that shares an other.
+    mutating func accumulate<S: Sequence>(_ entries: S, sides: KNNSides, topN: Bool)
+        where S.Element == (Int32, Float, Float) {
+        let hasWeights = topN && !sides.otherWeight.isEmpty
+        for (o, xa, wa) in entries {
+            let oi = Int(o)
+            guard oi >= 0, oi + 1 < sides.otherStart.count else { continue }
+            let xd = Double(xa)
+            for p in sides.otherStart[oi]..<sides.otherStart[oi + 1] {
+                let b = Int(sides.otherRow[p])
+                let yb = Double(sides.otherValue[p])
+                if n[b] == 0 { touched.append(Int32(b)) }
+                n[b] += 1
+                sxy[b] += xd * yb
+                sxx[b] += xd * xd
+                syy[b] += yb * yb
+                sx[b] += xd
+                sy[b] += yb
+                if hasWeights { sw[b] += Double(wa) * Double(sides.otherWeight[p]) }
+            }
+        }
+    }
+
+    /// The similarity of the accumulated row with row b.
+    func similarity(_ b: Int, kind: KNNSimilarity, shrinkage: Float, minSupport: Int, lenA: Int, lenB: Int) -> Float {
+        let c = Int(n[b])
+        guard c >= max(1, minSupport) else { return 0 }
+        let nn = Double(c)
+        var s: Double
+        switch kind {
+        case .cosine, .adjustedCosine:
+            let d = (sxx[b] * syy[b]).squareRoot()
+            s = d > 0 ? sxy[b] / d : 0
+        case .pearson:
+            let num = nn * sxy[b] - sx[b] * sy[b]
+            let d = ((nn * sxx[b] - sx[b] * sx[b]) * (nn * syy[b] - sy[b] * sy[b]))
+            s = d > 0 ? num / d.squareRoot() : 0
+        case .pearsonBaseline:
+            let d = (sxx[b] * syy[b]).squareRoot()
+            s = d > 0 ? sxy[b] / d : 0
+            s *= (nn - 1) / (nn - 1 + Double(shrinkage))
+        case .msd:
+            let msd = max(0, sxx[b] + syy[b] - 2 * sxy[b]) / nn
+            s = 1 / (1 + msd)
+        case .jaccard:
+            let u = Double(lenA + lenB - c)
+            s = u > 0 ? nn / u : 0
+        }
+        return s.isFinite ? Float(s) : 0
+    }
+
+    mutating func reset() {
+        for b in touched {
+            let i = Int(b)
+            n[i] = 0; sxy[i] = 0; sxx[i] = 0; syy[i] = 0; sx[i] = 0; sy[i] = 0; sw[i] = 0
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Best first: higher similarity, then lower index.
+@inline(__always) func neighbourOrder(_ a: (Int32, Float), _ b: (Int32, Float)) -> Bool {
+    a.1 > b.1 || (a.1 == b.1 && a.0 < b.0)
+}
+
+/// Keeps the `k` best (index, similarity) pairs, best first.
+func keepBest(_ c: inout [(Int32, Float)], _ k: Int) {
+    if c.count > k {
+        // Partial selection: sort is fine at these sizes (a row has at most `rows` candidates).
+        c.sort(by: neighbourOrder)
+        c.removeLast(c.count - k)
+    } else {
+        c.sort(by: neighbourOrder)
+    }
+}
+
+enum KNNBuilder {
+    /// The rating-similarity neighbours (and top-N neighbours when asked) of one row given as entries.
+    static func row<S: Sequence>(_ entries: S, length: Int, excluding a: Int?, sides: KNNSides,
+                                 job: KNNSimilarityJob, acc: inout KNNAccumulator,
+                                 normA: Float) -> (rating: [(Int32, Float)], topN: [(Int32, Float)])
+        where S.Element == (Int32, Float, Float) {
+        acc.accumulate(entries, sides: sides, topN: job.topNKeep > 0)
+        var rating: [(Int32, Float)] = []
+        var topN: [(Int32, Float)] = []
+        rating.reserveCapacity(acc.touched.count)
+        for b32 in acc.touched {
+            let b = Int(b32)
+            if job.topNKeep > 0 {
+                let nb = sides.rowWeightNorm.isEmpty ? 1 : sides.rowWeightNorm[b]
+                let d = Double(normA) * Double(nb)
+                let w = d > 0 ? Float(acc.sw[b] / d) : 0
+                if w > 0 && w.isFinite { topN.append((b32, w)) }
+            }
+            if b == a { continue }
+            let lenB = sides.rowStart[b + 1] - sides.rowStart[b]
+            let s = acc.similarity(b, kind: job.kind, shrinkage: job.shrinkage, minSupport: job.minSupport,
+                                   lenA: length, lenB: lenB)
+            if s > 0 { rating.append((b32, s)) }
+        }
+        acc.reset()
+        keepBest(&rating, job.keep)
+        if job.topNKeep > 0 { keepBest(&topN, job.topNKeep) }
+        return (rating, topN)
+    }
+
+    /// Every row's neighbour lists, computed in parallel over `threads` workers (results do not
+    /// depend on the thread count: each row is computed independently).
+    static func all(sides: KNNSides, rowWeights: [Float], job: KNNSimilarityJob, threads: Int,
+                    context: FitContext) throws -> (rating: NeighbourLists, topN: NeighbourLists) {
+        let rows = sides.rowStart.count - 1
+        let others = sides.otherStart.count - 1
+        _ = others
+        let workers = max(1, min(threads, 8))
+        let box = RowResults(rows: rows)
+        let chunk = 64
+        let chunks = (rows + chunk - 1) / chunk
+        let next = AtomicCounter()
+        let cancelled = AtomicCounter()
+        let token = context.cancellation
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var acc = KNNAccumulator(rows: rows)
+            while true {
+                let c = next.increment() - 1
+                if c >= chunks { break }
+                if token?.isCancelled == true { _ = cancelled.increment(); break }
+                for a in (c * chunk)..<min(rows, (c + 1) * chunk) {
+                    let s = sides.rowStart[a], e = sides.rowStart[a + 1]
+                    let entries = (s..<e).lazy.map { p in
+                        (sides.rowOther[p], sides.rowValue[p], rowWeights.isEmpty ? 0 : rowWeights[p])
+                    }
+                    let normA = sides.rowWeightNorm.isEmpty ? 1 : sides.rowWeightNorm[a]
+                    let r = row(entries, length: e - s, excluding: a, sides: sides, job: job, acc: &acc, normA: normA)
+                    box.set(a, r)
+                }
+            }
+        }
+        if cancelled.value > 0 { throw FitCancelled() }
+        return (NeighbourLists(rows: box.rating), NeighbourLists(rows: box.topN))
+    }
+}
+
+/// Per-row results written by worker threads (each row by exactly one worker).
+final class RowResults: @unchecked Sendable {
+    var rating: [[(Int32, Float)]]
+    var topN: [[(Int32, Float)]]
+    private let lock = NSLock()
+
+    init(rows: Int) {
+        rating = Array(repeating: [], count: rows)
+        topN = Array(repeating: [], count: rows)
+    }
+
+    func set(_ a: Int, _ r: (rating: [(Int32, Float)], topN: [(Int32, Float)])) {
+        lock.lock()
+        rating[a] = r.rating
+        topN[a] = r.topN
+        lock.unlock()
+    }
+}
+
+/// A shared counter for handing out work.
+final class AtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var v = 0
+    func increment() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        v += 1
+        return v
+    }
+    var value: Int {
+        lock.lock(); defer { lock.unlock() }
+        return v
+    }
+}
+
+/// Top-N interaction weights for binary interactions, in both views.
+///
+/// Rows (items for item-kNN) are described by `rowStart`/`rowOther`, the transposed view by
+/// `otherStart`/`otherRow`. Returns the weight of every entry of each view, and the L2 norm of
+/// each row's weights (1 for BM25, which is not normalized).
+func interactionWeights(rowStart: [Int], rowOther: [Int32], otherStart: [Int], otherRow: [Int32],
+                        weighting: KNNWeighting, k1: Float, b: Float)
+    -> (rowWeights: [Float], otherWeights: [Float], norms: [Float]) {
+    let rows = rowStart.count - 1
+    let nRows = Double(max(rows, 1))
+    let avgLen = rows > 0 ? Double(rowOther.count) / nRows : 1
+    func weight(row a: Int, other o: Int) -> Float {
+        let idf = log(nRows) - log1p(Double(otherStart[o + 1] - otherStart[o]))
+        switch weighting {
+        case .none: return 1
+        case .tfidf: return Float(idf)
+        case .bm25:
+            let len = Double(rowStart[a + 1] - rowStart[a])
+            let lengthNorm = (1 - Double(b)) + Double(b) * len / max(avgLen, 1e-12)
+            return Float((Double(k1) + 1) / (Double(k1) * lengthNorm + 1) * idf)
+        }
+    }
+    var rw = [Float](repeating: 1, count: rowOther.count)
+    var norms = [Float](repeating: 1, count: rows)
+    for a in 0..<rows {
+        var ss: Double = 0
+        for p in rowStart[a]..<rowStart[a + 1] {
+            let v = weight(row: a, other: Int(rowOther[p]))
+            rw[p] = v
+            ss += Double(v) * Double(v)
+        }
+        if weighting != .bm25 { norms[a] = Float(ss.squareRoot()) }
+    }
+    var ow = [Float](repeating: 1, count: otherRow.count)
+    for o in 0..<(otherStart.count - 1) {
+        for p in otherStart[o]..<otherStart[o + 1] { ow[p] = weight(row: Int(otherRow[p]), other: o) }
+    }
+    return (rw, ow, norms)
+}

@@ -1,4 +1,0 @@
-/// Profiles in SQLite through GRDB.
-import GRDB
-import RecsysEngine
-public enum RecsysStoreModule {}

@@ -1,0 +1,492 @@
+import Foundation
+import GRDB
+import RecsysEngine
+
+/// One profile's facts, for `profile list` and `profile show`.
+public struct ProfileSummary: Sendable, Equatable, Codable {
+    public var name: String
+    /// Seconds since 1970 when the profile was created.
+    public var created: Int64
+    /// The dataset the profile was last used with (its name), if any.
+    public var dataset: String?
+    public var ratingCount: Int
+    /// Timestamp of the newest rating, if any.
+    public var lastRated: Int64?
+}
+
+/// One entry of a profile's event log: a rating set or removed, with what it replaced.
+public struct ProfileEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable { case set, remove }
+    public var id: Int64
+    public var kind: Kind
+    public var item: String
+    /// The rating before the event (nil when the item was not rated).
+    public var oldValue: Float?
+    public var oldTimestamp: Int64?
+    /// The rating after the event (nil for a removal).
+    public var newValue: Float?
+    /// When the event happened (seconds since 1970).
+    public var at: Int64
+    /// True once `undoLast` has reverted it.
+    public var undone: Bool
+}
+
+/// What an import changed.
+public struct ImportSummary: Sendable, Equatable {
+    /// Items the profile did not have.
+    public var added = 0
+    /// Items whose value or timestamp changed.
+    public var changed = 0
+    /// Items already stored with the same value and timestamp.
+    public var unchanged = 0
+    /// Items removed because `replace` was set and the file lacks them.
+    public var removed = 0
+}
+
+/// Profiles in a SQLite file, through GRDB, in WAL mode.
+///
+/// Tables (see `Schema`): `profile(id, name, created, dataset)`, `rating(profileId,
+/// item, value, timestamp)` keyed by (profile, raw item id), and `event(…)`, an
+/// append-only log of every set and remove with the value it replaced, which
+/// makes `undoLast(profile:)` possible.
+///
+/// **Durability.** Every write is one `BEGIN IMMEDIATE … COMMIT` transaction and the
+/// connection runs with `PRAGMA synchronous = FULL`. In WAL mode that means the
+/// WAL is fsync'ed at every commit, so a rating survives not only a killed process
+/// (which `NORMAL` would already guarantee: the committed frames are in the OS page
+/// cache) but also a power cut or a laptop whose battery dies while suspended, which
+/// `NORMAL` does not (it syncs only at checkpoints). The price is one fsync per rating;
+/// `recsys-tui profile bench` measures it (well under the time a person needs to press
+/// the next key).
+///
+/// **Concurrency.** Several processes may open the same file: SQLite's WAL locks
+/// serialise writers and the busy timeout (5 s by default) makes a second writer wait
+/// instead of failing. Writes begin IMMEDIATE, so a writer never has to upgrade a read
+/// lock (the case SQLite cannot resolve by waiting).
+///
+/// **Safety on open.** A file that is not a SQLite database (checked by its 16-byte
+/// header, before SQLite may treat a short file as empty), a damaged one (`PRAGMA
+/// quick_check`), a foreign SQLite database, one written by a newer version, a locked
+/// or a read-only one each throw a `StoreError` naming the file and what to do; none
+/// is ever opened as an empty profile. Before migrating an existing file to a newer
+/// schema, the old file is copied to `profiles.sqlite.bak-<last migration>`.
+public final class SQLiteProfileStore: ProfileStoring {
+    /// The database file, or `":memory:"`.
+    public let path: String
+    let writer: any DatabaseWriter
+    private let now: @Sendable () -> Int64
+
+    /// Opens (creating if needed) the profile database at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: a file path, or `":memory:"` for a volatile store.
+    ///   - busyTimeout: how long a write waits for another process's lock before failing with `.locked`.
+    ///   - now: the clock for creation and removal times (injectable for tests).
+    /// - Throws: `StoreError`.
+    public init(path: String, busyTimeout: TimeInterval = 5,
+                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
+        self.path = path
+        self.now = now
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        if path == StorePaths.memory {
+            do {
+                let queue = try DatabaseQueue(configuration: config)
+                try Schema.migrator.migrate(queue)
+                writer = queue
+            } catch {
+                throw StoreError.from(error, path: path)
+            }
+            return
+        }
+        try Self.checkBeforeOpening(path)
+        do {
+            // Inspect with a plain connection first: opening a pool switches the file to WAL,
+            // which would rewrite the header of a foreign or damaged database.
+            var inspect = config
+            inspect.journalMode = .default
+            do {
+                let probe = try DatabaseQueue(path: path, configuration: inspect)
+                defer { try? probe.close() }
+                try Self.checkContents(probe, path: path)
+            }
+            let pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrateWithBackup(pool, path: path)
+            writer = pool
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+        OpenFiles.shared.insert(path)
+    }
+
+    /// Opens the store at `StorePaths.resolve(db:)`.
+    public static func open(db: String?) throws -> SQLiteProfileStore {
+        try SQLiteProfileStore(path: StorePaths.resolve(db: db))
+    }
+
+    // MARK: Checks
+
+    /// The first 16 bytes of every SQLite 3 database file.
+    static let sqliteHeader = Array("SQLite format 3\0".utf8)
+
+    /// File-level checks before SQLite touches the file: a folder, a non-SQLite file or a
+    /// read-only file/folder is refused; a missing file gets its folder created.
+    static func checkBeforeOpening(_ path: String) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        let folder = (path as NSString).deletingLastPathComponent
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            if isDir.boolValue {
+                throw StoreError(.cannotOpen, file: path, "is a folder, not a database file",
+                                 hint: "pass --db with a file path such as \(path)/\(StorePaths.fileName)")
+            }
+            if !isWritable(path) {
+                throw StoreError.readOnly(path: path, detail: "the file is read-only")
+            }
+            if !isWritable(folder.isEmpty ? "." : folder) {
+                throw StoreError.readOnly(path: path, detail: "its folder is read-only, so SQLite cannot create the -wal file")
+            }
+            // Another connection of this process already validated it; reading it again through a
+            // second descriptor would risk dropping that connection's POSIX locks when closed.
+            if OpenFiles.shared.contains(path) { return }
+            let size = ((try? fm.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+            if size == 0 { return }  // An empty file is a new database (e.g. made by `touch`).
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw StoreError(.cannotOpen, file: path, "cannot read the file", hint: "check its permissions")
+            }
+            let head = (try? handle.read(upToCount: 16)) ?? Data()
+            try? handle.close()
+            if size < 512 || Array(head) != sqliteHeader {
+                throw StoreError.corrupted(path: path, detail: "the file does not start with a SQLite header")
+            }
+        } else {
+            if !folder.isEmpty && !fm.fileExists(atPath: folder) {
+                do {
+                    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw StoreError(.cannotOpen, file: path, "cannot create the folder \(folder)",
+                                     hint: "create it yourself or pass --db with another path")
+                }
+            }
+            if !isWritable(folder.isEmpty ? "." : folder) {
+                throw StoreError.readOnly(path: path, detail: "its folder is read-only")
+            }
+        }
+    }
+
+    /// Writable for us. Root passes `access(W_OK)` on any file, so a file whose mode has no
+    /// write bit at all is also treated as read-only: someone meant it to be.
+    static func isWritable(_ path: String) -> Bool {
+        guard FileManager.default.isWritableFile(atPath: path) else { return false }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return true }
+        return st.st_mode & 0o222 != 0
+    }
+
+    /// Reads the file once: SQLite parses the header and schema (raising NOTADB/CORRUPT), quick_check
+    /// looks for damaged pages, and a database with tables but no migration record is not ours.
+    static func checkContents(_ probe: DatabaseQueue, path: String) throws {
+        try probe.read { db in
+            let check = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
+            if check != ["ok"] {
+                throw StoreError.corrupted(path: path, detail: "quick_check: " + check.joined(separator: "; "))
+            }
+            let tables = try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                """)
+            if !tables.isEmpty && !tables.contains("grdb_migrations") {
+                throw StoreError(.notAProfileDatabase, file: path,
+                                 "a SQLite database of another program (tables: \(tables.prefix(5).joined(separator: ", ")))",
+                                 hint: "pass --db with another path; this file was left untouched")
+            }
+            if try Schema.migrator.hasBeenSuperseded(db) {
+                throw StoreError(.newerVersion, file: path, "written by a newer recsys-tui (unknown schema migrations)",
+                                 hint: "use the newer recsys-tui, or pass --db with another path")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Runs `body` in one IMMEDIATE transaction, mapping errors to `StoreError`.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.unsafeReentrantRead { db in try body(db) }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    static func validate(name: String, path: String) throws {
+        if name.isEmpty || name.count > 200 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            || name != name.trimmingCharacters(in: .whitespaces)
+        {
+            throw StoreError(.invalidName, file: path, "invalid profile name \(String(reflecting: name))",
+                             hint: "use 1–200 printable characters without leading or trailing spaces")
+        }
+    }
+
+    static func validate(item: String, path: String) throws {
+        if item.isEmpty || item.utf8.count > 1000
+            || item.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        {
+            throw StoreError(.invalidName, file: path, "invalid item id \(String(reflecting: String(item.prefix(40))))",
+                             hint: "item ids are 1–1000 bytes without control characters")
+        }
+    }
+
+    private func profileID(_ db: Database, _ name: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM profile WHERE name = ?", arguments: [name])
+    }
+
+    private func profileIDCreating(_ db: Database, _ name: String) throws -> Int64 {
+        if let id = try profileID(db, name) { return id }
+        try db.execute(sql: "INSERT INTO profile (name, created) VALUES (?, ?)", arguments: [name, now()])
+        return db.lastInsertedRowID
+    }
+
+    private func requireProfile(_ db: Database, _ name: String) throws -> Int64 {
+        if let id = try profileID(db, name) { return id }
+        let names = try String.fetchAll(db, sql: "SELECT name FROM profile ORDER BY name LIMIT 10")
+        throw StoreError(.noSuchProfile, file: path, "no profile named \(String(reflecting: name))",
+                         hint: names.isEmpty ? "the database has no profiles yet"
+                             : "profiles: " + names.joined(separator: ", "))
+    }
+
+    private func storedRatings(_ db: Database, _ id: Int64) throws -> [StoredRating] {
+        try Row.fetchAll(db, sql: "SELECT item, value, timestamp FROM rating WHERE profileId = ? ORDER BY item",
+                         arguments: [id]).map {
+            StoredRating(item: $0["item"], value: Float($0["value"] as Double), timestamp: $0["timestamp"])
+        }
+    }
+
+    /// Sets one rating and logs the event; returns whether anything was stored.
+    private func set(_ db: Database, _ id: Int64, item: String, value: Float, timestamp: Int64) throws -> StoredRating? {
+        let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
+                                   arguments: [id, item])
+        try db.cachedStatement(sql: """
+            INSERT INTO rating (profileId, item, value, timestamp) VALUES (?, ?, ?, ?)
+            ON CONFLICT (profileId, item) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp
+            """).execute(arguments: [id, item, Double(value), timestamp])
+        try db.cachedStatement(sql: """
+            INSERT INTO event (profileId, kind, item, oldValue, oldTimestamp, newValue, newTimestamp, at)
+            VALUES (?, 'set', ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [id, item, old?["value"] as Double?, old?["timestamp"] as Int64?, Double(value),
+                             timestamp, timestamp])
+        return old.map { StoredRating(item: item, value: Float($0["value"] as Double), timestamp: $0["timestamp"]) }
+    }
+
+    private func remove(_ db: Database, _ id: Int64, item: String) throws {
+        guard let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
+                                         arguments: [id, item]) else { return }
+        try db.cachedStatement(sql: "DELETE FROM rating WHERE profileId = ? AND item = ?").execute(arguments: [id, item])
+        try db.cachedStatement(sql: """
+            INSERT INTO event (profileId, kind, item, oldValue, oldTimestamp, at) VALUES (?, 'remove', ?, ?, ?, ?)
+            """).execute(arguments: [id, item, old["value"] as Double, old["timestamp"] as Int64, now()])
+    }
+
+    // MARK: ProfileStoring
+
+    /// The profile's ratings sorted by item id, creating the profile if it is new.
+    public func ratings(profile: String) throws -> [StoredRating] {
+        try Self.validate(name: profile, path: path)
+        return try write { db in try storedRatings(db, try profileIDCreating(db, profile)) }
+    }
+
+    /// Records a rating (replacing an earlier one for the item) and logs the event.
+    /// Committed with an fsync of the WAL before it returns. Complexity: O(log n) B-tree updates.
+    public func setRating(profile: String, item: String, value: Float, timestamp: Int64) throws {
+        try Self.validate(name: profile, path: path)
+        try Self.validate(item: item, path: path)
+        guard value.isFinite else {
+            throw StoreError(.invalidName, file: path, "rating \(value) for item \(item) is not a finite number")
+        }
+        try write { db in _ = try set(db, try profileIDCreating(db, profile), item: item, value: value, timestamp: timestamp) }
+    }
+
+    /// Removes a rating (no-op if the item is not rated) and logs the event.
+    public func removeRating(profile: String, item: String) throws {
+        try Self.validate(name: profile, path: path)
+        try write { db in
+            guard let id = try profileID(db, profile) else { return }
+            try remove(db, id, item: item)
+        }
+    }
+
+    public func profileNames() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT name FROM profile ORDER BY name") }
+    }
+
+    public func noteDataset(profile: String, dataset: String) throws {
+        try Self.validate(name: profile, path: path)
+        try write { db in
+            let id = try profileIDCreating(db, profile)
+            try db.execute(sql: "UPDATE profile SET dataset = ? WHERE id = ?", arguments: [dataset, id])
+        }
+    }
+
+    // MARK: Management
+
+    /// Every profile with its counts, sorted by name.
+    public func profiles() throws -> [ProfileSummary] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.name, p.created, p.dataset, COUNT(r.item) AS n, MAX(r.timestamp) AS last
+                FROM profile p LEFT JOIN rating r ON r.profileId = p.id GROUP BY p.id ORDER BY p.name
+                """).map {
+                ProfileSummary(name: $0["name"], created: $0["created"], dataset: $0["dataset"],
+                               ratingCount: $0["n"], lastRated: $0["last"])
+            }
+        }
+    }
+
+    /// One profile's summary; throws `.noSuchProfile` (listing some names) when absent.
+    public func summary(profile: String) throws -> ProfileSummary {
+        _ = try read { db in try requireProfile(db, profile) }
+        guard let s = try profiles().first(where: { $0.name == profile }) else {
+            throw StoreError(.noSuchProfile, file: path, "profile \(String(reflecting: profile)) was deleted while reading")
+        }
+        return s
+    }
+
+    /// The ratings of an existing profile, sorted by item id, without creating it.
+    public func existingRatings(profile: String) throws -> [StoredRating] {
+        try read { db in try storedRatings(db, try requireProfile(db, profile)) }
+    }
+
+    /// Deletes a profile with its ratings and event log.
+    public func deleteProfile(_ name: String) throws {
+        try write { db in
+            let id = try requireProfile(db, name)
+            try db.execute(sql: "DELETE FROM profile WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Renames a profile; its ratings and history move with it.
+    public func renameProfile(_ old: String, to new: String) throws {
+        try Self.validate(name: new, path: path)
+        try write { db in
+            let id = try requireProfile(db, old)
+            if old == new { return }
+            if try profileID(db, new) != nil {
+                throw StoreError(.profileExists, file: path, "a profile named \(String(reflecting: new)) already exists",
+                                 hint: "delete or rename it first")
+            }
+            try db.execute(sql: "UPDATE profile SET name = ? WHERE id = ?", arguments: [new, id])
+        }
+    }
+
+    /// Stores many ratings in one transaction (all or nothing), logging one event per change.
+    ///
+    /// - Parameters:
+    ///   - replace: also remove the profile's ratings of items absent from `ratings`.
+    /// - Complexity: O(n log m) for n new and m stored ratings.
+    @discardableResult
+    public func importRatings(profile: String, _ ratings: [StoredRating], replace: Bool = false) throws -> ImportSummary {
+        try Self.validate(name: profile, path: path)
+        for r in ratings {
+            try Self.validate(item: r.item, path: path)
+            guard r.value.isFinite else {
+                throw StoreError(.invalidName, file: path, "rating for item \(r.item) is not a finite number")
+            }
+        }
+        return try write { db in
+            let id = try profileIDCreating(db, profile)
+            var summary = ImportSummary()
+            var seen = Set<String>()
+            for r in ratings {
+                seen.insert(r.item)
+                let current = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
+                    arguments: [id, r.item])
+                if let current, Float(current["value"] as Double) == r.value, current["timestamp"] as Int64 == r.timestamp {
+                    summary.unchanged += 1
+                    continue
+                }
+                if try set(db, id, item: r.item, value: r.value, timestamp: r.timestamp) == nil {
+                    summary.added += 1
+                } else {
+                    summary.changed += 1
+                }
+            }
+            if replace {
+                for old in try storedRatings(db, id) where !seen.contains(old.item) {
+                    try remove(db, id, item: old.item)
+                    summary.removed += 1
+                }
+            }
+            return summary
+        }
+    }
+
+    /// The profile's event log, newest first.
+    public func history(profile: String, limit: Int = 100) throws -> [ProfileEvent] {
+        try read { db in
+            let id = try requireProfile(db, profile)
+            return try Row.fetchAll(db, sql: """
+                SELECT * FROM event WHERE profileId = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [id, limit]).map(Self.event)
+        }
+    }
+
+    static func event(_ row: Row) -> ProfileEvent {
+        ProfileEvent(id: row["id"], kind: ProfileEvent.Kind(rawValue: row["kind"]) ?? .set, item: row["item"],
+                     oldValue: (row["oldValue"] as Double?).map(Float.init), oldTimestamp: row["oldTimestamp"],
+                     newValue: (row["newValue"] as Double?).map(Float.init), at: row["at"], undone: row["undone"])
+    }
+
+    /// Reverts the newest not-yet-undone event of the profile: a set restores the value it
+    /// replaced (or removes the item if it was unrated); a removal puts the rating back.
+    /// Repeated calls walk further back. The undo itself is not logged as a new event.
+    ///
+    /// - Returns: the event that was undone, or nil when there is nothing to undo.
+    @discardableResult
+    public func undoLast(profile: String) throws -> ProfileEvent? {
+        try write { db in
+            guard let id = try profileID(db, profile),
+                  let row = try Row.fetchOne(db, sql: """
+                      SELECT * FROM event WHERE profileId = ? AND undone = 0 ORDER BY id DESC LIMIT 1
+                      """, arguments: [id])
+            else { return nil }
+            let e = Self.event(row)
+            if let old = e.oldValue, let ts = e.oldTimestamp {
+                try db.execute(sql: """
+                    INSERT INTO rating (profileId, item, value, timestamp) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (profileId, item) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp
+                    """, arguments: [id, e.item, Double(old), ts])
+            } else {
+                try db.execute(sql: "DELETE FROM rating WHERE profileId = ? AND item = ?", arguments: [id, e.item])
+            }
+            try db.execute(sql: "UPDATE event SET undone = 1 WHERE id = ?", arguments: [e.id])
+            return e
+        }
+    }
+}
+
+/// Paths this process has already opened and validated (see `checkBeforeOpening`).
+final class OpenFiles: @unchecked Sendable {
+    static let shared = OpenFiles()
+    private let lock = NSLock()
+    private var paths = Set<String>()
+    func insert(_ p: String) { lock.lock(); paths.insert(p); lock.unlock() }
+    func contains(_ p: String) -> Bool { lock.lock(); defer { lock.unlock() }; return paths.contains(p) }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// The versioned schema of the profile database and how an existing file is upgraded.
+///
+/// Migrations are append-only: a released migration is never edited, a change is a new
+/// one. `migrateWithBackup` copies an existing file aside before applying any of them.
+enum Schema {
+    /// Identifiers in order. The last one is the current schema version.
+    static let versions = ["v1", "v2"]
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        // v1: profiles, ratings keyed by (profile, raw item id), and the event log for undo.
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE profile (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    created INTEGER NOT NULL,
+                    dataset TEXT
+                );
+                CREATE TABLE rating (
+                    profileId INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
+                    item TEXT NOT NULL,
+                    value REAL NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    PRIMARY KEY (profileId, item)
+                ) WITHOUT ROWID;
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    profileId INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('set', 'remove')),
+                    item TEXT NOT NULL,
+                    oldValue REAL,
+                    oldTimestamp INTEGER,
+                    newValue REAL,
+                    newTimestamp INTEGER,
+                    at INTEGER NOT NULL,
+                    undone INTEGER NOT NULL DEFAULT 0
+                );
+                """)
+        }
+        // v2: undo looks up "the newest live event of a profile"; without this index that is a
+        // scan of the whole log, and deleting a profile scans it again for the cascade.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: "CREATE INDEX event_profile_live ON event (profileId, undone, id)")
+        }
+        return m
+    }
+
+    /// Brings the database at `path` to the current schema.
+    ///
+    /// When the file already holds an older schema, it is first copied (with SQLite's online
+    /// backup, which includes committed WAL frames) to `<path>.bak-<last applied migration>`
+    /// (`.bak-v1-2`, `-3`, … if that name is taken). Two processes opening an old file at once
+    /// are serialised by an advisory `flock` on the file's folder (no lock file is left
+    /// behind, and SQLite's own POSIX locks on the database file are not disturbed), so the
+    /// backup is taken once and each migration runs once.
+    static func migrateWithBackup(_ pool: DatabasePool, path: String) throws {
+        if try pool.read({ db in try migrator.hasCompletedMigrations(db) }) { return }
+        var lockPath = (path as NSString).deletingLastPathComponent
+        if lockPath.isEmpty { lockPath = "." }
+        let fd = open(lockPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw StoreError(.cannotOpen, file: path, "cannot open its folder to lock it for the schema upgrade",
+                             hint: "check the folder's permissions")
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR {
+                throw StoreError(.io, file: path, "cannot lock its folder for the schema upgrade (errno \(errno))")
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        let applied = try pool.read { db in try migrator.completedMigrations(db) }
+        if applied.count == versions.count { return }
+        if let last = applied.last {
+            var backup = "\(path).bak-\(last)"
+            var n = 2
+            while FileManager.default.fileExists(atPath: backup) {
+                backup = "\(path).bak-\(last)-\(n)"
+                n += 1
+            }
+            let copy = try DatabaseQueue(path: backup)
+            try pool.backup(to: copy)
+            try copy.close()
+        }
+        try migrator.migrate(pool)
+    }
+}

@@ -1,0 +1,340 @@
+import ArgumentParser
+import Foundation
+import RecsysEngine
+import RecsysStore
+
+/// `recsys-tui profile …`: list, inspect, export, import, rename, delete and undo profiles.
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Manage rating profiles (stored in SQLite; see --db).",
+        discussion: """
+            Export and import use the generic ratings format (CSV header user,item,rating,timestamp,
+            user = the profile name), so an exported profile loads like any ratings file.
+            """,
+        subcommands: [
+            List.self, Show.self, Export.self, Import.self, Delete.self, Rename.self, Undo.self, Bench.self,
+        ])
+
+    // MARK: list
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List profiles with their rating counts.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
+
+        func run() throws {
+            withStoreErrors {
+                let s = try store.open()
+                let all = try s.profiles()
+                switch format {
+                case .json:
+                    printJSON(ListJSON(database: s.path, profiles: all))
+                case .text:
+                    if all.isEmpty {
+                        print("no profiles in \(s.path)")
+                        return
+                    }
+                    let w = max(4, all.map { $0.name.count }.max() ?? 4)
+                    print(padRight("NAME", w) + "  RATINGS  LAST RATED            DATASET")
+                    for p in all {
+                        print(padRight(p.name, w) + "  " + lpad("\(p.ratingCount)", 7) + "  "
+                              + padRight(p.lastRated.map(isoTime) ?? "-", 20) + "  " + (p.dataset ?? "-"))
+                    }
+                    print("(\(all.count) profile\(all.count == 1 ? "" : "s") in \(s.path))")
+                }
+            }
+        }
+    }
+
+    struct ListJSON: Encodable { var database: String; var profiles: [ProfileSummary] }
+
+    // MARK: show
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a profile's ratings; with --data, match them to a dataset by raw item id.")
+        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var store: StoreOptions
+        @Option(help: "A dataset (folder or ratings file) to match items against by raw id.") var data: String?
+        @Flag(help: "Load what can be loaded from --data; skip malformed lines.") var skipBadLines = false
+        @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
+
+        func run() throws {
+            withStoreErrors {
+                if let data, !FileManager.default.fileExists(atPath: data) {
+                    throw LoadError(file: data, "no such file or folder (--data)")
+                }
+                let s = try store.open()
+                let summary = try s.summary(profile: name)
+                let ratings = try s.existingRatings(profile: name)
+                    .sorted { ($0.timestamp, $0.item) < ($1.timestamp, $1.item) }
+                var matched: Int?
+                var titles: [String: String] = [:]
+                var datasetName: String?
+                if let data {
+                    let ds = try DatasetLoader.load(path: data, options: LoadOptions(skipBadLines: skipBadLines))
+                    datasetName = ds.name
+                    var m = 0
+                    for r in ratings {
+                        if let i = ds.catalog.index(of: r.item) {
+                            m += 1
+                            titles[r.item] = ds.catalog[i].title
+                        }
+                    }
+                    matched = m
+                }
+                switch format {
+                case .json:
+                    printJSON(ShowJSON(
+                        profile: summary, database: s.path, dataset: datasetName, matched: matched,
+                        missing: matched.map { ratings.count - $0 },
+                        ratings: ratings.map { .init(item: $0.item, rating: $0.value, timestamp: $0.timestamp,
+                                                     title: titles[$0.item]) }))
+                case .text:
+                    print("profile \(summary.name) (\(s.path))")
+                    print("created \(isoTime(summary.created)), last used with \(summary.dataset ?? "no dataset yet")")
+                    print("\(ratings.count) rating\(ratings.count == 1 ? "" : "s")")
+                    if let matched, let datasetName {
+                        let missing = ratings.count - matched
+                        print("with \(datasetName): \(matched) matched, \(missing) not in this dataset"
+                              + (missing > 0 ? " (kept in the profile)" : ""))
+                    }
+                    if ratings.isEmpty { return }
+                    let w = max(4, ratings.map { $0.item.count }.max() ?? 4)
+                    print("  " + padRight("ITEM", w) + "  RATING  RATED AT              TITLE")
+                    for r in ratings {
+                        let title = titles[r.item] ?? (data == nil ? "" : "(not in this dataset)")
+                        print("  " + padRight(r.item, w) + "  " + lpad(formatRating(r.value), 6) + "  "
+                              + padRight(isoTime(r.timestamp), 20) + "  " + title)
+                    }
+                }
+            }
+        }
+    }
+
+    struct ShowJSON: Encodable {
+        struct Entry: Encodable { var item: String; var rating: Float; var timestamp: Int64; var title: String? }
+        var profile: ProfileSummary
+        var database: String
+        var dataset: String?
+        var matched: Int?
+        var missing: Int?
+        var ratings: [Entry]
+    }
+
+    // MARK: export
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a profile as a ratings file (CSV user,item,rating,timestamp or JSON).")
+        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var store: StoreOptions
+        @Option(help: "csv or json.") var format: ExportFormat = .csv
+        @Option(help: "Write to this file instead of standard output.") var out: String?
+
+        func run() throws {
+            withStoreErrors {
+                let s = try store.open()
+                let summary = try s.summary(profile: name)
+                let data = ProfileFile.export(profile: summary, ratings: try s.existingRatings(profile: name),
+                                              format: format.fileFormat)
+                if let out {
+                    let folder = (out as NSString).deletingLastPathComponent
+                    if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+                        throw LoadError(file: out, "cannot write: the folder \(folder) does not exist")
+                    }
+                    do {
+                        try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+                    } catch {
+                        throw LoadError(file: out, "cannot write the file (\(error.localizedDescription))")
+                    }
+                    FileHandle.standardError.write(Data(
+                        "exported \(summary.ratingCount) ratings of \(summary.name) to \(out)\n".utf8))
+                } else {
+                    FileHandle.standardOutput.write(data)
+                }
+            }
+        }
+    }
+
+    enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
+        case csv, json
+        var fileFormat: ProfileFile.Format { self == .csv ? .csv : .json }
+    }
+
+    // MARK: import
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the ratings of a file (CSV/TSV/'::' ratings or an exported JSON) to a profile.",
+            discussion: "The import is one transaction: all ratings are stored, or none. Each change is undoable.")
+        @Argument(help: "The profile name (created if new).") var name: String
+        @Argument(help: "The ratings file.") var file: String
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Take the rows of this user id (required when the file has several users).") var user: String?
+        @Flag(help: "Also remove the profile's ratings of items the file lacks.") var replace = false
+
+        func run() throws {
+            withStoreErrors {
+                let parsed = try ProfileFile.read(path: file, user: user)
+                let s = try store.open()
+                let r = try s.importRatings(profile: name, parsed.ratings, replace: replace)
+                var line = "imported \(parsed.ratings.count) ratings into \(name) from \(file): "
+                    + "\(r.added) new, \(r.changed) changed, \(r.unchanged) unchanged"
+                if replace { line += ", \(r.removed) removed" }
+                if parsed.duplicates > 0 { line += "; \(parsed.duplicates) duplicate rows (the last kept)" }
+                print(line)
+            }
+        }
+    }
+
+    // MARK: delete, rename, undo
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a profile with its ratings and history (export it first to keep a copy).")
+        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            withStoreErrors {
+                let s = try store.open()
+                let n = try s.summary(profile: name).ratingCount
+                try s.deleteProfile(name)
+                print("deleted profile \(name) (\(n) rating\(n == 1 ? "" : "s"))")
+            }
+        }
+    }
+
+    struct Rename: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rename a profile.")
+        @Argument(help: "The current name.") var old: String
+        @Argument(help: "The new name.") var new: String
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            withStoreErrors {
+                try store.open().renameProfile(old, to: new)
+                print("renamed profile \(old) to \(new)")
+            }
+        }
+    }
+
+    struct Undo: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Undo the profile's last rating change.")
+        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            withStoreErrors {
+                let s = try store.open()
+                _ = try s.summary(profile: name)
+                guard let e = try s.undoLast(profile: name) else {
+                    print("nothing to undo in \(name)")
+                    return
+                }
+                let before = e.oldValue.map(formatRating) ?? "unrated"
+                switch e.kind {
+                case .set: print("undid rating \(e.item) = \(e.newValue.map(formatRating) ?? "?"); now \(before)")
+                case .remove: print("undid removal of \(e.item); restored \(before)")
+                }
+            }
+        }
+    }
+
+    // MARK: bench
+
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure how long a rating takes to commit (p50/p99 over --count ratings).",
+            discussion: "Without --db a temporary database is used and removed afterwards.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "How many ratings to commit, one transaction each.") var count = 1000
+        @Option(help: "The profile written to.") var profile = "bench"
+        @Option(help: "Seed for the items and values.") var seed: UInt64 = 42
+        @Flag(help: "Print the figures as JSON.") var json = false
+        /// Crash tests: print `committed ITEM VALUE` after every commit, flushed, and no summary.
+        @Flag(help: .hidden) var printCommits = false
+        /// Crash/concurrency tests: the item id prefix (so two writers write different items).
+        @Option(help: .hidden) var itemPrefix = "i"
+
+        func validate() throws {
+            guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        }
+
+        func run() throws {
+            withStoreErrors {
+                var tempDir: String?
+                var db = store.db
+                if db == nil {
+                    let dir = NSTemporaryDirectory() + "recsys-bench-\(getpid())"
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                    tempDir = dir
+                    db = dir + "/bench.sqlite"
+                }
+                defer { if let tempDir { try? FileManager.default.removeItem(atPath: tempDir) } }
+                let s = try SQLiteProfileStore(path: StorePaths.resolve(db: db))
+                var rng = SplitMix64(seed: seed)
+                var micros: [Double] = []
+                micros.reserveCapacity(count)
+                let base = Int64(Date().timeIntervalSince1970)
+                for k in 0..<count {
+                    let item = "\(itemPrefix)\(k)"
+                    let value = Float(1 + rng.nextInt(5))
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    try s.setRating(profile: profile, item: item, value: value, timestamp: base + Int64(k))
+                    let t1 = DispatchTime.now().uptimeNanoseconds
+                    micros.append(Double(t1 - t0) / 1000)
+                    if printCommits {
+                        // write(2) directly: the line reaches the reader only after the commit returned.
+                        FileHandle.standardOutput.write(Data("committed \(item) \(formatRating(value))\n".utf8))
+                    }
+                }
+                if printCommits { return }
+                micros.sort()
+                func q(_ p: Double) -> Double { micros[min(micros.count - 1, Int((p * Double(micros.count)).rounded(.up)) - 1)] }
+                let figures = BenchJSON(database: s.path, count: count, synchronous: "FULL", journal: "WAL",
+                                        p50_ms: q(0.5) / 1000, p99_ms: q(0.99) / 1000, max_ms: micros.last! / 1000,
+                                        mean_ms: micros.reduce(0, +) / Double(micros.count) / 1000)
+                if json {
+                    printJSON(figures)
+                } else {
+                    print(String(format: "%d ratings committed (WAL, synchronous=FULL) in %@: p50 %.3f ms, p99 %.3f ms, max %.3f ms, mean %.3f ms",
+                                 count, s.path, figures.p50_ms, figures.p99_ms, figures.max_ms, figures.mean_ms))
+                }
+            }
+        }
+    }
+
+    struct BenchJSON: Encodable {
+        var database: String
+        var count: Int
+        var synchronous: String
+        var journal: String
+        var p50_ms: Double
+        var p99_ms: Double
+        var max_ms: Double
+        var mean_ms: Double
+    }
+}
+
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+private func printJSON<T: Encodable>(_ value: T) {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if let data = try? enc.encode(value) { FileHandle.standardOutput.write(data + Data("\n".utf8)) }
+}
+
+private func padRight(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+private func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+
+/// "4" for whole ratings, "3.5" otherwise.
+private func formatRating(_ v: Float) -> String { v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : "\(v)" }
+
+private func isoTime(_ t: Int64) -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.string(from: Date(timeIntervalSince1970: TimeInterval(t)))
+}

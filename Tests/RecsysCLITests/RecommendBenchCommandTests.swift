@@ -1,0 +1,23 @@
+import Foundation
+import XCTest
+
+final class RecommendBenchCommandTests: XCTestCase {
+    func testBenchReportsEveryContractKey() throws {
+        let data = try CLI.blockRatingsFile()
+        let r = try CLI.run(["bench", "--data", data, "--algorithms", "popularity,content,ease", "--ratings", "30",
+                             "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try CLI.json(r.stdout)
+        XCTAssertNotNil(j["load_seconds"] as? Double)
+        let fit = try XCTUnwrap(j["fit_seconds"] as? [String: Any])
+        XCTAssertEqual(Set(fit.keys), ["popularity", "content", "ease"])
+        let foldin = try XCTUnwrap(j["foldin_ms"] as? [String: [String: Double]])
+        XCTAssertEqual(Set(foldin.keys), ["popularity", "content", "ease"])
+        for (_, v) in foldin {
+            let p50 = try XCTUnwrap(v["p50"]), p99 = try XCTUnwrap(v["p99"])
+            XCTAssertLessThanOrEqual(p50, p99)
+        }
+        let all = try XCTUnwrap(j["recompute_all_ms"] as? [String: Double])
+        XCTAssertGreaterThanOrEqual(all["p99"] ?? -1, foldin["ease"]?["p99"] ?? 0)
+    }
+}

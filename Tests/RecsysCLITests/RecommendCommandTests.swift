@@ -1,0 +1,105 @@
+import Foundation
+import XCTest
+
+/// Runs the built `recsys-tui` executable (built by `swift build`/`swift test` beside the test bundle).
+enum CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        let beside = Bundle.main.bundleURL.appendingPathComponent("recsys-tui")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        // Tests/RecsysCLITests/<file> → package root/.build/debug/recsys-tui
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/recsys-tui")
+    }
+
+    static func run(_ args: [String]) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// A ratings file with two taste groups: users 1–10 rate items 100–105, users 11–20 rate 106–111
+    /// (4–5★), each also gives one item of the other group 1★. User 1 has not rated item 100.
+    static func blockRatingsFile() throws -> String {
+        var lines: [String] = []
+        for u in 0..<20 {
+            let group = u < 10 ? 0..<6 : 6..<12
+            for i in group where !(u == 0 && i == 0) {
+                lines.append("\(u + 1)\t\(100 + i)\t\(4 + (u + i) % 2)\t\(880000000 + u * 100 + i)")
+            }
+            let other = u < 10 ? 6 + u % 6 : (u - 10) % 6
+            lines.append("\(u + 1)\t\(100 + other)\t1\t\(880000000 + u * 100 + 50)")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recsys-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("ratings.tsv").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func json(_ s: String) throws -> [String: Any] {
+        let obj = try JSONSerialization.jsonObject(with: Data(s.utf8))
+        return try XCTUnwrap(obj as? [String: Any], "not a JSON object: \(s)")
+    }
+}
+
+final class RecommendCommandTests: XCTestCase {
+    func testRecommendForUserAsJSON() throws {
+        let data = try CLI.blockRatingsFile()
+        let r = try CLI.run(["recommend", "--data", data, "--user", "1", "--algorithm", "ease", "-n", "3",
+                             "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try CLI.json(r.stdout)
+        XCTAssertEqual(j["algorithm"] as? String, "ease")
+        XCTAssertEqual(j["user"] as? String, "1")
+        let items = try XCTUnwrap(j["items"] as? [[String: Any]])
+        XCTAssertEqual(items.count, 3)
+        XCTAssertEqual(items.map { $0["rank"] as? Int }, [1, 2, 3])
+        XCTAssertEqual(items[0]["item"] as? String, "100", "the one Sci-Fi item user 1 has not rated")
+        XCTAssertNotNil(items[0]["score"] as? Double)
+        XCTAssertTrue((items[0]["reason"] as? String ?? "").hasPrefix("because you rated"), "\(items[0])")
+        XCTAssertNotNil(items[0]["title"] as? String)
+    }
+
+    func testEmptyProfileGetsColdStartAsCSV() throws {
+        let data = try CLI.blockRatingsFile()
+        let r = try CLI.run(["recommend", "--data", data, "--profile", "newcomer", "--algorithm", "content",
+                             "-n", "2", "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first, "rank,item,title,score,reason")
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertTrue(lines[1].contains("cold start"), String(lines[1]))
+    }
+
+    func testBadInputExitsWithOneLineMessage() throws {
+        let data = try CLI.blockRatingsFile()
+        let unknownUser = try CLI.run(["recommend", "--data", data, "--user", "999"])
+        XCTAssertEqual(unknownUser.status, 2)
+        XCTAssertTrue(unknownUser.stderr.contains("unknown user '999'"), unknownUser.stderr)
+        let both = try CLI.run(["recommend", "--data", data, "--user", "1", "--profile", "x"])
+        XCTAssertNotEqual(both.status, 0)
+        XCTAssertTrue(both.stderr.contains("exactly one of --user"), both.stderr)
+        let algo = try CLI.run(["recommend", "--data", data, "--user", "1", "--algorithm", "nope"])
+        XCTAssertNotEqual(algo.status, 0)
+        XCTAssertTrue(algo.stderr.contains("ease"), algo.stderr)
+        let param = try CLI.run(["recommend", "--data", data, "--user", "1", "--algorithm", "ease",
+                                 "--param", "lambda=-4"])
+        XCTAssertEqual(param.status, 2)
+        XCTAssertTrue(param.stderr.contains("ease.lambda must be a number in"), param.stderr)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import XCTest
+
+final class SimilarCommandTests: XCTestCase {
+    func testSimilarByItemStaysInTheTasteGroup() throws {
+        let data = try CLI.blockRatingsFile()
+        let r = try CLI.run(["similar", "--data", data, "--item", "101", "--algorithm", "ease", "-n", "3",
+                             "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try CLI.json(r.stdout)
+        XCTAssertEqual(j["item"] as? String, "101")
+        let items = try XCTUnwrap(j["items"] as? [[String: Any]])
+        XCTAssertEqual(items.count, 3)
+        for it in items {
+            let id = Int(it["item"] as? String ?? "") ?? -1
+            XCTAssertTrue((100...105).contains(id) && id != 101, "\(it)")
+        }
+    }
+
+    func testTitleMatchingIsCaseInsensitiveAndAmbiguityIsListed() throws {
+        let data = try CLI.blockRatingsFile()
+        // Titles of items without an items file are "Item <id>".
+        let one = try CLI.run(["similar", "--data", data, "--title", "ITEM 107", "--algorithm", "ease",
+                               "--format", "csv", "-n", "2"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertEqual(one.stdout.split(separator: "\n").count, 3)
+        let many = try CLI.run(["similar", "--data", data, "--title", "item 10"])
+        XCTAssertEqual(many.status, 2)
+        XCTAssertTrue(many.stderr.contains("matches 10 movies"), many.stderr)
+        XCTAssertTrue(many.stderr.contains("Item 105"), many.stderr)
+        XCTAssertEqual(many.stdout, "")
+        let none = try CLI.run(["similar", "--data", data, "--title", "zzz"])
+        XCTAssertEqual(none.status, 2)
+    }
+}
