@@ -19,7 +19,9 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
-    @Option(help: "The profile store (default: $XDG_DATA_HOME/recsys-tui/profiles.jsonl).")
+    @Option(help: ArgumentHelp(
+        "The profile database (default: $XDG_DATA_HOME/recsys-tui/profiles.sqlite or ~/.local/share/recsys-tui/profiles.sqlite; :memory: for none).",
+        valueName: "path"))
     var db: String?
 
     @Flag(help: .hidden)
@@ -42,7 +44,7 @@ struct ExploreCommand: ParsableCommand {
         let ds = try withCleanErrors { try dataOptions.load() }
         phases.append("load_ms=\(ms(since: t))")
         t = DispatchTime.now()
-        let store = try openStore()
+        let store = openStore()
         let stored: [StoredRating]
         do {
             stored = try store.ratings(profile: profile)
@@ -77,27 +79,9 @@ struct ExploreCommand: ParsableCommand {
         if exit != .finished { Foundation.exit(exit.exitStatus) }
     }
 
-    /// Opens the profile store at `--db` or the default location; a failure is one line and exit 2.
-    func openStore() throws -> any ProfileStoring {
-        let path = db ?? ExploreCommand.defaultStorePath()
-        if path == ":memory:" { return InMemoryProfileStore() }
-        do {
-            return try JSONLinesProfileStore(path: path)
-        } catch {
-            fail("cannot open the profile store: \(error)")
-        }
-    }
-
-    /// `$XDG_DATA_HOME/recsys-tui/profiles.jsonl`, falling back to `~/.local/share/recsys-tui/profiles.jsonl`.
-    static func defaultStorePath() -> String {
-        let env = ProcessInfo.processInfo.environment
-        let base: String
-        if let x = env["XDG_DATA_HOME"], !x.isEmpty {
-            base = x
-        } else {
-            base = (env["HOME"] ?? NSHomeDirectory()) + "/.local/share"
-        }
-        return base + "/recsys-tui/profiles.jsonl"
+    /// Opens the SQLite profile store at `--db` (or the XDG default, or `:memory:`); a failure is one line, exit 2.
+    func openStore() -> any ProfileStoring {
+        withStoreErrors { try openProfileStore(db: db) }
     }
 
     /// Opens the terminal or exits 2 with one clear line.
