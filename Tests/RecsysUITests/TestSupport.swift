@@ -69,7 +69,7 @@ final class Driver {
     /// When false, engine effects are recorded but not run (to test stale results by hand).
     var runEngine = true
 
-    init(dataset: Dataset = UIFixtures.dataset(), algorithms: [String] = Algorithms.names, extraModels: Bool = true,
+    init(dataset: Dataset = UIFixtures.dataset(), algorithms: [String] = AppState.tabOrder(Algorithms.names), extraModels: Bool = true,
          width: Int = 80, height: Int = 24, ratings: [StoredRating] = [], colour: Bool = false) {
         store = InMemoryProfileStore()
         for r in ratings { try! store.setRating(profile: "default", item: r.item, value: r.value, timestamp: r.timestamp) }

@@ -175,7 +175,7 @@ final class UpdateTests: XCTestCase {
 
     func testTabsAndPanes() {
         let d = Driver()
-        XCTAssertEqual(d.state.algorithms, ["genre-fan"] + Algorithms.names)
+        XCTAssertEqual(d.state.algorithms, ["genre-fan"] + AppState.tabOrder(Algorithms.names))
         XCTAssertEqual(d.state.activeAlgorithm, "genre-fan")
         d.key(.right)
         XCTAssertEqual(d.state.activeAlgorithm, d.state.algorithms[1 % d.state.algorithms.count])
@@ -195,9 +195,16 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(d.state.focus, .catalog)
     }
 
+    func testTabOrder() {
+        XCTAssertEqual(AppState.tabOrder(["popularity", "baseline", "svd", "user-knn", "content", "bpr", "hybrid"]),
+                       ["content", "user-knn", "svd", "hybrid", "baseline", "bpr", "popularity"])
+        XCTAssertEqual(AppState.tabOrder(["popularity"]), ["popularity"])
+    }
+
     func testEveryRegisteredAlgorithmGetsATabAndResults() {
         let d = Driver(extraModels: false)
-        XCTAssertEqual(d.state.algorithms, Algorithms.names)
+        XCTAssertEqual(Set(d.state.algorithms), Set(Algorithms.names))
+        XCTAssertEqual(d.state.algorithms, AppState.tabOrder(Algorithms.names))
         XCTAssertEqual(Set(d.state.models.keys), Set(Algorithms.names))
         d.select("Alien"); d.key(.char("5"))
         for name in Algorithms.names {
@@ -301,8 +308,8 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(d.state.catalogList.selected, 3)
         d.send(.input(.mouse(.wheelDown(x: 5, y: layout.catalogList.y))))
         XCTAssertEqual(d.state.catalogList.offset, 3)
-        let tabs = Tabs(titles: d.state.tabTitles, selected: 0).ranges()
-        d.send(.input(.mouse(.click(x: layout.tabRow.x + tabs[1].lowerBound + 1, y: layout.tabRow.y))))
+        let tabs = Tabs(titles: d.state.tabTitles, selected: 0).visibleRanges(width: layout.tabRow.width)
+        d.send(.input(.mouse(.click(x: layout.tabRow.x + tabs[1].range.lowerBound + 1, y: layout.tabRow.y))))
         XCTAssertEqual(d.state.activeTab, 1)
         d.send(.input(.mouse(.click(x: 10, y: layout.recommendationList.y + 2))))
         XCTAssertEqual(d.state.focus, .recommendations)
