@@ -59,7 +59,6 @@ search "lion king"
 wait_for "The Lion King"
 keys 2
 wait_for "profile default · 3 ratings"
-wait_for "saved"
 
 step "recommendations changed, with movement markers and the recompute time"
 end=$(( $(now_ms) + 10000 ))
@@ -69,7 +68,8 @@ while :; do
   [ "$(now_ms)" -lt "$end" ] || fail "recommendations did not change (or show no movement markers)"
   sleep 0.02
 done
-screen | grep -qE 'recomputed in [0-9.]+ ms' || fail "no recompute time in the status line"
+# The time of the last recompute: in the status line, or in the pane title while models still fit.
+screen | grep -qE '(recomputed in|·) [0-9.]+ ms' || fail "no recompute time on screen"
 grep -q "Quick start" <<<"$after" && fail "still the quick start after three ratings"
 
 step "compare"
