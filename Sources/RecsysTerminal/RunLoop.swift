@@ -147,7 +147,7 @@ public enum RunLoopExit: Sendable, Equatable {
 /// mailbox) and termination signals are noticed within 30 ms while typing never
 /// waits on the engine. Keys that arrived together are applied before one
 /// redraw (key repeat cannot fall behind). Ctrl-C, SIGINT, SIGTERM and SIGHUP
-/// end the loop; the caller then closes the terminal.
+/// end the loop; the caller then closes the terminal. Ctrl-L repaints everything.
 public final class RunLoop<State, Message: Sendable, Effect> {
     public private(set) var program: TerminalProgram<State, Message, Effect>
     public let context: EffectContext<Message>
@@ -185,6 +185,11 @@ public final class RunLoop<State, Message: Sendable, Effect> {
 
     private func handle(_ event: InputEvent) -> RunLoopExit? {
         if event == .key(.ctrl("c")) { return .interrupted }
+        if event == .key(.ctrl("l")) {
+            // Ctrl-L repaints the whole screen (after another program scribbled on it).
+            terminal.invalidate()
+            return nil
+        }
         if let m = program.message(event) { dispatch(m) }
         return nil
     }
