@@ -23,7 +23,7 @@ struct OptimizerConfig: Sendable {
 /// sparse: a batch touches a few rows, and only those are updated.
 ///
 /// Forward for a weighted bag of rows: `x = Σ_r w_r T[r]`; backward: `∂L/∂T[r] += w_r ∂L/∂x`.
-struct EmbeddingTable {
+struct TrainableEmbeddings {
     let rows: Int
     let dim: Int
     var weights: [Float]

@@ -3,12 +3,12 @@ import Foundation
 /// One tower: a weighted bag of embedding rows, optionally followed by a residual
 /// hidden layer, `t = x + W₂ relu(W₁ x + b₁) + b₂`.
 struct Tower {
-    var table: EmbeddingTable
+    var table: TrainableEmbeddings
     var hidden1: DenseLayer?
     var hidden2: DenseLayer?
 
     init(rows: Int, dim: Int, hidden: Int, scale: Float, rng: inout SplitMix64) {
-        table = EmbeddingTable(rows: rows, dim: dim, scale: scale, rng: &rng)
+        table = TrainableEmbeddings(rows: rows, dim: dim, scale: scale, rng: &rng)
         if hidden > 0 {
             hidden1 = DenseLayer(inputs: dim, outputs: hidden, rng: &rng)
             var h2 = DenseLayer(inputs: hidden, outputs: dim, rng: &rng)
@@ -106,8 +106,8 @@ final class TowerNetwork: @unchecked Sendable {
     let features: TowerFeatures
     var queryTower: Tower
     var candidateTower: Tower
-    var userBias: EmbeddingTable
-    var itemBias: EmbeddingTable
+    var userBias: TrainableEmbeddings
+    var itemBias: TrainableEmbeddings
     var head1: DenseLayer
     var head2: DenseLayer
     var globalMean: Float = 0
@@ -126,8 +126,8 @@ final class TowerNetwork: @unchecked Sendable {
         queryTower = Tower(rows: features.queryRows, dim: config.dim, hidden: config.hidden, scale: scale, rng: &rng)
         candidateTower = Tower(rows: features.candidateRows, dim: config.dim, hidden: config.hidden, scale: scale,
                                rng: &rng)
-        userBias = EmbeddingTable(rows: features.userCount, dim: 1, scale: 0, rng: &rng)
-        itemBias = EmbeddingTable(rows: features.itemCount, dim: 1, scale: 0, rng: &rng)
+        userBias = TrainableEmbeddings(rows: features.userCount, dim: 1, scale: 0, rng: &rng)
+        itemBias = TrainableEmbeddings(rows: features.itemCount, dim: 1, scale: 0, rng: &rng)
         head1 = DenseLayer(inputs: 3 * config.dim, outputs: config.headWidth, rng: &rng)
         head2 = DenseLayer(inputs: config.headWidth, outputs: 1, rng: &rng)
         for k in head2.weights.indices { head2.weights[k] *= 0.1 }
