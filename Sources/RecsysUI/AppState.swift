@@ -89,10 +89,10 @@ public struct AppState {
     ///   - dataset: the loaded dataset.
     ///   - profileName: the profile being rated.
     ///   - storedRatings: its ratings from the store (items unknown to the dataset are kept aside).
-    ///   - algorithms: model names in tab order; defaults to every registered algorithm in `tabOrder`.
+    ///   - algorithms: model names in tab order; defaults to every registered algorithm, in registry order.
     ///   - colour: false for monochrome (`NO_COLOR`, terminals without colour).
     public init(dataset: Dataset, profileName: String = "default", storedRatings: [StoredRating] = [],
-                algorithms: [String] = AppState.tabOrder(Algorithms.names), seed: UInt64 = 42, width: Int = 80, height: Int = 24,
+                algorithms: [String] = Algorithms.names, seed: UInt64 = 42, width: Int = 80, height: Int = 24,
                 colour: Bool = true) {
         self.dataset = dataset
         stats = CatalogStats(dataset: dataset)
@@ -137,15 +137,6 @@ public struct AppState {
         shouldQuit = false
         loadRatings(storedRatings)
         refilter()
-    }
-
-    /// The explorer's tab order: content, user-knn, item-knn, svd, als, ease, hybrid first (those registered),
-    /// then any other registered model in registry order, and popularity — the baseline to beat — last.
-    public static func tabOrder(_ names: [String]) -> [String] {
-        let preferred = ["content", "user-knn", "item-knn", "svd", "als", "ease", "hybrid"]
-        let first = preferred.filter(names.contains)
-        let rest = names.filter { !preferred.contains($0) && $0 != "popularity" }
-        return first + rest + (names.contains("popularity") ? ["popularity"] : [])
     }
 
     /// Replaces the profile's ratings with stored ones; items not in the dataset go to `unmatchedRatings`.
@@ -322,6 +313,10 @@ public struct RatingChange: Sendable, Equatable {
 public struct StatusMessage: Sendable, Equatable {
     public var text: String
     public var isError: Bool
+    /// `.tick` messages since it was set.
+    public var age: Int = 0
+    /// Ticks (about seconds) an informational message stays.
+    public static let lifetime = 8
     public init(_ text: String, isError: Bool = false) {
         self.text = text
         self.isError = isError

@@ -107,10 +107,29 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.status = StatusMessage(text, isError: true)
 
     case .tick:
-        break
+        // Informational messages fade after `StatusMessage.lifetime` ticks (errors stay until replaced).
+        state.status.age += 1
+        if !state.status.isError && state.status.age >= StatusMessage.lifetime { state.status = StatusMessage("") }
+        return []
     }
     apply(redo, to: &state, effects: &effects)
+    state.syncScroll()
     return effects
+}
+
+extension AppState {
+    /// Keeps every list's scroll offset consistent with its selection and the current layout, so that
+    /// what `view` draws and what mouse clicks hit agree (view itself cannot write the state).
+    public mutating func syncScroll() {
+        let layout = Layout(width: width, height: height)
+        catalogList.clamp(count: visible.count)
+        catalogList.scrollToSelection(height: layout.catalogList.height)
+        let recCount = recommendationItems.count
+        recList.clamp(count: recCount)
+        recList.scrollToSelection(height: max(1, layout.recommendationList.height - (showsQuickStart ? 1 : 0)))
+        users.list.clamp(count: dataset.userCount)
+        users.list.scrollToSelection(height: layout.usersList.height)
+    }
 }
 
 /// Turns a handler's `Redo` into state changes and effects.
