@@ -43,10 +43,10 @@ final class GenreFanRecommender: Recommender, @unchecked Sendable {
 
     func explain(_ profile: Profile, item: Int32) -> Explanation {
         let terms = zip(profile.items, profile.ratings).map { j, r in
-            Explanation.Term(kind: .item, label: titles[Int(j)], value: (r - 3) * overlap(Int(item), Int(j)),
+            Explanation.Term(kind: .item, label: "rated item", value: (r - 3) * overlap(Int(item), Int(j)),
                              detail: "you rated it \(Int(r))★", item: j)
         }.filter { $0.value != 0 }.sorted { abs($0.value) > abs($1.value) }
-        let best = terms.first.map { "shares genres with \($0.label)" } ?? "no genre in common with your ratings"
+        let best = terms.first.map { "shares genres with \(titles[Int($0.item!)])" } ?? "no genre in common with your ratings"
         return Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)], summary: best, terms: terms)
     }
 }
@@ -97,6 +97,8 @@ final class Driver {
             "bpr": ["factors": "4", "iterations": "10", "foldin_epochs": "5"],
             "svd": ["factors": "4", "epochs": "5"],
             "svdpp": ["factors": "4", "epochs": "5"],
+            "two-tower": ["dim": "4", "epochs": "2", "head": "4"],
+            "ranking": ["dim": "4", "epochs": "2", "head": "4"],
             "hybrid": ["w_als": "0", "w_svd": "0", "w_bpr": "0", "w_svdpp": "0", "w_user_knn": "0", "w_ease": "1",
                        "w_item_knn": "1", "w_content": "1", "w_popularity": "1", "w_baseline": "1"],
         ]
