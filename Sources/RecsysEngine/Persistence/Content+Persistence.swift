@@ -37,5 +37,6 @@ extension ContentRecommender: PersistableRecommender {
         scale = RatingScale(min: s[0], max: s[1], step: s[2])
         catalog = dataset.catalog
         fallback = RatingFallback(dataset.ratings, scale: dataset.scale)
+        maxPopularity = fallback.popularity.max() ?? 0
     }
 }
