@@ -25,7 +25,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "A test ratings file (with --train).")
     var test: String?
 
-    @Option(help: "An items file for --train/--test (movies.csv, u.item or id<TAB>title<TAB>genres).")
+    @Option(help: "An items file for --train/--test (movies.csv, movies.dat or u.item layout).")
     var items: String?
 
     @Option(help: "holdout:F | holdout-user:F | kfold:K | loo | temporal:F | ml100k-folds.")

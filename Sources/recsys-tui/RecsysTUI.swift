@@ -19,6 +19,8 @@ struct RecsysTUI: ParsableCommand {
             EvalCommand.self,
             RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
             ProfileCommand.self, FuzzCommand.self,
+            IndexBenchCommand.self,
+            TrainCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
@@ -56,6 +58,8 @@ func withCleanErrors<T>(_ body: () throws -> T) rethrows -> T {
     } catch let e as LoadError {
         fail(e.description)
     } catch let e as ParameterError {
+        fail(e.description)
+    } catch let e as ModelFileError {
         fail(e.description)
     }
 }

@@ -36,7 +36,7 @@ final class KNNTests: XCTestCase {
 
     func testPearsonBaselineShrinksTowardsZero() {
         var acc = KNNAccumulator(rows: 1)
-        acc.n[0] = 3; acc.sxy[0] = 2; acc.sxx[0] = 4; acc.syy[0] = 9
+        acc.sums[0] = KNNSums(n: 3, sxy: 2, sxx: 4, syy: 9)
         let raw = acc.similarity(0, kind: .pearsonBaseline, shrinkage: 0, minSupport: 1, lenA: 3, lenB: 3)
         XCTAssertEqual(raw, 2 / 6, accuracy: 1e-6)
         let shrunk = acc.similarity(0, kind: .pearsonBaseline, shrinkage: 100, minSupport: 1, lenA: 3, lenB: 3)

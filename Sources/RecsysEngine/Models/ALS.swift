@@ -42,21 +42,21 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private var catalog = Catalog(items: [])
-    private var fallback = RatingFallback()
-    private var k = 0
+    var catalog = Catalog(items: [])
+    var fallback = RatingFallback()
+    var k = 0
     /// Row stride of the factor matrices (k rounded up to 8).
-    private var ld = 0
-    private var userFactors: [Float] = []
-    private var itemFactors: [Float] = []
+    var ld = 0
+    var userFactors: [Float] = []
+    var itemFactors: [Float] = []
     /// YᵀY + λI over the final item factors (ld × ld), for fold-in.
-    private var itemGram: [Float] = []
-    private var itemNorms: [Float] = []
-    private var userCount = 0
-    private var itemCount = 0
-    private var alpha: Float = 1
-    private var lambda: Float = 0.05
-    private var byRating = false
+    var itemGram: [Float] = []
+    var itemNorms: [Float] = []
+    var userCount = 0
+    var itemCount = 0
+    var alpha: Float = 1
+    var lambda: Float = 0.05
+    var byRating = false
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

@@ -34,17 +34,17 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private var catalog = Catalog(items: [])
-    private var fallback = RatingFallback()
-    private var k = 0
-    private var ld = 0
-    private var userFactors: [Float] = []
-    private var itemFactors: [Float] = []
-    private var itemBias: [Float] = []
-    private var itemNorms: [Float] = []
-    private var userCount = 0
-    private var itemCount = 0
-    private var seed: UInt64 = 42
+    var catalog = Catalog(items: [])
+    var fallback = RatingFallback()
+    var k = 0
+    var ld = 0
+    var userFactors: [Float] = []
+    var itemFactors: [Float] = []
+    var itemBias: [Float] = []
+    var itemNorms: [Float] = []
+    var userCount = 0
+    var itemCount = 0
+    var seed: UInt64 = 42
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

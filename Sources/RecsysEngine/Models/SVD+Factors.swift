@@ -21,10 +21,22 @@ struct FactorTable: Sendable {
     var rows: Int { lanes == 0 ? 0 : values.count / lanes }
 
     /// Fills every row with N(mean, std) samples (padding stays 0), drawn in row order from `rng`.
+    ///
+    /// Box–Muller pairs: both the cosine and the sine branch are used, one logarithm per two samples.
     mutating func randomize(mean: Float, std: Float, rng: inout SplitMix64) {
+        var spare: Float? = nil
         for r in 0..<rows {
             for f in 0..<factors {
-                values[r * lanes + f / 8][f % 8] = mean + std * rng.nextGaussian()
+                let g: Float
+                if let s = spare {
+                    g = s; spare = nil
+                } else {
+                    let u1 = max(rng.nextDouble(), 1e-300), u2 = rng.nextDouble()
+                    let radius = (-2 * Foundation.log(u1)).squareRoot(), angle = 2 * Double.pi * u2
+                    g = Float(radius * Foundation.cos(angle))
+                    spare = Float(radius * Foundation.sin(angle))
+                }
+                values[r * lanes + f / 8][f % 8] = mean + std * g
             }
         }
     }

@@ -44,11 +44,11 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     let minK: Int
     let damping: Float
 
-    private var biases = BiasModel()
-    private var stats = RowStats()
-    private var lists = NeighbourLists()
-    private var topN = NeighbourLists()
-    private var titles: [String] = []
+    var biases = BiasModel()
+    var stats = RowStats()
+    var lists = NeighbourLists()
+    var topN = NeighbourLists()
+    var titles: [String] = []
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
@@ -125,19 +125,31 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
             return biases.prediction(userBias: bu, item: item, profileEmpty: profile.isEmpty)
         }
         let i = Int(item)
-        let nb = usedNeighbours(item, dense: dense)
-        var num: Float = 0, den: Float = 0
-        for (j, s, r) in nb {
-            let jj = Int(j)
-            switch predictionKind {
-            case .basic: num += s * r
-            case .meanCentered: num += s * (r - stats.mean[jj])
-            case .zScore: num += s * (r - stats.mean[jj]) / stats.std[jj]
-            case .baseline: num += s * (r - (biases.globalMean + bu + biases.itemBias[jj]))
+        var num: Float = 0, den: Float = 0, used = 0
+        let lo = lists.start[i], hi = lists.start[i + 1]
+        let mu = biases.globalMean
+        lists.index.withUnsafeBufferPointer { idx in
+        lists.sim.withUnsafeBufferPointer { sim in
+        dense.withUnsafeBufferPointer { d in
+            var p = lo
+            while p < hi && used < k {
+                let jj = Int(idx[p])
+                let r = d[jj]
+                if !r.isNaN {
+                    let s = sim[p]
+                    switch predictionKind {
+                    case .basic: num += s * r
+                    case .meanCentered: num += s * (r - stats.mean[jj])
+                    case .zScore: num += s * (r - stats.mean[jj]) / stats.std[jj]
+                    case .baseline: num += s * (r - (mu + bu + biases.itemBias[jj]))
+                    }
+                    den += s
+                    used += 1
+                }
+                p += 1
             }
-            den += s
-        }
-        let enough = nb.count >= minK && den > 0
+        }}}
+        let enough = used >= minK && den > 0
         if predictionKind != .basic { den += damping }
         let scale = biases.scale
         switch predictionKind {

@@ -87,61 +87,79 @@ struct KNNSimilarityJob: Sendable {
     var topNKeep: Int
 }
 
+/// The sums kept for one candidate row b while row a is accumulated (one cache line).
+struct KNNSums {
+    var n: Double = 0
+    var sxy: Double = 0
+    var sxx: Double = 0
+    var syy: Double = 0
+    var sx: Double = 0
+    var sy: Double = 0
+    var sw: Double = 0
+}
+
 /// Reusable per-thread accumulators for computing one row of similarities.
 struct KNNAccumulator {
-    var n: [Int32]
-    var sxy: [Double], sxx: [Double], syy: [Double], sx: [Double], sy: [Double], sw: [Double]
+    var sums: [KNNSums]
     var touched: [Int32] = []
 
     init(rows: Int) {
-        n = [Int32](repeating: 0, count: rows)
-        sxy = [Double](repeating: 0, count: rows)
-        sxx = sxy; syy = sxy; sx = sxy; sy = sxy; sw = sxy
+        sums = [KNNSums](repeating: KNNSums(), count: rows)
     }
 
     /// Accumulates row a, given as (other, x, weight) entries, against every row that shares an other.
+    ///
+    /// Complexity: O(Σ_{o ∈ a} |rows of o|).
     mutating func accumulate<S: Sequence>(_ entries: S, sides: KNNSides, topN: Bool)
         where S.Element == (Int32, Float, Float) {
         let hasWeights = topN && !sides.otherWeight.isEmpty
-        for (o, xa, wa) in entries {
-            let oi = Int(o)
-            guard oi >= 0, oi + 1 < sides.otherStart.count else { continue }
-            let xd = Double(xa)
-            for p in sides.otherStart[oi]..<sides.otherStart[oi + 1] {
-                let b = Int(sides.otherRow[p])
-                let yb = Double(sides.otherValue[p])
-                if n[b] == 0 { touched.append(Int32(b)) }
-                n[b] += 1
-                sxy[b] += xd * yb
-                sxx[b] += xd * xd
-                syy[b] += yb * yb
-                sx[b] += xd
-                sy[b] += yb
-                if hasWeights { sw[b] += Double(wa) * Double(sides.otherWeight[p]) }
+        let otherCount = sides.otherStart.count - 1
+        sides.otherStart.withUnsafeBufferPointer { starts in
+        sides.otherRow.withUnsafeBufferPointer { rows in
+        sides.otherValue.withUnsafeBufferPointer { values in
+        sides.otherWeight.withUnsafeBufferPointer { weights in
+        sums.withUnsafeMutableBufferPointer { acc in
+            for (o, xa, wa) in entries {
+                let oi = Int(o)
+                guard oi >= 0, oi < otherCount else { continue }
+                let xd = Double(xa), xx = xd * xd, wd = Double(wa)
+                for p in starts[oi]..<starts[oi + 1] {
+                    let b = Int(rows[p])
+                    let yb = Double(values[p])
+                    if acc[b].n == 0 { touched.append(Int32(b)) }
+                    acc[b].n += 1
+                    acc[b].sxy += xd * yb
+                    acc[b].sxx += xx
+                    acc[b].syy += yb * yb
+                    acc[b].sx += xd
+                    acc[b].sy += yb
+                    if hasWeights { acc[b].sw += wd * Double(weights[p]) }
+                }
             }
-        }
+        }}}}}
     }
 
     /// The similarity of the accumulated row with row b.
     func similarity(_ b: Int, kind: KNNSimilarity, shrinkage: Float, minSupport: Int, lenA: Int, lenB: Int) -> Float {
-        let c = Int(n[b])
+        let t = sums[b]
+        let c = Int(t.n)
         guard c >= max(1, minSupport) else { return 0 }
-        let nn = Double(c)
+        let nn = t.n
         var s: Double
         switch kind {
         case .cosine, .adjustedCosine:
-            let d = (sxx[b] * syy[b]).squareRoot()
-            s = d > 0 ? sxy[b] / d : 0
+            let d = (t.sxx * t.syy).squareRoot()
+            s = d > 0 ? t.sxy / d : 0
         case .pearson:
-            let num = nn * sxy[b] - sx[b] * sy[b]
-            let d = ((nn * sxx[b] - sx[b] * sx[b]) * (nn * syy[b] - sy[b] * sy[b]))
+            let num = nn * t.sxy - t.sx * t.sy
+            let d = (nn * t.sxx - t.sx * t.sx) * (nn * t.syy - t.sy * t.sy)
             s = d > 0 ? num / d.squareRoot() : 0
         case .pearsonBaseline:
-            let d = (sxx[b] * syy[b]).squareRoot()
-            s = d > 0 ? sxy[b] / d : 0
+            let d = (t.sxx * t.syy).squareRoot()
+            s = d > 0 ? t.sxy / d : 0
             s *= (nn - 1) / (nn - 1 + Double(shrinkage))
         case .msd:
-            let msd = max(0, sxx[b] + syy[b] - 2 * sxy[b]) / nn
+            let msd = max(0, t.sxx + t.syy - 2 * t.sxy) / nn
             s = 1 / (1 + msd)
         case .jaccard:
             let u = Double(lenA + lenB - c)
@@ -151,10 +169,7 @@ struct KNNAccumulator {
     }
 
     mutating func reset() {
-        for b in touched {
-            let i = Int(b)
-            n[i] = 0; sxy[i] = 0; sxx[i] = 0; syy[i] = 0; sx[i] = 0; sy[i] = 0; sw[i] = 0
-        }
+        for b in touched { sums[Int(b)] = KNNSums() }
         touched.removeAll(keepingCapacity: true)
     }
 }
@@ -190,7 +205,7 @@ enum KNNBuilder {
             if job.topNKeep > 0 {
                 let nb = sides.rowWeightNorm.isEmpty ? 1 : sides.rowWeightNorm[b]
                 let d = Double(normA) * Double(nb)
-                let w = d > 0 ? Float(acc.sw[b] / d) : 0
+                let w = d > 0 ? Float(acc.sums[b].sw / d) : 0
                 if w > 0 && w.isFinite { topN.append((b32, w)) }
             }
             if b == a { continue }
