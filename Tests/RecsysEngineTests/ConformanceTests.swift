@@ -19,6 +19,7 @@ final class ConformanceTests: XCTestCase {
     func testUserKNN() { check("user-knn", .init(foldInReproduces: true)) }
     func testUserKNNRatingMode() { check("user-knn", .init(parameters: Parameters(["mode": "rating"]), foldInReproduces: true)) }
     func testItemKNN() { check("item-knn", .init(foldInReproduces: true)) }
+    func testItemKNNRatingMode() { check("item-knn", .init(parameters: Parameters(["mode": "rating"]), foldInReproduces: true)) }
     func testALS() { check("als", .init(parameters: Parameters(["factors": "8", "iterations": "10"]), implicitFeedback: true)) }
     func testBPR() { check("bpr", .init(parameters: Parameters(["factors": "8", "iterations": "200", "learning_rate": "0.05"]), implicitFeedback: true)) }
     func testEASE() { check("ease", .init(parameters: Parameters(["lambda": "10"]))) }
