@@ -7,13 +7,19 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
-/// Options shared by `recommend` and `similar`: the algorithm, its parameters, the seed and the count.
+/// Options shared by `recommend` and `similar`: the algorithm (or a saved model), its parameters,
+/// the seed, the count and the output format.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "Algorithm: \(Algorithms.names.joined(separator: ", ")).")
-    var algorithm = "ease"
+    static let defaultAlgorithm = "ease"
+
+    @Option(name: .long, help: "Algorithm: \(Algorithms.names.joined(separator: ", ")) (default: \(defaultAlgorithm), or the saved model's).")
+    var algorithm: String?
+
+    @OptionGroup var saved: SavedModelOptions
 
     @Option(name: [.customLong("param")], help: ArgumentHelp(
-        "A parameter of the algorithm, KEY=VALUE (repeatable), e.g. --param lambda=250.", valueName: "KEY=VALUE"))
+        "A parameter of the algorithm, KEY=VALUE or ALGO.KEY=VALUE (repeatable), e.g. --param lambda=250.",
+        valueName: "KEY=VALUE"))
     var params: [String] = []
 
     @Option(name: .short, help: "How many items to list.")
@@ -27,7 +33,7 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         guard n >= 1 else { throw ValidationError("-n must be at least 1 (got \(n))") }
-        guard Algorithms.type(named: algorithm) != nil else {
+        if let algorithm, Algorithms.type(named: algorithm) == nil {
             throw ValidationError("unknown algorithm '\(algorithm)' (valid: \(Algorithms.names.joined(separator: ", ")))")
         }
         for p in params where !p.contains("=") {
@@ -35,16 +41,11 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
-    /// Creates and fits the chosen model on the whole dataset.
+    /// The model: loaded from `--model FILE`, else the chosen algorithm fitted on the whole dataset.
     func fittedModel(on ds: Dataset) throws -> any Recommender {
-        var values: [String: String] = [:]
-        for p in params {
-            let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
-            values[parts[0]] = parts.count > 1 ? parts[1] : ""
-        }
-        let model = try Algorithms.make(algorithm, parameters: Parameters(values))
-        try model.fit(ds, context: FitContext(seed: seed, threads: 2))
-        return model
+        let name = algorithm ?? (saved.model == nil ? Self.defaultAlgorithm : nil)
+        let parameters = try parseParameterAssignments(params, algorithm: name ?? "")
+        return try loadOrFit(algorithm: name, model: saved.model, dataset: ds, parameters: parameters, seed: seed)
     }
 }
 
@@ -177,7 +178,7 @@ struct RecommendCommand: ParsableCommand {
             if unknown > 0 { notes.append("\(unknown) rated items of this profile are not in \(ds.name)") }
             p = Profile(pairs)
         }
-        let m = try withCleanErrors { try model.fittedModel(on: ds) }
+        let m = withStoreErrors { try model.fittedModel(on: ds) }
         let recs = m.recommend(p, count: model.n)
         let rows = recs.enumerated().map { (k, r) -> ListedItem in
             let e = m.explain(p, item: r.item)
@@ -185,7 +186,7 @@ struct RecommendCommand: ParsableCommand {
                               score: r.score, reason: e.summary)
         }
         if let first = recs.first { notes += m.explain(p, item: first.item).notes.filter { !$0.hasPrefix("terms") } }
-        printListing(rows, algorithm: model.algorithm, key: user != nil ? "user" : "profile",
+        printListing(rows, algorithm: m.name, key: user != nil ? "user" : "profile",
                      value: user ?? profile!, format: model.format, notes: notes)
     }
 }

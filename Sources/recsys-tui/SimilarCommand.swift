@@ -45,14 +45,14 @@ struct SimilarCommand: ParsableCommand {
             }
             target = found[0]
         }
-        let m = try withCleanErrors { try model.fittedModel(on: ds) }
+        let m = withStoreErrors { try model.fittedModel(on: ds) }
         let list = m.similarItems(to: target, count: model.n)
         let rows = list.enumerated().map { (k, s) -> ListedItem in
             ListedItem(rank: k + 1, item: ds.catalog[s.item].rawID, title: ds.catalog[s.item].title, score: s.score,
                        reason: similarityReason(ds.catalog[target], ds.catalog[s.item], score: s.score,
-                                                algorithm: model.algorithm))
+                                                algorithm: m.name))
         }
-        printListing(rows, algorithm: model.algorithm, key: "item", value: ds.catalog[target].rawID,
+        printListing(rows, algorithm: m.name, key: "item", value: ds.catalog[target].rawID,
                      format: model.format)
     }
 }

@@ -102,4 +102,18 @@ final class RecommendCommandTests: XCTestCase {
         XCTAssertEqual(param.status, 2)
         XCTAssertTrue(param.stderr.contains("ease.lambda must be a number in"), param.stderr)
     }
+
+    /// A model saved by `train` serves the same list as fitting on the spot; its algorithm is reported.
+    func testSavedModelServesTheSameList() throws {
+        let data = try CLI.blockRatingsFile()
+        let file = (data as NSString).deletingLastPathComponent + "/ease.model"
+        let t = try CLI.run(["train", "--data", data, "--algorithm", "ease", "--out", file, "--quiet"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let fitted = try CLI.run(["recommend", "--data", data, "--user", "3", "--algorithm", "ease", "--format", "json"])
+        let loaded = try CLI.run(["recommend", "--data", data, "--user", "3", "--model", file, "--format", "json"])
+        XCTAssertEqual(loaded.status, 0, loaded.stderr)
+        XCTAssertEqual(loaded.stdout, fitted.stdout)
+        let wrong = try CLI.run(["recommend", "--data", data, "--user", "3", "--model", file, "--algorithm", "als"])
+        XCTAssertEqual(wrong.status, 2, wrong.stdout)
+    }
 }
