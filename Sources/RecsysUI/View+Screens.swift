@@ -141,15 +141,28 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     if terms.isEmpty {
         lines.append(Line("(this algorithm gives no itemised contributions)", theme.dim))
     } else {
-        lines.append(Line("What contributes (bars to scale, − pulls down, + pushes up)", theme.title))
-        let labelW = min(30, max(12, width / 4))
-        let half = max(4, min(18, (width - labelW - 30) / 2))
-        let scale = Double(terms.map { abs($0.value) }.max() ?? 1)
+        // Bars share one scale: the largest |term|, ignoring bias terms when other terms exist
+        // (a global mean of 3.6 would flatten every taste term); longer bars are clipped.
+        let nonBias = terms.filter { $0.kind != .bias }
+        let scale = Double((nonBias.isEmpty ? terms : nonBias).map { abs($0.value) }.max() ?? 1)
+        lines.append(Line("What contributes (− pulls down, + pushes up; bars scaled to the largest "
+            + (nonBias.isEmpty || nonBias.count == terms.count ? "term)" : "non-bias term)"), theme.title))
+        let labelW = max(16, min(34, width / 3))
+        let half = max(4, min(18, (width - labelW - 7 - 8 - 20) / 2))
         for t in terms {
             let (l, rgt) = SignedBar.text(Double(t.value), scale: scale, halfWidth: half)
-            let kind = t.kind == .other ? "" : "\(t.kind.rawValue) "
+            let kind: String
+            switch t.kind {
+            case .item: kind = "item"
+            case .neighbour: kind = "user"
+            case .feature: kind = "feat"
+            case .factor: kind = "factor"
+            case .bias: kind = "bias"
+            case .other: kind = ""
+            }
             lines.append(Line([
-                Span(DisplayWidth.pad(kind + t.label, to: labelW) + " "),
+                Span(DisplayWidth.pad(kind, to: 7), theme.dim),
+                Span(DisplayWidth.pad(t.label, to: labelW) + " "),
                 Span(l, theme.negative), Span("│", theme.dim), Span(rgt, theme.positive),
                 Span(" " + DisplayWidth.pad(formatScore(t.value), to: 7, alignRight: true), t.value < 0 ? theme.negative : theme.text),
                 Span(t.detail.isEmpty ? "" : "  " + t.detail, theme.dim),

@@ -92,7 +92,9 @@ func formatScore(_ s: Float) -> String {
     if a >= 100 { return fixed(Double(s), 0) }
     if a >= 10 { return fixed(Double(s), 1) }
     if a >= 1 { return fixed(Double(s), 2) }
-    return fixed(Double(s), 3)
+    if a >= 0.01 || a == 0 { return fixed(Double(s), 3) }
+    if a >= 0.001 { return fixed(Double(s), 4) }
+    return a >= 0.00001 ? fixed(Double(s), 5) : (s > 0 ? "≈0" : "-≈0")
 }
 
 /// Genres in `width` columns: all of them when they fit, else "Comedy+2".

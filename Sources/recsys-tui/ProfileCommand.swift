@@ -9,8 +9,9 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "Manage rating profiles (stored in SQLite; see --db).",
         discussion: """
-            Export and import use the generic ratings format (CSV header user,item,rating,timestamp,
-            user = the profile name), so an exported profile loads like any ratings file.
+            Export and import use the generic ratings format: CSV with the header \
+            user,item,rating,timestamp where user is the profile name, so an exported profile \
+            loads and evaluates like any ratings file.
             """,
         subcommands: [
             List.self, Show.self, Export.self, Import.self, Delete.self, Rename.self, Undo.self, Bench.self,
