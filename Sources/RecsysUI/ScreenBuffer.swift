@@ -78,11 +78,21 @@ public struct ScreenBuffer: Sendable, Equatable {
 
     public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
+    /// A cell. Setting one never leaves half a wide character behind: overwriting either half of a
+    /// wide character blanks the other half (an overlay's border over a CJK title stays a border).
     public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set {
             guard x >= 0, y >= 0, x < width, y < height else { return }
-            cells[y * width + x] = newValue
+            let i = y * width + x
+            let old = cells[i]
+            if old.isContinuation && !newValue.isContinuation && x > 0 {
+                cells[i - 1] = Cell(" ", style: cells[i - 1].style)
+            }
+            if !old.isContinuation && x + 1 < width && cells[i + 1].isContinuation {
+                cells[i + 1] = Cell(" ", style: cells[i + 1].style)
+            }
+            cells[i] = newValue
         }
     }
 

@@ -160,9 +160,15 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
             case .bias: kind = "bias"
             case .other: kind = ""
             }
+            // Name the movie a term is about when the label does not ("rated item" → "Babe (rated item)").
+            var label = t.label
+            if let i = t.item, Int(i) < state.stats.displayTitles.count {
+                let title = state.stats.displayTitles[Int(i)]
+                if !label.contains(title) { label = title + " (" + label + ")" }
+            }
             lines.append(Line([
                 Span(DisplayWidth.pad(kind, to: 7), theme.dim),
-                Span(DisplayWidth.pad(t.label, to: labelW) + " "),
+                Span(DisplayWidth.pad(label, to: labelW) + " "),
                 Span(l, theme.negative), Span("│", theme.dim), Span(rgt, theme.positive),
                 Span(" " + DisplayWidth.pad(formatScore(t.value), to: 7, alignRight: true), t.value < 0 ? theme.negative : theme.text),
                 Span(t.detail.isEmpty ? "" : "  " + t.detail, theme.dim),

@@ -43,10 +43,10 @@ final class GenreFanRecommender: Recommender, @unchecked Sendable {
 
     func explain(_ profile: Profile, item: Int32) -> Explanation {
         let terms = zip(profile.items, profile.ratings).map { j, r in
-            Explanation.Term(kind: .item, label: titles[Int(j)], value: (r - 3) * overlap(Int(item), Int(j)),
+            Explanation.Term(kind: .item, label: "rated item", value: (r - 3) * overlap(Int(item), Int(j)),
                              detail: "you rated it \(Int(r))★", item: j)
         }.filter { $0.value != 0 }.sorted { abs($0.value) > abs($1.value) }
-        let best = terms.first.map { "shares genres with \($0.label)" } ?? "no genre in common with your ratings"
+        let best = terms.first.map { "shares genres with \(titles[Int($0.item!)])" } ?? "no genre in common with your ratings"
         return Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)], summary: best, terms: terms)
     }
 }

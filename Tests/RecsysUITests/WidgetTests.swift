@@ -94,6 +94,20 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(fixed(.nan, 2), "–")
     }
 
+    func testOverwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var b = ScreenBuffer(width: 6, height: 1)
+        b.write("千尋", x: 0, y: 0)
+        b.write("│", x: 1, y: 0)   // over the right half of 千
+        XCTAssertEqual(b.line(0), " │尋  ")
+        b.write("a", x: 2, y: 0)   // over the left half of 尋
+        XCTAssertEqual(b.line(0), " │a   ")
+        XCTAssertFalse(b.cells.contains { $0.isContinuation })
+        b.write("千", x: 3, y: 0)
+        b.write("尋", x: 2, y: 0)  // a wide character over a narrow one and the head of another
+        XCTAssertEqual(b.line(0), " │尋  ")
+        XCTAssertEqual(b.cells.filter(\.isContinuation).count, 1)
+    }
+
     func testFoldAndWrap() {
         XCTAssertEqual(SearchText.fold("Amélie ÆØ Straße"), "amelie aeo strasse")
         XCTAssertEqual(SearchText.fold("Łódź Ñandú Œuvre Čapek ŽIŽEK"), "lodz nandu oeuvre capek zizek")
