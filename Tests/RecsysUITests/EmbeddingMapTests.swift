@@ -140,3 +140,45 @@ final class EmbeddingMapTests: XCTestCase {
         XCTAssertTrue(empty.lines.joined().contains("no fitted model with item vectors"))
     }
 }
+
+final class LabMapWiringTests: XCTestCase {
+    func testMKeyOpensTheMapOfAFittedFactorModel() {
+        let d = Driver(algorithms: ["popularity", "svd"], extraModels: false, width: 100, height: 30,
+                       ratings: [StoredRating(item: "1", value: 5, timestamp: 1)])
+        XCTAssertNotNil(d.state.models["svd"])
+        d.key(.char("M"))
+        XCTAssertEqual(d.state.screen, .embeddingMap)
+        let map = d.state.embeddingMap
+        XCTAssertEqual(map?.algorithm, "svd", "popularity has no item vectors: the map falls back to svd")
+        XCTAssertEqual(map?.count, d.state.dataset.itemCount)
+        d.key(.char("+"))
+        XCTAssertEqual(d.state.embeddingMap?.zoom ?? 0, 1.5, accuracy: 1e-9)
+        d.key(.enter)
+        XCTAssertNotNil(d.state.embeddingMap?.selected)
+        let text = view(d.state).lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Embedding map: svd"))
+        XCTAssertTrue(text.contains("nearest (cosine)"))
+        XCTAssertTrue(Keymap.helpLines().contains { $0.keys == "M" }, "Help lists the key")
+        d.key(.escape)
+        XCTAssertEqual(d.state.screen, .explore)
+    }
+
+    func testVKeyRunsTheLabAndShowsResults() {
+        let d = Driver(algorithms: ["popularity", "baseline"], extraModels: false, width: 100, height: 30)
+        d.key(.char("v"))
+        XCTAssertEqual(d.state.screen, .evalLab)
+        XCTAssertEqual(d.state.evalLab?.chosenAlgorithms, ["popularity"])
+        d.key(.down)
+        d.key(.char(" "))
+        XCTAssertEqual(d.state.evalLab?.chosenAlgorithms, ["popularity", "baseline"])
+        d.key(.char("r"))   // the Driver performs the job inline
+        XCTAssertEqual(d.state.evalLab?.running, false)
+        XCTAssertEqual(d.state.evalLab?.report?.results.map(\.algorithm), ["popularity", "baseline"])
+        XCTAssertEqual(d.state.status.text, "evaluation done")
+        let text = view(d.state).lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Evaluation lab"))
+        XCTAssertTrue(text.contains("ndcg@10 (higher is better)"))
+        d.key(.escape)
+        XCTAssertEqual(d.state.screen, .explore)
+    }
+}
