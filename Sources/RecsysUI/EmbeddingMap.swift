@@ -275,22 +275,22 @@ public func renderEmbeddingMap(_ map: EmbeddingMapState?, highlights: MapHighlig
     let mapArea = Rect(x: area.x, y: area.y, width: area.width - side, height: area.height)
     let sideArea = Rect(x: area.x + area.width - side, y: area.y, width: side, height: area.height)
     guard let map else {
-        Block(title: " Embedding map ", titleStyle: theme.title, borderStyle: theme.border).render(mapArea, into: &buffer)
+        Block(title: "Embedding map", titleStyle: theme.title, borderStyle: theme.border).render(mapArea, into: &buffer)
         let inner = Block.inner(mapArea)
         buffer.write("no fitted model with item vectors yet (svd, svd++, als, bpr, two-tower)", x: inner.x, y: inner.y,
                      style: theme.dim, maxWidth: inner.width)
         return
     }
-    let zoomText = map.zoom == 1 ? "" : " ×" + fixed(map.zoom, map.zoom < 10 ? 1 : 0)
-    Block(title: " Embedding map: \(map.algorithm) · PCA \(Int((map.explained * 100).rounded()))% variance ",
-          titleStyle: theme.title, borderStyle: theme.focusedBorder, rightTitle: zoomText.isEmpty ? "" : zoomText + " ")
+    let zoomText = map.zoom == 1 ? "" : "×" + fixed(map.zoom, map.zoom < 10 ? 1 : 0)
+    Block(title: "Embedding map: \(map.algorithm) · PCA \(Int((map.explained * 100).rounded()))% variance",
+          titleStyle: theme.title, borderStyle: theme.focusedBorder, rightTitle: zoomText)
         .render(mapArea, into: &buffer)
     renderBraille(map, highlights: highlights, genreOf: { i in
         let mask = stats.genreMasks[Int(i)]
         return mask == 0 ? nil : mask.trailingZeroBitCount
     }, theme: theme, area: Block.inner(mapArea), into: &buffer)
 
-    Block(title: " Legend ", titleStyle: theme.title, borderStyle: theme.border).render(sideArea, into: &buffer)
+    Block(title: "Legend", titleStyle: theme.title, borderStyle: theme.border).render(sideArea, into: &buffer)
     let inner = Block.inner(sideArea)
     var y = inner.y
     func line(_ l: Line) {

@@ -285,7 +285,7 @@ public func renderEvalLab(_ lab: EvalLabState, theme: Theme, area: Rect, into bu
     let right = Rect(x: area.x + 30, y: area.y, width: area.width - 30, height: area.height)
     renderLabSetup(lab, theme: theme, area: left, into: &buffer)
 
-    let title = lab.running ? " Running… (Esc cancels) " : lab.report != nil ? " Results " : " Evaluation lab "
+    let title = lab.running ? "Running… (Esc cancels)" : lab.report != nil ? "Results" : "Evaluation lab"
     Block(title: title, titleStyle: theme.title, borderStyle: theme.border,
           rightTitle: lab.report.map { "\($0.split) · \($0.results.first?.folds ?? 0) fold(s)" } ?? "")
         .render(right, into: &buffer)
@@ -316,7 +316,7 @@ public func renderEvalLab(_ lab: EvalLabState, theme: Theme, area: Rect, into bu
 }
 
 func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: inout ScreenBuffer) {
-    Block(title: " Setup ", titleStyle: theme.title, borderStyle: lab.running ? theme.border : theme.focusedBorder)
+    Block(title: "Setup", titleStyle: theme.title, borderStyle: lab.running ? theme.border : theme.focusedBorder)
         .render(area, into: &buffer)
     let inner = Block.inner(area)
     var rows: [(Line, Int?)] = [(Line("Algorithms", theme.title), nil)]
