@@ -81,6 +81,9 @@ final class PersistenceTests: XCTestCase {
     }
     func testBPRRoundTrips() throws { try assertRoundTrip("bpr", ["factors": "4"]) }
     func testEASERoundTrips() throws { try assertRoundTrip("ease", ["lambda": "5"]) }
+    func testSVDppRoundTrips() throws { try assertRoundTrip("svdpp", ["factors": "5", "epochs": "6"]) }
+    func testContentRoundTrips() throws { try assertRoundTrip("content") }
+    func testContentBM25RoundTrips() throws { try assertRoundTrip("content", ["weighting": "bm25", "neighbours": "3"]) }
     func testItemKNNRoundTrips() throws { try assertRoundTrip("item-knn", ["k": "3"]) }
     func testItemKNNCosineTopNRoundTrips() throws {
         try assertRoundTrip("item-knn", ["similarity": "cosine", "mode": "topn", "weighting": "bm25"])
@@ -88,11 +91,11 @@ final class PersistenceTests: XCTestCase {
 
     /// Every registered algorithm that declares itself persistable passes the same check with defaults.
     func testEveryPersistableAlgorithmRoundTrips() throws {
-        for name in ["popularity", "baseline", "svd", "als", "bpr", "ease", "item-knn"] {
+        for name in ["popularity", "baseline", "svd", "svdpp", "als", "bpr", "ease", "item-knn", "content"] {
             XCTAssertTrue(ModelFiles.persistableNames.contains(name), name)
         }
         // Models with their own test above are skipped here (their defaults are slow in debug builds).
-        let covered: Set = ["popularity", "baseline", "svd", "als", "bpr", "ease", "item-knn"]
+        let covered: Set = ["popularity", "baseline", "svd", "svdpp", "als", "bpr", "ease", "item-knn", "content"]
         for name in ModelFiles.persistableNames where !covered.contains(name) { try assertRoundTrip(name) }
     }
 

@@ -97,6 +97,8 @@ final class Driver {
             "bpr": ["factors": "4", "iterations": "10", "foldin_epochs": "5"],
             "svd": ["factors": "4", "epochs": "5"],
             "svdpp": ["factors": "4", "epochs": "5"],
+            "two-tower": ["dim": "4", "epochs": "2", "head": "4"],
+            "ranking": ["dim": "4", "epochs": "2", "head": "4"],
             "hybrid": ["w_als": "0", "w_svd": "0", "w_bpr": "0", "w_svdpp": "0", "w_user_knn": "0", "w_ease": "1",
                        "w_item_knn": "1", "w_content": "1", "w_popularity": "1", "w_baseline": "1"],
         ]

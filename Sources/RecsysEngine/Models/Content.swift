@@ -34,21 +34,21 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private var catalog = Catalog(items: [])
-    private var fallback = RatingFallback()
+    var catalog = Catalog(items: [])
+    var fallback = RatingFallback()
     /// Feature names ("genre:Sci-Fi").
-    private(set) var featureNames: [String] = []
+    var featureNames: [String] = []
     /// CSR item → (feature, weight), unit-length rows.
-    private var itemStart: [Int] = [0]
-    private var itemFeatures: [Int32] = []
-    private var itemWeights: [Float] = []
+    var itemStart: [Int] = [0]
+    var itemFeatures: [Int32] = []
+    var itemWeights: [Float] = []
     /// CSC feature → (item, weight), for similar items.
-    private var featureStart: [Int] = [0]
-    private var featureItems: [Int32] = []
-    private var featureWeights: [Float] = []
-    private var globalMean: Float = 3
-    private var scale = RatingScale.wholeStars
-    private var maxPopularity: Float = 0
+    var featureStart: [Int] = [0]
+    var featureItems: [Int32] = []
+    var featureWeights: [Float] = []
+    var globalMean: Float = 3
+    var scale = RatingScale.wholeStars
+    var maxPopularity: Float = 0
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

@@ -42,11 +42,11 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private(set) var model = BiasedFactorModel()
-    private(set) var users = FactorTable()
-    private(set) var implicitFactors = FactorTable()
+    var model = BiasedFactorModel()
+    var users = FactorTable()
+    var implicitFactors = FactorTable()
     /// z_u of every training user after fitting.
-    private var userImplicit = FactorTable()
+    var userImplicit = FactorTable()
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
