@@ -67,6 +67,9 @@ public final class ExploreEffects: @unchecked Sendable {
         case .explain: return ("engine", "explain")
         case .similar: return ("engine", "similar")
         case .userDetails: return ("engine", "users")
+        case .embeddingMap: return ("engine", "map")
+        // A lab run can take minutes: its own queue, so recomputes keep flowing meanwhile.
+        case .evalLab: return ("lab", nil)
         default: return ("engine", nil)
         }
     }
@@ -74,6 +77,7 @@ public final class ExploreEffects: @unchecked Sendable {
     /// Fit progress of one algorithm replaces its undelivered predecessor in the mailbox.
     public static func coalescingKey(of message: Message) -> String? {
         if case .fitProgress(let algorithm, _) = message { return "fit:" + algorithm }
+        if case .evalLab(.progress(_, let algorithm, _)) = message { return "lab:" + algorithm }
         return nil
     }
 }

@@ -74,6 +74,10 @@ public struct AppState {
     public var explain: ExplainState
     public var similar: SimilarState
     public var users: UsersState
+    /// The embedding map (`M`, EmbeddingMap.swift); nil until built.
+    public var embeddingMap: EmbeddingMapState?
+    /// The evaluation lab (`v`, EvalLab.swift); nil until first opened.
+    public var evalLab: EvalLabState?
     /// First visible line of the Help overlay / Compare screen.
     public var scroll: Int
 
@@ -246,7 +250,7 @@ import Foundation
 public enum Pane: Sendable, Equatable { case catalog, recommendations }
 
 /// The full-screen views. Explore is home; the others return to it with Esc.
-public enum Screen: Sendable, Equatable { case explore, compare, explain, similar, users }
+public enum Screen: Sendable, Equatable { case explore, compare, explain, similar, users, embeddingMap, evalLab }
 
 /// Overlays drawn over a screen; Esc closes them.
 public enum Overlay: Sendable, Equatable {

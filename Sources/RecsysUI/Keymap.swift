@@ -13,6 +13,7 @@ public enum Action: Sendable, Equatable {
     case halfStar
     case removeRating, undo
     case compare, explain, similar, users
+    case embeddingMap, evalLab
     case toggleColour
 }
 
@@ -74,6 +75,8 @@ public enum Keymap {
                        screens: [.explore, .similar]),
             KeyBinding([.char("m")], .similar, "Screens", "movies similar to the selected one", screens: [.explore, .explain]),
             KeyBinding([.char("U")], .users, "Screens", "browse the dataset's users"),
+            KeyBinding([.char("M")], .embeddingMap, "Screens", "embedding map of item vectors (svd, als, two-tower…)"),
+            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab: run and chart metrics"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),

@@ -33,6 +33,10 @@ public enum Message: Sendable {
     case failed(String)
     /// A timer tick (optional; clears old status messages).
     case tick
+    /// The embedding map built by an `EmbeddingMapJob` (nil: the model has no item vectors).
+    case embeddingMapReady(EmbeddingMapState?)
+    /// Progress, results or failure of the evaluation lab's run.
+    case evalLab(EvalLabEvent)
 }
 
 /// Work `update` asks the backend to do. Nothing here runs on the UI thread.
@@ -48,6 +52,8 @@ public enum Effect: Sendable {
     case explain(ExplainJob)
     case similar(SimilarJob)
     case userDetails(UserJob)
+    case embeddingMap(EmbeddingMapJob)
+    case evalLab(EvalLabJob)
     /// Persist a rating (item by raw id). Replies `.saved` or `.failed`.
     case saveRating(profile: String, item: String, value: Float)
     /// Remove a rating. Replies `.saved` or `.failed`.
@@ -64,7 +70,7 @@ public enum Effect: Sendable {
 
     public var lane: Lane {
         switch self {
-        case .fitModels, .recompute, .predict, .explain, .similar, .userDetails: return .engine
+        case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .embeddingMap, .evalLab: return .engine
         case .saveRating, .removeRating, .loadProfile, .export: return .store
         case .quit: return .quit
         }
@@ -85,6 +91,8 @@ public enum Effect: Sendable {
         case .explain(let job): send(.explanationReady(job.run()))
         case .similar(let job): send(.similarReady(job.run()))
         case .userDetails(let job): send(.userDetailsReady(job.run()))
+        case .embeddingMap(let job): send(.embeddingMapReady(job.run()))
+        case .evalLab(let job): job.run { send(.evalLab($0)) }
         case .saveRating(let profile, let item, let value):
             guard let store else { return send(.saveFailed("no profile store: rating not saved")) }
             do {

@@ -52,6 +52,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         if let coverage { state.coverage[name] = coverage }
         state.status = StatusMessage("\(name) ready in \(formatSeconds(seconds))")
         redo.insert(.recompute)
+        embeddingMapAfterFit(&state, algorithm: name, effects: &effects)
 
     case .fitFailed(let name, let text):
         state.fitStatus[name] = .failed(text)
@@ -105,6 +106,9 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
 
     case .failed(let text):
         state.status = StatusMessage(text, isError: true)
+
+    case .embeddingMapReady, .evalLab:
+        receiveLabMapMessage(&state, message)
 
     case .tick:
         // Informational messages fade after `StatusMessage.lifetime` ticks (errors stay until replaced).
@@ -172,6 +176,7 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
     if redo.contains(.quit) {
         state.shouldQuit = true
         state.cancellation.cancel()
+        state.evalLab?.cancellation.cancel()
         effects.append(.quit)
     }
 }
@@ -275,6 +280,7 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
         }
         state.status = StatusMessage("half star cancelled")
     }
+    if let redo = handleScreenKey(&state, key, effects: &effects) { return redo }
     guard let action = Keymap.action(for: key, on: state.screen) else { return [] }
     return perform(action, &state, effects: &effects)
 }
@@ -408,6 +414,10 @@ func perform(_ action: Action, _ state: inout AppState, effects: inout [Effect])
         state.screen = .users
         state.users.list.clamp(count: state.dataset.userCount)
         return .userDetails
+    case .embeddingMap:
+        return openEmbeddingMap(&state, effects: &effects)
+    case .evalLab:
+        return openEvalLab(&state)
     case .toggleColour:
         state.colour.toggle()
         return []
@@ -440,7 +450,7 @@ func move(_ action: Action, _ state: inout AppState) -> Redo {
         apply(&state.users.list, count: state.dataset.userCount)
         state.users.details = nil
         return .userDetails
-    case .compare, .explain, .similar:
+    case .compare, .explain, .similar, .embeddingMap, .evalLab:
         switch action {
         case .up: state.scroll = max(0, state.scroll - 1)
         case .down: state.scroll += 1

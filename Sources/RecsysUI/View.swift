@@ -20,6 +20,11 @@ public func view(_ state: AppState) -> ScreenBuffer {
     case .explain: drawExplain(state, area: layout.body, theme: theme, into: &buffer)
     case .similar: drawSimilar(state, area: layout.body, theme: theme, into: &buffer)
     case .users: drawUsers(state, layout: layout, theme: theme, into: &buffer)
+    case .embeddingMap:
+        renderEmbeddingMap(state.embeddingMap, highlights: state.mapHighlights, stats: state.stats, title: state.title,
+                           theme: theme, area: layout.body, into: &buffer)
+    case .evalLab:
+        if let lab = state.evalLab { renderEvalLab(lab, theme: theme, area: layout.body, into: &buffer) }
     }
     switch state.overlay {
     case .help: drawHelp(state, area: layout.body, theme: theme, into: &buffer)
@@ -51,6 +56,8 @@ func drawHeader(_ state: AppState, layout: Layout, theme: Theme, into buffer: in
     case .explain: screen = "Explain"
     case .similar: screen = "Similar"
     case .users: screen = "Users"
+    case .embeddingMap: screen = "Embedding map"
+    case .evalLab: screen = "Evaluation lab"
     }
     let right = "\(ready)/\(state.algorithms.count) models │ ? help "
     let rw = DisplayWidth.of(right)
@@ -405,6 +412,12 @@ func drawBottomLine(_ state: AppState, area: Rect, theme: Theme, into buffer: in
         hints = [("←→", "scroll"), ("1-5", "rate"), ("e", "explain"), ("Esc", "back"), ("q", "quit")]
     case .users:
         hints = [("↑↓", "user"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help"), ("q", "quit")]
+    case .embeddingMap:
+        hints = [("←↑↓→", "pan"), ("+/-", "zoom"), ("Enter", "nearest"), ("Tab", "next point"), ("c", "centre"),
+                 ("Esc", "back"), ("q", "quit")]
+    case .evalLab:
+        hints = state.evalLab?.running == true ? [("Esc", "cancel"), ("c", "compare"), ("U", "users"), ("q", "quit")]
+            : [("↑↓", "move"), ("Space", "toggle"), ("←→", "split"), ("r", "run"), ("Esc", "back"), ("q", "quit")]
     }
     var x = area.x
     for (k, h) in hints {

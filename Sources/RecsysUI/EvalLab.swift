@@ -1,0 +1,374 @@
+import Foundation
+import RecsysEngine
+
+// The evaluation lab (issue 6, key `v`): pick algorithms, a split and metrics; the run goes
+// through `EvalRunner` in a background job (`EvalLabJob`), reporting progress per algorithm
+// and fold; results are drawn as a table and as one horizontal bar chart per metric.
+// Esc cancels a run through its `CancellationToken`. Browsing keeps working meanwhile:
+// the job only sends `EvalLabEvent`s, which `applyEvalLabEvent` folds into the state.
+
+/// Progress of one algorithm in a lab run.
+public struct EvalLabProgress: Sendable, Equatable {
+    /// 0…1 of this algorithm's folds.
+    public var fraction: Double
+    /// Current fold (0-based) and the number of folds.
+    public var fold: Int
+    public var folds: Int
+    /// "fit: epoch 3/20", "evaluating", "done".
+    public var label: String
+    /// Training losses reported so far in the current fold (SGD / ALS models), for a sparkline.
+    public var losses: [Double]
+
+    public init(fraction: Double = 0, fold: Int = 0, folds: Int = 1, label: String = "waiting", losses: [Double] = []) {
+        self.fraction = fraction
+        self.fold = fold
+        self.folds = folds
+        self.label = label
+        self.losses = losses
+    }
+}
+
+/// What a lab job reports; `run` identifies the run so events of a cancelled run are dropped.
+public enum EvalLabEvent: Sendable {
+    case progress(run: Int, algorithm: String, EvalLabProgress)
+    case finished(run: Int, EvalReport)
+    /// The run stopped: an error, or "cancelled".
+    case failed(run: Int, String)
+}
+
+/// The lab's choices, progress and results.
+public struct EvalLabState: Sendable {
+    /// Splits offered (`SplitSpec` syntax).
+    public static let splitChoices = ["holdout:0.2", "holdout-user:0.2", "kfold:3", "kfold:5", "loo", "temporal:0.2"]
+    /// Metrics offered (`MetricSpec` syntax).
+    public static let metricChoices = ["rmse", "mae", "precision@10", "recall@10", "ndcg@10", "map@10", "mrr",
+                                       "hitrate@10", "auc", "coverage", "novelty", "diversity", "personalization"]
+
+    /// Every algorithm that can be chosen, in display order.
+    public var algorithms: [String]
+    public var chosen: Set<String>
+    /// Index into `splitChoices`.
+    public var split: Int
+    public var metrics: Set<String>
+    /// Row of the setup list: algorithms, then the split, then the metrics.
+    public var cursor: Int
+    /// First line of the results shown (PgUp / PgDn).
+    public var scroll: Int
+
+    /// The current run's number (bumped by every start); events of other runs are ignored.
+    public var run: Int
+    public var running: Bool
+    public var progress: [String: EvalLabProgress]
+    public var report: EvalReport?
+    /// "cancelled", an error, or nil.
+    public var message: String?
+    public var cancellation: CancellationToken
+
+    /// - Parameters:
+    ///   - algorithms: the choosable algorithms; `chosen` defaults to the first two of them.
+    public init(algorithms: [String], chosen: [String]? = nil,
+                metrics: [String] = ["rmse", "precision@10", "ndcg@10", "coverage"]) {
+        self.algorithms = algorithms
+        self.chosen = Set(chosen ?? Array(algorithms.prefix(2)))
+        split = 0
+        self.metrics = Set(metrics)
+        cursor = 0
+        scroll = 0
+        run = 0
+        running = false
+        progress = [:]
+        report = nil
+        message = nil
+        cancellation = CancellationToken()
+    }
+
+    public var splitText: String { Self.splitChoices[split] }
+    /// Chosen algorithms in display order.
+    public var chosenAlgorithms: [String] { algorithms.filter { chosen.contains($0) } }
+    /// Chosen metrics in `metricChoices` order.
+    public var chosenMetrics: [String] { Self.metricChoices.filter { metrics.contains($0) } }
+    var rowCount: Int { algorithms.count + 1 + Self.metricChoices.count }
+
+    /// Starts a run: resets progress and results and returns the job to run off the UI thread,
+    /// or nil (with `message` set) when no algorithm or no metric is chosen, or a run is going.
+    public mutating func start(dataset: Dataset, parameters: [String: Parameters], seed: UInt64,
+                               threads: Int = 2) -> EvalLabJob? {
+        guard !running else { return nil }
+        guard !chosen.isEmpty else { message = "choose at least one algorithm (Space)"; return nil }
+        guard !metrics.isEmpty else { message = "choose at least one metric (Space)"; return nil }
+        run += 1
+        running = true
+        report = nil
+        message = nil
+        scroll = 0
+        cancellation = CancellationToken()
+        progress = Dictionary(uniqueKeysWithValues: chosenAlgorithms.map { ($0, EvalLabProgress()) })
+        return EvalLabJob(run: run, dataset: dataset, algorithms: chosenAlgorithms, split: splitText,
+                          metrics: chosenMetrics, parameters: parameters.filter { chosen.contains($0.key) },
+                          seed: seed, threads: threads, cancellation: cancellation)
+    }
+
+    /// Cancels the running job (it stops at its next check) and marks the run as cancelled.
+    public mutating func cancel() {
+        guard running else { return }
+        cancellation.cancel()
+        running = false
+        message = "cancelled"
+    }
+}
+
+/// Folds one job event into the lab; events of an older run are dropped.
+public func applyEvalLabEvent(_ lab: inout EvalLabState, _ event: EvalLabEvent) {
+    switch event {
+    case .progress(let run, let name, let p):
+        guard run == lab.run, lab.running else { return }
+        lab.progress[name] = p
+    case .finished(let run, let report):
+        guard run == lab.run, lab.running else { return }
+        lab.running = false
+        lab.report = report
+        for k in lab.progress.keys { lab.progress[k]!.fraction = 1; lab.progress[k]!.label = "done" }
+    case .failed(let run, let text):
+        guard run == lab.run, lab.running else { return }
+        lab.running = false
+        lab.message = text
+    }
+}
+
+/// What a key did in the lab.
+public enum EvalLabKeyResult: Sendable, Equatable {
+    /// Not the lab's key: the app's key table takes it.
+    case ignored
+    case handled
+    /// The caller should `start` a run and perform its job.
+    case start
+}
+
+/// Applies one key to the lab. While running, only Esc (cancel) is the lab's.
+///
+/// ↑↓ / k j move in the setup list, Space toggles an algorithm or metric (or cycles the split),
+/// ←→ / h l cycle the split, r or Enter runs, PgUp / PgDn scroll the results.
+public func handleEvalLabKey(_ lab: inout EvalLabState, _ key: Key) -> EvalLabKeyResult {
+    if lab.running {
+        if key == .escape { lab.cancel(); return .handled }
+        return .ignored
+    }
+    let n = lab.algorithms.count
+    switch key {
+    case .up, .char("k"): lab.cursor = max(0, lab.cursor - 1)
+    case .down, .char("j"): lab.cursor = min(lab.rowCount - 1, lab.cursor + 1)
+    case .pageUp: lab.scroll = max(0, lab.scroll - 10)
+    case .pageDown: lab.scroll += 10
+    case .left, .char("h"), .right, .char("l"), .char(" "):
+        if lab.cursor < n {
+            guard key == .char(" ") else { return .handled }
+            let a = lab.algorithms[lab.cursor]
+            if lab.chosen.contains(a) { lab.chosen.remove(a) } else { lab.chosen.insert(a) }
+        } else if lab.cursor == n {
+            let c = EvalLabState.splitChoices.count
+            lab.split = (lab.split + (key == .left || key == .char("h") ? c - 1 : 1)) % c
+        } else {
+            guard key == .char(" ") else { return .handled }
+            let m = EvalLabState.metricChoices[lab.cursor - n - 1]
+            if lab.metrics.contains(m) { lab.metrics.remove(m) } else { lab.metrics.insert(m) }
+        }
+    case .char("r"), .enter: return .start
+    default: return .ignored
+    }
+    return .handled
+}
+
+// MARK: - The job
+
+/// One lab run: splits the dataset, runs `EvalRunner` over the chosen algorithms and reports
+/// progress per algorithm and fold, then the report (or the error / "cancelled").
+public struct EvalLabJob: Sendable {
+    public var run: Int
+    public var dataset: Dataset
+    public var algorithms: [String]
+    public var split: String
+    public var metrics: [String]
+    /// Parameters per algorithm (e.g. those set with `:set`), single values only.
+    public var parameters: [String: Parameters]
+    public var seed: UInt64
+    public var threads: Int
+    public var cancellation: CancellationToken
+
+    public init(run: Int, dataset: Dataset, algorithms: [String], split: String, metrics: [String],
+                parameters: [String: Parameters] = [:], seed: UInt64 = 42, threads: Int = 2,
+                cancellation: CancellationToken = CancellationToken()) {
+        self.run = run
+        self.dataset = dataset
+        self.algorithms = algorithms
+        self.split = split
+        self.metrics = metrics
+        self.parameters = parameters
+        self.seed = seed
+        self.threads = threads
+        self.cancellation = cancellation
+    }
+
+    /// Runs synchronously (call it off the UI thread) and sends events; the last one is
+    /// `.finished` or `.failed`. Progress is sent when the fold or label changes or the
+    /// algorithm's fraction moved by at least 1%.
+    ///
+    /// Complexity: that of `EvalRunner.run` (fits per algorithm and fold, plus per-user ranking).
+    public func run(send: @escaping @Sendable (EvalLabEvent) -> Void) {
+        do {
+            let spec = try SplitSpec(parsing: split)
+            let folds = try Splitter.folds(spec, dataset: dataset, seed: seed)
+            let specs = try metrics.map { try MetricSpec(parsing: $0) }
+            var grid: [String] = []
+            for name in algorithms {
+                for (k, v) in (parameters[name]?.values ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    grid.append("\(name).\(k)=\(v)")
+                }
+            }
+            let configuration = EvalConfiguration(algorithms: algorithms, metrics: specs,
+                                                  parameters: try ParameterGrid(parsing: grid), seed: seed,
+                                                  threads: threads)
+            let throttle = LabThrottle(count: algorithms.count)
+            let units = Double(max(1, algorithms.count * folds.count))
+            let foldCount = folds.count, runID = run, names = algorithms
+            let report = try EvalRunner.run(
+                dataset: dataset, split: split, folds: folds, configuration: configuration,
+                progress: { p in
+                    guard p.label != "done", names.indices.contains(p.run) else { return }
+                    let local = max(0, min(1, (p.fraction * units - Double(p.run * foldCount)) / Double(max(1, foldCount))))
+                    let phase = p.label.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+                    if let update = throttle.offer(run: p.run, fold: p.fold, fraction: local, label: phase, loss: p.fit?.loss) {
+                        send(.progress(run: runID, algorithm: names[p.run],
+                                       EvalLabProgress(fraction: local, fold: p.fold, folds: foldCount, label: phase,
+                                                       losses: update)))
+                    }
+                },
+                cancellation: cancellation)
+            send(.finished(run: run, report))
+        } catch is FitCancelled {
+            send(.failed(run: run, "cancelled"))
+        } catch {
+            send(.failed(run: run, "\(error)"))
+        }
+    }
+}
+
+/// Decides which progress callbacks become events, and keeps each run's loss history.
+final class LabThrottle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: [(fold: Int, fraction: Double, label: String)]
+    private var losses: [[Double]]
+
+    init(count: Int) {
+        last = Array(repeating: (-1, -1, ""), count: count)
+        losses = Array(repeating: [], count: count)
+    }
+
+    /// The loss history to send when this callback should become an event, else nil.
+    func offer(run r: Int, fold: Int, fraction: Double, label: String, loss: Double?) -> [Double]? {
+        lock.lock(); defer { lock.unlock() }
+        if fold != last[r].fold { losses[r] = [] }
+        if let loss, loss.isFinite { losses[r].append(loss) }
+        let changed = fold != last[r].fold || label != last[r].label || fraction - last[r].fraction >= 0.01 || loss != nil
+        guard changed else { return nil }
+        last[r] = (fold, fraction, label)
+        return losses[r]
+    }
+}
+
+// MARK: - Rendering
+
+/// The lab screen: the setup list on the left; progress bars while running, then the results
+/// table and one horizontal bar chart per metric on the right.
+public func renderEvalLab(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: inout ScreenBuffer) {
+    guard area.width >= 40, area.height >= 8 else { return }
+    let left = Rect(x: area.x, y: area.y, width: 30, height: area.height)
+    let right = Rect(x: area.x + 30, y: area.y, width: area.width - 30, height: area.height)
+    renderLabSetup(lab, theme: theme, area: left, into: &buffer)
+
+    let title = lab.running ? "Running… (Esc cancels)" : lab.report != nil ? "Results" : "Evaluation lab"
+    Block(title: title, titleStyle: theme.title, borderStyle: theme.border,
+          rightTitle: lab.report.map { "\($0.split) · \($0.results.first?.folds ?? 0) fold(s)" } ?? "")
+        .render(right, into: &buffer)
+    let inner = Block.inner(right)
+    var lines: [Line] = []
+    if let m = lab.message { lines.append(Line(m, m == "cancelled" ? theme.dim : theme.error)) }
+    if lab.running || (lab.report == nil && !lab.progress.isEmpty) {
+        let nameWidth = min(14, (lab.chosenAlgorithms.map(\.count).max() ?? 4) + 1)
+        for name in lab.chosenAlgorithms {
+            let p = lab.progress[name] ?? EvalLabProgress()
+            let label = "fold \(p.fold + 1)/\(p.folds) \(p.label)"
+            let spark = p.losses.count > 1 ? " " + Bars.sparkline(Array(p.losses.suffix(12))) : ""
+            let barWidth = max(4, inner.width - nameWidth - 6 - DisplayWidth.of(label) - DisplayWidth.of(spark))
+            lines.append(Line([Span(DisplayWidth.pad(name, to: nameWidth), Style(bold: true)),
+                               Span(Bars.horizontal(p.fraction, width: barWidth), theme.bar),
+                               Span(fixed(p.fraction * 100, 0, width: 4) + "% "), Span(label, theme.dim),
+                               Span(spark, theme.positive)]))
+        }
+    }
+    if let report = lab.report { lines += labResultLines(report, theme: theme, width: inner.width) }
+    if lines.isEmpty {
+        lines = [Line("Choose algorithms, a split and metrics,", theme.dim), Line("then press r to run.", theme.dim)]
+    }
+    let start = min(lab.scroll, max(0, lines.count - 1))
+    for (k, l) in lines.dropFirst(start).prefix(inner.height).enumerated() {
+        _ = l.draw(into: &buffer, x: inner.x, y: inner.y + k, maxWidth: inner.width)
+    }
+}
+
+func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: inout ScreenBuffer) {
+    Block(title: "Setup", titleStyle: theme.title, borderStyle: lab.running ? theme.border : theme.focusedBorder)
+        .render(area, into: &buffer)
+    let inner = Block.inner(area)
+    var rows: [(Line, Int?)] = [(Line("Algorithms", theme.title), nil)]
+    for (k, a) in lab.algorithms.enumerated() {
+        rows.append((Line((lab.chosen.contains(a) ? "[x] " : "[ ] ") + a), k))
+    }
+    rows.append((Line("split ‹" + lab.splitText + "›"), lab.algorithms.count))
+    rows.append((Line("Metrics", theme.title), nil))
+    for (k, m) in EvalLabState.metricChoices.enumerated() {
+        rows.append((Line((lab.metrics.contains(m) ? "[x] " : "[ ] ") + m), lab.algorithms.count + 1 + k))
+    }
+    let height = max(1, inner.height - 1)
+    let cursorRow = rows.firstIndex { $0.1 == lab.cursor } ?? 0
+    let offset = max(0, min(cursorRow - height / 2, rows.count - height))
+    for (k, row) in rows.dropFirst(offset).prefix(height).enumerated() {
+        let selected = row.1 == lab.cursor && !lab.running
+        if selected { buffer.fill(Rect(x: inner.x, y: inner.y + k, width: inner.width, height: 1), with: Cell(" ", style: theme.selection)) }
+        _ = row.0.draw(into: &buffer, x: inner.x, y: inner.y + k, maxWidth: inner.width, base: selected ? theme.selection : nil)
+    }
+    buffer.write(DisplayWidth.truncate("Space toggle · r run", to: inner.width), x: inner.x, y: inner.maxY - 1, style: theme.dim)
+}
+
+/// The results table (one row per algorithm, one column per metric, seconds) and a bar chart per metric.
+func labResultLines(_ report: EvalReport, theme: Theme, width: Int) -> [Line] {
+    var lines: [Line] = []
+    let names = report.results.map { r in
+        r.algorithm + r.overrides.map { " \($0.key)=\($0.value)" }.joined() + (r.coldStart.map { " cold \($0)" } ?? "")
+    }
+    let nameWidth = min(18, max(9, (names.map(\.count).max() ?? 0) + 1))
+    let columns = report.metrics.map { max(7, $0.name.count + 1) }
+    var header = DisplayWidth.pad("algorithm", to: nameWidth)
+    for (m, w) in zip(report.metrics, columns) { header += DisplayWidth.pad(m.name, to: w, alignRight: true) }
+    header += "   fit s"
+    lines.append(Line(header, Style(bold: true)))
+    for (r, name) in zip(report.results, names) {
+        var s = DisplayWidth.pad(name, to: nameWidth)
+        for (m, w) in zip(report.metrics, columns) { s += fixed(r.metrics[m.name] ?? .nan, 4, width: w) }
+        s += fixed(r.fitSeconds, 2, width: 8)
+        lines.append(Line(s))
+    }
+    for m in report.metrics {
+        lines.append("")
+        lines.append(Line([Span(m.name, theme.title),
+                           Span(m.kind.lowerIsBetter ? " (lower is better)" : " (higher is better)", theme.dim)]))
+        let values = report.results.map { $0.metrics[m.name] ?? .nan }
+        let top = values.filter(\.isFinite).map(abs).max() ?? 0
+        let barWidth = max(4, width - nameWidth - 8)
+        for (v, name) in zip(values, names) {
+            let fraction = top > 0 && v.isFinite ? abs(v) / top : 0
+            lines.append(Line([Span(DisplayWidth.pad(name, to: nameWidth)), Span(Bars.horizontal(fraction, width: barWidth), theme.bar),
+                               Span(fixed(v, 4, width: 8))]))
+        }
+    }
+    return lines
+}

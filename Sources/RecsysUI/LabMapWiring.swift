@@ -1,0 +1,112 @@
+import RecsysEngine
+
+// Glue between the explorer's update loop and the embedding map (`M`) and evaluation lab (`v`)
+// screens: opening them, routing their keys, and folding their jobs' messages into the state.
+// Kept apart from Update.swift so the UI core only needs one-line hooks.
+
+extension AppState {
+    /// What the map highlights: the profile's rated items and the active algorithm's current top 20.
+    public var mapHighlights: MapHighlights {
+        let recs = activeAlgorithm.flatMap { results[$0] }.map { Set($0.rows.prefix(20).map(\.item)) } ?? []
+        return MapHighlights(rated: Set(profile.items), recommended: recs)
+    }
+}
+
+/// Asks for the map of the best available model (the active algorithm if it has item vectors,
+/// else the first in tab order that does). Says so in the status line when none is fitted yet.
+func requestEmbeddingMap(_ state: inout AppState, effects: inout [Effect]) {
+    guard let name = embeddingMapAlgorithm(active: state.activeAlgorithm, algorithms: state.algorithms,
+                                           models: state.models), let model = state.models[name] else {
+        state.status = StatusMessage("embedding map: no fitted model with item vectors yet (svd, als, bpr, two-tower)")
+        return
+    }
+    effects.append(.embeddingMap(EmbeddingMapJob(algorithm: name, model: model, seed: state.seed)))
+    state.status = StatusMessage("projecting \(name)'s item vectors…")
+}
+
+/// `M`: opens the embedding map (building it when missing or of another model), or closes it.
+func openEmbeddingMap(_ state: inout AppState, effects: inout [Effect]) -> Redo {
+    if state.screen == .embeddingMap {
+        state.screen = .explore
+        return []
+    }
+    state.screen = .embeddingMap
+    let wanted = embeddingMapAlgorithm(active: state.activeAlgorithm, algorithms: state.algorithms, models: state.models)
+    if state.embeddingMap == nil || state.embeddingMap?.algorithm != wanted { requestEmbeddingMap(&state, effects: &effects) }
+    return []
+}
+
+/// `v`: opens the evaluation lab (first time: the active algorithm chosen), or closes it; a run keeps going.
+func openEvalLab(_ state: inout AppState) -> Redo {
+    if state.screen == .evalLab {
+        state.screen = .explore
+        return []
+    }
+    if state.evalLab == nil {
+        state.evalLab = EvalLabState(algorithms: state.algorithms, chosen: state.activeAlgorithm.map { [$0] })
+    }
+    state.screen = .evalLab
+    return []
+}
+
+/// Keys of the map and lab screens, before the key table; nil when the screen does not take the key.
+func handleScreenKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> Redo? {
+    switch state.screen {
+    case .embeddingMap:
+        guard var map = state.embeddingMap, handleEmbeddingMapKey(&map, key) else { return nil }
+        state.embeddingMap = map
+        return []
+    case .evalLab:
+        guard var lab = state.evalLab else { return nil }
+        switch handleEvalLabKey(&lab, key) {
+        case .ignored:
+            return nil
+        case .handled:
+            if lab.message == "cancelled" && state.evalLab?.running == true { state.status = StatusMessage("evaluation cancelled") }
+        case .start:
+            if let job = lab.start(dataset: state.dataset, parameters: state.parameters, seed: state.seed) {
+                effects.append(.evalLab(job))
+                state.status = StatusMessage("evaluating \(job.algorithms.joined(separator: ", ")) on \(job.split)…")
+            } else if let m = lab.message {
+                state.status = StatusMessage(m, isError: true)
+            }
+        }
+        state.evalLab = lab
+        return []
+    default:
+        return nil
+    }
+}
+
+/// Folds the map and lab messages into the state (called from `update`).
+func receiveLabMapMessage(_ state: inout AppState, _ message: Message) {
+    switch message {
+    case .embeddingMapReady(let map):
+        guard var map else {
+            state.status = StatusMessage("embedding map: the model has no item vectors", isError: true)
+            return
+        }
+        if let s = state.embeddingMap?.selected, Int(s) < map.count { map.select(s) }
+        state.embeddingMap = map
+        state.status = StatusMessage("embedding map of \(map.algorithm): \(map.count) items")
+    case .evalLab(let event):
+        guard state.evalLab != nil else { return }
+        applyEvalLabEvent(&state.evalLab!, event)
+        switch event {
+        case .finished(let run, _) where run == state.evalLab!.run:
+            state.status = StatusMessage("evaluation done")
+        case .failed(let run, let text) where run == state.evalLab!.run && text != "cancelled":
+            state.status = StatusMessage("evaluation failed: \(text)", isError: true)
+        default: break
+        }
+    default: break
+    }
+}
+
+/// After a model is (re)fitted: re-project the map when it shows that model, or when the map
+/// screen is open without a map yet.
+func embeddingMapAfterFit(_ state: inout AppState, algorithm: String, effects: inout [Effect]) {
+    if state.embeddingMap?.algorithm == algorithm || (state.screen == .embeddingMap && state.embeddingMap == nil) {
+        requestEmbeddingMap(&state, effects: &effects)
+    }
+}
