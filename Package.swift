@@ -42,7 +42,8 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "RecsysStoreTests", dependencies: ["RecsysStore", "RecsysEngine", "RecsysTestSupport"]),
         .testTarget(name: "RecsysCLITests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
-        .testTarget(name: "RecsysTerminalTests", dependencies: ["RecsysTerminal", "RecsysUI", "RecsysEngine"]),
+        .testTarget(name: "RecsysTerminalTests",
+                    dependencies: ["RecsysTerminal", "RecsysUI", "RecsysEngine", "RecsysTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -163,6 +163,7 @@ public enum ProfileFile {
         var lineNo = 0
         var pos = start
         var sawData = false
+        var sawHeader = false
         while pos < bytes.count {
             lineNo += 1
             let end = nextNewline(bytes, from: pos)
@@ -180,6 +181,7 @@ public enum ProfileFile {
             if !sawData, let header = Columns(header: fields) {
                 columns = header
                 sawData = true
+                sawHeader = true
                 continue
             }
             sawData = true
@@ -228,6 +230,9 @@ public enum ProfileFile {
         } else if users.count > 1 {
             throw LoadError(file: file, "has ratings of \(users.count) users (\(users.prefix(3).joined(separator: ", ")), …); choose one with --user ID")
         }
+        if users.isEmpty && !sawHeader {
+            throw LoadError(file: file, "no ratings found: expected lines of user, item, rating[, timestamp]")
+        }
         return Parsed(ratings: ratings, users: users, duplicates: duplicates, otherUserRows: otherRows)
     }
 
@@ -263,8 +268,24 @@ public enum ProfileFile {
         /// Splits one line; comma and semicolon files honour RFC 4180 quotes.
         func split(_ line: String, file: String, line lineNo: Int) throws -> [String] {
             switch self {
-            case .tab: return line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            case .doubleColon: return line.components(separatedBy: "::")
+            case .tab:
+                return Array(line.utf8).split(separator: 0x09, omittingEmptySubsequences: false)
+                    .map { String(decoding: $0, as: UTF8.self) }
+            case .doubleColon:
+                var fields: [String] = []
+                let b = Array(line.utf8)
+                var start = 0, k = 0
+                while k + 1 < b.count {
+                    if b[k] == 0x3A && b[k + 1] == 0x3A {
+                        fields.append(String(decoding: b[start..<k], as: UTF8.self))
+                        k += 2
+                        start = k
+                    } else {
+                        k += 1
+                    }
+                }
+                fields.append(String(decoding: b[start...], as: UTF8.self))
+                return fields
             case .comma: return try Self.quoted(line, ",", file: file, line: lineNo)
             case .semicolon: return try Self.quoted(line, ";", file: file, line: lineNo)
             }
@@ -332,16 +353,24 @@ public enum ProfileFile {
         var maxIndex: Int { max(user, item, rating) }
         var names: String { "user, item, rating" }
 
-        /// Recognises a header line: its rating-position field is not a number and its names are known.
+        /// Recognises a header line: at most 64 fields, its rating-position field is not a number,
+        /// and either its names are known (placing the columns) or every field looks like a column
+        /// name (letters, digits, `_`, `-`, spaces; up to 64 bytes), which keeps the positional
+        /// order. Anything else is data, so a garbage first line is reported, not skipped.
         init?(header fields: [String]) {
-            let lower = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard lower.count >= 3, Float(lower[2]) == nil else { return nil }
+            guard fields.count >= 3, fields.count <= 64 else { return nil }
+            let lower = fields.map { ProfileFile.trim($0).lowercased() }
+            guard Float(lower[2]) == nil else { return nil }
             func find(_ names: [String]) -> Int? { lower.firstIndex { names.contains($0) } }
             guard let u = find(["user", "userid", "user_id", "uid"]),
                   let i = find(["item", "itemid", "item_id", "movieid", "movie_id", "movie", "iid"]),
                   let r = find(["rating", "value", "score"])
             else {
-                // A non-numeric third field on the first line with unknown names: positional header.
+                let looksLikeNames = lower.allSatisfy { name in
+                    !name.isEmpty && name.utf8.count <= 64
+                        && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_- ".unicodeScalars.contains($0) }
+                }
+                guard looksLikeNames else { return nil }
                 self.init()
                 return
             }

@@ -56,8 +56,10 @@ public struct ImportSummary: Sendable, Equatable {
 /// (which `NORMAL` would already guarantee: the committed frames are in the OS page
 /// cache) but also a power cut or a laptop whose battery dies while suspended, which
 /// `NORMAL` does not (it syncs only at checkpoints). The price is one fsync per rating;
-/// `recsys-tui profile bench` measures it (well under the time a person needs to press
-/// the next key).
+/// `recsys-tui profile bench [--synchronous normal]` measures it against the alternative
+/// (a fraction of a millisecond to a few milliseconds: far under the time a person needs
+/// to press the next key). Note that GRDB's WAL setup puts the writer connection back to
+/// `NORMAL`, so the store sets `FULL` on the writer after opening the pool.
 ///
 /// **Concurrency.** Several processes may open the same file: SQLite's WAL locks
 /// serialise writers and the busy timeout (5 s by default) makes a second writer wait
@@ -76,22 +78,33 @@ public final class SQLiteProfileStore: ProfileStoring {
     let writer: any DatabaseWriter
     private let now: @Sendable () -> Int64
 
+    /// How commits reach the disk (SQLite's `PRAGMA synchronous` in WAL mode).
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// fsync the WAL at every commit: survives a killed process and a power cut. The default.
+        case full
+        /// fsync only at checkpoints: survives a killed process; a power cut may lose the last commits.
+        /// Offered to measure what `full` costs (`profile bench --synchronous normal`).
+        case normal
+    }
+
     /// Opens (creating if needed) the profile database at `path`.
     ///
     /// - Parameters:
     ///   - path: a file path, or `":memory:"` for a volatile store.
     ///   - busyTimeout: how long a write waits for another process's lock before failing with `.locked`.
+    ///   - synchronous: `.full` (default) or `.normal`; see the type's documentation.
     ///   - now: the clock for creation and removal times (injectable for tests).
     /// - Throws: `StoreError`.
-    public init(path: String, busyTimeout: TimeInterval = 5,
+    public init(path: String, busyTimeout: TimeInterval = 5, synchronous: Synchronous = .full,
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         self.path = path
         self.now = now
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
+        let syncPragma = "PRAGMA synchronous = \(synchronous.rawValue.uppercased())"
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: syncPragma)
         }
         if path == StorePaths.memory {
             do {
@@ -115,6 +128,9 @@ public final class SQLiteProfileStore: ProfileStoring {
                 try Self.checkContents(probe, path: path)
             }
             let pool = try DatabasePool(path: path, configuration: config)
+            // GRDB's WAL setup sets the writer to synchronous=NORMAL after `prepareDatabase` ran;
+            // all writes go through this one writer connection, so set FULL on it again here.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: syncPragma) }
             try Schema.migrateWithBackup(pool, path: path)
             writer = pool
         } catch {
@@ -228,9 +244,10 @@ public final class SQLiteProfileStore: ProfileStoring {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in a read transaction (a consistent snapshot, concurrent with writers in WAL).
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do {
-            return try writer.unsafeReentrantRead { db in try body(db) }
+            return try writer.read(body)
         } catch {
             throw StoreError.from(error, path: path)
         }

@@ -138,7 +138,14 @@ public final class CursesTerminal {
         }
     }
 
+    /// A read handed back by the decoder; returned by the next `readRaw`.
+    private var unreadRaw: RawInput?
+
     private func readRaw() -> RawInput? {
+        if let r = unreadRaw {
+            unreadRaw = nil
+            return r
+        }
         var wch: wint_t = 0
         let rc = wget_wch(recsys_stdscr(), &wch)
         if rc == recsys_KEY_CODE_YES { return .keyCode(Int32(bitPattern: UInt32(wch))) }
@@ -152,10 +159,10 @@ public final class CursesTerminal {
     public func readEvent(timeoutMs: Int) -> InputEvent? {
         setTimeout(Int32(max(0, timeoutMs)))
         guard let first = readRaw() else { return nil }
-        let decoded = decoder.decode(first) {
+        let decoded = decoder.decode(first, next: {
             setTimeout(0)
             return readRaw()
-        }
+        }, unread: { unreadRaw = $0 })
         switch decoded {
         case .key(let k): return .key(k)
         case .ignored: return nil

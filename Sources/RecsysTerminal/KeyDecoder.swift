@@ -56,7 +56,8 @@ public struct CursesKeyCodes: Sendable {
 ///   Alt-chord / unknown sequence. The decoder peeks once without waiting: if
 ///   nothing follows it is `.escape`; if something follows, the whole chord is
 ///   consumed (a CSI/SS3 sequence up to its final byte) and ignored, so Alt-x
-///   never reads as "Esc, then x".
+///   never reads as "Esc, then x". A key code after ESC (an arrow, a resize)
+///   is not part of a chord: it is handed back with `unread` and the ESC is Esc.
 /// - Any other scalar → `.char`.
 ///
 /// Complexity: O(length of the sequence).
@@ -65,11 +66,12 @@ public struct KeyDecoder: Sendable {
 
     public init(codes: CursesKeyCodes) { self.codes = codes }
 
-    /// Decodes `first`; `next` returns a further read that is *already waiting* (no blocking), or nil.
-    public func decode(_ first: RawInput, next: () -> RawInput?) -> DecodedInput {
+    /// Decodes `first`; `next` returns a further read that is *already waiting* (no blocking), or nil;
+    /// `unread` hands back a read that belongs to the next event.
+    public func decode(_ first: RawInput, next: () -> RawInput?, unread: (RawInput) -> Void) -> DecodedInput {
         switch first {
         case .keyCode(let code): return decodeKeyCode(code)
-        case .character(let c): return decodeCharacter(c, next: next)
+        case .character(let c): return decodeCharacter(c, next: next, unread: unread)
         }
     }
 
@@ -94,12 +96,12 @@ public struct KeyDecoder: Sendable {
         }
     }
 
-    func decodeCharacter(_ c: UInt32, next: () -> RawInput?) -> DecodedInput {
+    func decodeCharacter(_ c: UInt32, next: () -> RawInput?, unread: (RawInput) -> Void) -> DecodedInput {
         switch c {
         case 9: return .key(.tab)
         case 10, 13: return .key(.enter)
         case 8, 127: return .key(.backspace)
-        case 27: return decodeEscape(next: next)
+        case 27: return decodeEscape(next: next, unread: unread)
         case 1...26:
             return .key(.ctrl(Character(Unicode.Scalar(UInt8(c) + 0x60))))
         case 0, 28...31: return .ignored
@@ -109,8 +111,13 @@ public struct KeyDecoder: Sendable {
         }
     }
 
-    func decodeEscape(next: () -> RawInput?) -> DecodedInput {
+    func decodeEscape(next: () -> RawInput?, unread: (RawInput) -> Void) -> DecodedInput {
         guard let second = next() else { return .key(.escape) }
+        // A decoded key or a resize right after ESC is its own event.
+        if case .keyCode = second {
+            unread(second)
+            return .key(.escape)
+        }
         // ESC ESC: treat as one Esc press (a user hitting Esc twice quickly).
         if second == .character(27) { return .key(.escape) }
         // CSI ("ESC [") and SS3 ("ESC O") sequences curses did not recognise:
@@ -120,7 +127,10 @@ public struct KeyDecoder: Sendable {
             while guardCount < 32, let more = next() {
                 guardCount += 1
                 if case .character(let b) = more, (0x40...0x7E).contains(b) { break }
-                if case .keyCode = more { break }
+                if case .keyCode = more {
+                    unread(more)
+                    break
+                }
             }
         }
         return .ignored

@@ -68,6 +68,10 @@ public struct TerminalProgram<State, Message: Sendable, Effect> {
 
 /// Timings of rendered frames: `view` (state → buffer), `diff` (sanitise + diff against the
 /// previous frame) and `draw` (diff + curses calls + `doupdate` writing to the terminal).
+///
+/// Frames that answer a key are also timed on their own: `keyCPU` is update + view + diff
+/// (the work the program does per key, independent of the terminal), `keyTotal` adds the
+/// curses output (until `doupdate` returns).
 public struct FrameStats: Sendable, Equatable {
     public var frames = 0
     public var lastViewMs = 0.0, lastDrawMs = 0.0
@@ -75,6 +79,10 @@ public struct FrameStats: Sendable, Equatable {
     public var totalViewMs = 0.0, totalDrawMs = 0.0, totalDiffMs = 0.0
     /// Milliseconds from `RunLoop.startTime` to the first frame on screen.
     public var firstFrameMs: Double?
+    /// Per key frame: update + view + diff (ms).
+    public var keyCPUMs: [Double] = []
+    /// Per key frame: from reading the key to the frame drawn (ms).
+    public var keyTotalMs: [Double] = []
 
     public init() {}
 
@@ -90,12 +98,27 @@ public struct FrameStats: Sendable, Equatable {
         totalDrawMs += drawMs
     }
 
-    /// One line for logs: frame count, first frame, and average/maximum view, diff and draw times in ms.
+    /// The `p`-quantile (0…1) of `values` by nearest rank; 0 when empty.
+    public static func quantile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    /// One line for logs: frame count, first frame, average/maximum view, diff and draw times,
+    /// and the median / 95th percentile / maximum of the per-key times, in ms.
     public var summary: String {
         let n = Double(max(frames, 1))
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
+        func q(_ name: String, _ v: [Double]) -> String {
+            "\(name)_p50_ms=\(f(FrameStats.quantile(v, 0.5))) \(name)_p95_ms=\(f(FrameStats.quantile(v, 0.95))) "
+                + "\(name)_max_ms=\(f(v.max() ?? 0))"
+        }
         return "frames=\(frames) first_frame_ms=\(firstFrameMs.map(f) ?? "-") view_avg_ms=\(f(totalViewMs / n)) "
-            + "view_max_ms=\(f(maxViewMs)) diff_avg_ms=\(f(totalDiffMs / n)) diff_max_ms=\(f(maxDiffMs)) draw_avg_ms=\(f(totalDrawMs / n)) draw_max_ms=\(f(maxDrawMs))"
+            + "view_max_ms=\(f(maxViewMs)) diff_avg_ms=\(f(totalDiffMs / n)) diff_max_ms=\(f(maxDiffMs)) "
+            + "draw_avg_ms=\(f(totalDrawMs / n)) draw_max_ms=\(f(maxDrawMs)) key_frames=\(keyCPUMs.count) "
+            + q("key_cpu", keyCPUMs) + " " + q("key_total", keyTotalMs)
     }
 }
 
@@ -124,7 +147,7 @@ public enum RunLoopExit: Sendable, Equatable {
 /// mailbox) and termination signals are noticed within 30 ms while typing never
 /// waits on the engine. Keys that arrived together are applied before one
 /// redraw (key repeat cannot fall behind). Ctrl-C, SIGINT, SIGTERM and SIGHUP
-/// end the loop; the caller then closes the terminal.
+/// end the loop; the caller then closes the terminal. Ctrl-L repaints everything.
 public final class RunLoop<State, Message: Sendable, Effect> {
     public private(set) var program: TerminalProgram<State, Message, Effect>
     public let context: EffectContext<Message>
@@ -162,12 +185,18 @@ public final class RunLoop<State, Message: Sendable, Effect> {
 
     private func handle(_ event: InputEvent) -> RunLoopExit? {
         if event == .key(.ctrl("c")) { return .interrupted }
+        if event == .key(.ctrl("l")) {
+            // Ctrl-L repaints the whole screen (after another program scribbled on it).
+            terminal.invalidate()
+            return nil
+        }
         if let m = program.message(event) { dispatch(m) }
         return nil
     }
 
-    /// Renders the state and draws the difference.
-    public func render() {
+    /// Renders the state and draws the difference. `keyReadAt` (uptime ns) marks a frame
+    /// that answers a key, and `updateNs` the time its messages took in `update` and effects.
+    public func render(keyReadAt: UInt64? = nil, updateNs: UInt64 = 0) {
         let t0 = DispatchTime.now().uptimeNanoseconds
         var frame = program.view(program.state)
         let (w, h) = terminal.size
@@ -182,6 +211,10 @@ public final class RunLoop<State, Message: Sendable, Effect> {
         terminal.draw(frame)
         let t2 = DispatchTime.now().uptimeNanoseconds
         stats.record(viewMs: Double(t1 - t0) / 1e6, diffMs: terminal.lastDiffMs, drawMs: Double(t2 - t1) / 1e6)
+        if let k = keyReadAt {
+            stats.keyCPUMs.append(Double(updateNs) / 1e6 + Double(t1 - t0) / 1e6 + terminal.lastDiffMs)
+            stats.keyTotalMs.append(Double(t2 - k) / 1e6)
+        }
         if stats.firstFrameMs == nil {
             stats.firstFrameMs = Double(t2 - startTime.uptimeNanoseconds) / 1e6
         }
@@ -225,7 +258,11 @@ public final class RunLoop<State, Message: Sendable, Effect> {
                 dispatch(m)
                 changed = true
             }
+            var keyReadAt: UInt64? = nil
+            var updateNs: UInt64 = 0
             if let event = terminal.readEvent(timeoutMs: pollMs) {
+                let readAt = DispatchTime.now().uptimeNanoseconds
+                if case .key = event { keyReadAt = readAt }
                 if let exit = handle(event) { return exit }
                 changed = true
                 // Apply keys that are already waiting before drawing once.
@@ -235,11 +272,14 @@ public final class RunLoop<State, Message: Sendable, Effect> {
                     extra += 1
                     if context.quitRequested || program.isFinished(program.state) { return .finished }
                 }
+                updateNs = DispatchTime.now().uptimeNanoseconds - readAt
             }
             let posted = context.mailbox.drain()
             for m in posted { dispatch(m) }
             if !posted.isEmpty { changed = true }
-            if changed && !(context.quitRequested || program.isFinished(program.state)) { render() }
+            if changed && !(context.quitRequested || program.isFinished(program.state)) {
+                render(keyReadAt: keyReadAt, updateNs: updateNs)
+            }
         }
     }
 }

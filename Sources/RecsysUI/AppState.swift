@@ -89,7 +89,7 @@ public struct AppState {
     ///   - dataset: the loaded dataset.
     ///   - profileName: the profile being rated.
     ///   - storedRatings: its ratings from the store (items unknown to the dataset are kept aside).
-    ///   - algorithms: model names in tab order; defaults to every registered algorithm.
+    ///   - algorithms: model names in tab order; defaults to every registered algorithm, in registry order.
     ///   - colour: false for monochrome (`NO_COLOR`, terminals without colour).
     public init(dataset: Dataset, profileName: String = "default", storedRatings: [StoredRating] = [],
                 algorithms: [String] = Algorithms.names, seed: UInt64 = 42, width: Int = 80, height: Int = 24,
@@ -313,6 +313,10 @@ public struct RatingChange: Sendable, Equatable {
 public struct StatusMessage: Sendable, Equatable {
     public var text: String
     public var isError: Bool
+    /// `.tick` messages since it was set.
+    public var age: Int = 0
+    /// Ticks (about seconds) an informational message stays.
+    public static let lifetime = 8
     public init(_ text: String, isError: Bool = false) {
         self.text = text
         self.isError = isError

@@ -195,8 +195,10 @@ public struct RecommendationResults: Sendable {
 /// Recomputes every fitted model's top-N with reasons for a profile.
 ///
 /// For each model: `scores(profile)`, the top `count` unrated items, `explain(...).summary`
-/// of each as its one-line reason, the predicted rating of `selectedItem`, and the top-10 metrics.
-/// Complexity: per model, one `scores` call + O(n log count) + `count` explanations.
+/// of the first `reasons` of them as their one-line reasons (the rest get ""; explanations can be
+/// the costly part), the predicted rating of `selectedItem`, and the top-10 metrics.
+/// Models run concurrently on `threads` threads (models are safe to call from any thread once fitted).
+/// Complexity: per model, one `scores` call + O(n log count) + `reasons` explanations.
 public struct RecomputeJob: Sendable {
     public var generation: Int
     public var profile: Profile
@@ -204,34 +206,70 @@ public struct RecomputeJob: Sendable {
     public var selectedItem: Int32?
     public var stats: CatalogStats
     public var count: Int
+    public var reasons: Int
+    public var threads: Int
 
     public init(generation: Int, profile: Profile, models: [NamedModel], selectedItem: Int32?, stats: CatalogStats,
-                count: Int = 20) {
+                count: Int = 20, reasons: Int = 20, threads: Int = 2) {
         self.generation = generation
         self.profile = profile
         self.models = models
         self.selectedItem = selectedItem
         self.stats = stats
         self.count = count
+        self.reasons = reasons
+        self.threads = max(1, threads)
+    }
+
+    /// One model's result.
+    public func run(_ nm: NamedModel) -> AlgorithmResult {
+        let t = nowMillis()
+        let scores = nm.model.scores(profile)
+        let top = topK(scores, k: count) { !profile.contains($0) }
+        let rows = top.enumerated().map { k, s in
+            RecommendationRow(item: s.item, score: s.score,
+                              reason: k < reasons ? nm.model.explain(profile, item: s.item).summary : "")
+        }
+        let prediction = selectedItem.flatMap { i in nm.model.predict(profile, items: [i]).first }
+        let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), stats: stats)
+        return AlgorithmResult(algorithm: nm.name, rows: rows, scores: scores, selectedPrediction: prediction,
+                               metrics: metrics, millis: nowMillis() - t)
     }
 
     public func run() -> RecommendationResults {
         let t0 = nowMillis()
-        var out: [AlgorithmResult] = []
-        for nm in models {
-            let t = nowMillis()
-            let scores = nm.model.scores(profile)
-            let top = topK(scores, k: count) { !profile.contains($0) }
-            let rows = top.map { s in
-                RecommendationRow(item: s.item, score: s.score, reason: nm.model.explain(profile, item: s.item).summary)
+        let slots = ResultSlots(count: models.count)
+        if threads == 1 || models.count < 2 {
+            for (k, nm) in models.enumerated() { slots.set(k, run(nm)) }
+        } else {
+            // Work-stealing over models: each thread takes the next model index.
+            let next = ResultSlots.Counter()
+            DispatchQueue.concurrentPerform(iterations: min(threads, models.count)) { _ in
+                while let k = next.take(below: models.count) { slots.set(k, run(models[k])) }
             }
-            let prediction = selectedItem.flatMap { i in nm.model.predict(profile, items: [i]).first }
-            let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), stats: stats)
-            out.append(AlgorithmResult(algorithm: nm.name, rows: rows, scores: scores, selectedPrediction: prediction,
-                                       metrics: metrics, millis: nowMillis() - t))
         }
-        return RecommendationResults(generation: generation, algorithms: out, selectedItem: selectedItem,
+        return RecommendationResults(generation: generation, algorithms: slots.values(), selectedItem: selectedItem,
                                      millis: nowMillis() - t0)
+    }
+}
+
+/// Thread-safe result slots for `RecomputeJob`.
+final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [AlgorithmResult?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ r: AlgorithmResult) { lock.lock(); slots[k] = r; lock.unlock() }
+    func values() -> [AlgorithmResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func take(below n: Int) -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard value < n else { return nil }
+            value += 1
+            return value - 1
+        }
     }
 }
 

@@ -93,6 +93,15 @@ public struct ScreenBuffer: Sendable, Equatable {
         guard y >= 0, y < height else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
+        if DisplayWidth.isPrintableASCII(text) {
+            // Fast path: one byte, one column.
+            for b in text.utf8 {
+                if col + 1 > limit { break }
+                if col >= 0 { self[col, y] = Cell(String(UnicodeScalar(b)), style: style) }
+                col += 1
+            }
+            return col - x
+        }
         for ch in text {
             let w = DisplayWidth.of(ch)
             if w == 0 { continue }
@@ -141,6 +150,7 @@ public struct ScreenBuffer: Sendable, Equatable {
 /// controls, 2 for East Asian wide and emoji, else 1.
 public enum DisplayWidth {
     public static func of(_ ch: Character) -> Int {
+        if let a = ch.asciiValue { return a < 0x20 || a == 0x7F ? 0 : 1 }
         guard let first = ch.unicodeScalars.first else { return 0 }
         let v = first.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
@@ -151,7 +161,15 @@ public enum DisplayWidth {
         return 1
     }
 
-    public static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
+    public static func of(_ s: String) -> Int {
+        if isPrintableASCII(s) { return s.utf8.count }
+        return s.reduce(0) { $0 + of($1) }
+    }
+
+    /// True when every byte is printable ASCII (0x20…0x7E): then width = byte count.
+    @inlinable public static func isPrintableASCII(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
 
     static func isWide(_ v: UInt32) -> Bool {
         (v >= 0x1100 && v <= 0x115F) || (v >= 0x2E80 && v <= 0x303E) || (v >= 0x3041 && v <= 0x33FF)
@@ -164,6 +182,10 @@ public enum DisplayWidth {
     /// Truncates to `width` columns, ending with "…" when cut.
     public static func truncate(_ s: String, to width: Int) -> String {
         guard width > 0 else { return "" }
+        if isPrintableASCII(s) {
+            let n = s.utf8.count
+            return n <= width ? s : String(decoding: s.utf8.prefix(width - 1), as: UTF8.self) + "…"
+        }
         if of(s) <= width { return s }
         var out = "", used = 0
         for ch in s {

@@ -107,10 +107,29 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.status = StatusMessage(text, isError: true)
 
     case .tick:
-        break
+        // Informational messages fade after `StatusMessage.lifetime` ticks (errors stay until replaced).
+        state.status.age += 1
+        if !state.status.isError && state.status.age >= StatusMessage.lifetime { state.status = StatusMessage("") }
+        return []
     }
     apply(redo, to: &state, effects: &effects)
+    state.syncScroll()
     return effects
+}
+
+extension AppState {
+    /// Keeps every list's scroll offset consistent with its selection and the current layout, so that
+    /// what `view` draws and what mouse clicks hit agree (view itself cannot write the state).
+    public mutating func syncScroll() {
+        let layout = Layout(width: width, height: height)
+        catalogList.clamp(count: visible.count)
+        catalogList.scrollToSelection(height: layout.catalogList.height)
+        let recCount = recommendationItems.count
+        recList.clamp(count: recCount)
+        recList.scrollToSelection(height: max(1, layout.recommendationList.height - (showsQuickStart ? 1 : 0)))
+        users.list.clamp(count: dataset.userCount)
+        users.list.scrollToSelection(height: layout.usersList.height)
+    }
 }
 
 /// Turns a handler's `Redo` into state changes and effects.
@@ -121,8 +140,11 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
         state.generation += 1
         state.predictions = [:]
         if !models.isEmpty {
+            // Reasons for the rows the pane can show (at least 10); explanations can be the slow part.
+            let rows = Layout(width: state.width, height: state.height).recommendationList.height
             effects.append(.recompute(RecomputeJob(generation: state.generation, profile: state.profile, models: models,
-                                                   selectedItem: state.selectedItem, stats: state.stats)))
+                                                   selectedItem: state.selectedItem, stats: state.stats,
+                                                   reasons: max(10, rows))))
         }
     }
     // A recompute predicts the selected item itself; otherwise ask for it when not known yet.
@@ -155,7 +177,7 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
 }
 
 func formatSeconds(_ s: Double) -> String {
-    s < 1 ? "\(Int((s * 1000).rounded())) ms" : String(format: "%.1f s", s)
+    s < 1 ? "\(Int((s * 1000).rounded())) ms" : fixed(Double(s), 1) + " s"
 }
 
 // MARK: - Input
@@ -432,7 +454,7 @@ func move(_ action: Action, _ state: inout AppState) -> Redo {
 }
 
 func stars(_ v: Float) -> String {
-    v == v.rounded() ? "\(Int(v))★" : String(format: "%.1f★", v)
+    v == v.rounded() ? "\(Int(v))★" : fixed(Double(v), 1) + "★"
 }
 
 /// Sets (`value != nil`) or removes a rating: updates the profile, records undo,
@@ -525,7 +547,8 @@ func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> Redo {
         }
         if tabs.contains(x: x, y: y) {
             let t = Tabs(titles: state.tabTitles, selected: state.activeTab)
-            if let k = t.ranges().firstIndex(where: { $0.contains(x - tabs.x) }), k < state.algorithms.count {
+            if let k = t.visibleRanges(width: tabs.width).first(where: { $0.range.contains(x - tabs.x) })?.index,
+               k < state.algorithms.count {
                 state.activeTab = k
                 state.recList = ListState()
                 return state.sort == .predicted ? [.refilter, .predict] : .predict
@@ -664,4 +687,29 @@ extension AppState {
     }
 }
 
-func formatRating(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
+func formatRating(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : fixed(Double(v), 1) }
+
+/// `v` with `decimals` digits after the point, like `String(format: "%.2f")` but without Foundation's
+/// formatter (which costs microseconds per call on Linux and runs for every row of every frame).
+/// Non-finite values give "–".
+func fixed(_ v: Double, _ decimals: Int) -> String {
+    guard v.isFinite else { return "–" }
+    var scale = 1.0
+    for _ in 0..<max(0, decimals) { scale *= 10 }
+    let scaled = (abs(v) * scale).rounded()
+    guard scaled < 9e15 else { return String(v) }
+    let n = Int64(scaled)
+    let p = Int64(scale)
+    var s = String(n / p)
+    if decimals > 0 {
+        let frac = String(n % p)
+        s += "." + String(repeating: "0", count: decimals - frac.count) + frac
+    }
+    return v < 0 && n != 0 ? "-" + s : s
+}
+
+/// `fixed`, right-aligned in `width` columns.
+func fixed(_ v: Double, _ decimals: Int, width: Int) -> String {
+    let s = fixed(v, decimals)
+    return String(repeating: " ", count: max(0, width - s.count)) + s
+}

@@ -52,14 +52,18 @@ func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     // Overlap matrix.
     let labelW = min(12, (names.map { DisplayWidth.of($0) }.max() ?? 4) + 1)
     var matrix: [Line] = [Line("Overlap (Jaccard of top 10)", theme.title)]
+    // Six columns per cell when they fit, else five (12 algorithms at 80 columns).
+    let cellW = max(5, min(6, (width - labelW) / max(1, names.count)))
     var head = [Span(String(repeating: " ", count: labelW))]
-    for n in names { head.append(Span(DisplayWidth.pad(String(n.prefix(5)), to: 6, alignRight: true), theme.dim)) }
+    for n in names {
+        head.append(Span(DisplayWidth.pad(String(n.prefix(cellW - 1)), to: cellW, alignRight: true), theme.dim))
+    }
     matrix.append(Line(head))
     for (a, na) in names.enumerated() {
         var spans = [Span(DisplayWidth.pad(na, to: labelW), theme.dim)]
         for b in names.indices {
             let j = ListMetrics.jaccard(tops[a], tops[b])
-            spans.append(Span(String(format: "%6.2f", j), a == b ? theme.dim : (j >= 0.5 ? theme.up : theme.text)))
+            spans.append(Span(fixed(Double(j), 2, width: cellW), a == b ? theme.dim : (j >= 0.5 ? theme.up : theme.text)))
         }
         matrix.append(Line(spans))
     }
@@ -70,10 +74,11 @@ func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
                          Span(" diversity novelty coverage popularity", theme.dim)]))
     for name in names {
         let m = state.results[name]!.metrics
-        let cov = state.coverage[name].map { String(format: "%7.1f%%", $0 * 100) } ?? "       –"
+        let cov = state.coverage[name].map { fixed($0 * 100, 1, width: 7) + "%" } ?? "       –"
         metrics.append(Line([
             Span(DisplayWidth.pad(name, to: labelW), theme.dim),
-            Span(String(format: "%10.2f %7.2f ", m.diversity, m.novelty) + cov + String(format: " %10.0f", m.meanPopularity)),
+            Span(fixed(m.diversity, 2, width: 10) + " " + fixed(m.novelty, 2, width: 7) + " " + cov
+                 + " " + fixed(m.meanPopularity, 0, width: 10)),
         ]))
     }
     let leftW = (matrix.map(\.width).max() ?? 0) + 3
@@ -136,15 +141,28 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     if terms.isEmpty {
         lines.append(Line("(this algorithm gives no itemised contributions)", theme.dim))
     } else {
-        lines.append(Line("What contributes (bars to scale, − pulls down, + pushes up)", theme.title))
-        let labelW = min(30, max(12, width / 4))
-        let half = max(4, min(18, (width - labelW - 30) / 2))
-        let scale = Double(terms.map { abs($0.value) }.max() ?? 1)
+        // Bars share one scale: the largest |term|, ignoring bias terms when other terms exist
+        // (a global mean of 3.6 would flatten every taste term); longer bars are clipped.
+        let nonBias = terms.filter { $0.kind != .bias }
+        let scale = Double((nonBias.isEmpty ? terms : nonBias).map { abs($0.value) }.max() ?? 1)
+        lines.append(Line("What contributes (− pulls down, + pushes up; bars scaled to the largest "
+            + (nonBias.isEmpty || nonBias.count == terms.count ? "term)" : "non-bias term)"), theme.title))
+        let labelW = max(16, min(34, width / 3))
+        let half = max(4, min(18, (width - labelW - 7 - 8 - 20) / 2))
         for t in terms {
             let (l, rgt) = SignedBar.text(Double(t.value), scale: scale, halfWidth: half)
-            let kind = t.kind == .other ? "" : "\(t.kind.rawValue) "
+            let kind: String
+            switch t.kind {
+            case .item: kind = "item"
+            case .neighbour: kind = "user"
+            case .feature: kind = "feat"
+            case .factor: kind = "factor"
+            case .bias: kind = "bias"
+            case .other: kind = ""
+            }
             lines.append(Line([
-                Span(DisplayWidth.pad(kind + t.label, to: labelW) + " "),
+                Span(DisplayWidth.pad(kind, to: 7), theme.dim),
+                Span(DisplayWidth.pad(t.label, to: labelW) + " "),
                 Span(l, theme.negative), Span("│", theme.dim), Span(rgt, theme.positive),
                 Span(" " + DisplayWidth.pad(formatScore(t.value), to: 7, alignRight: true), t.value < 0 ? theme.negative : theme.text),
                 Span(t.detail.isEmpty ? "" : "  " + t.detail, theme.dim),
@@ -220,7 +238,7 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     }
     let row = ds.ratings.row(u)
     let mean = row.ratings.isEmpty ? 0 : row.ratings.reduce(0, +) / Float(row.ratings.count)
-    var title = "user \(ds.users.id(at: u)) · \(row.items.count) ratings · mean \(String(format: "%.2f★", mean))"
+    var title = "user \(ds.users.id(at: u)) · \(row.items.count) ratings · mean \(fixed(Double(mean), 2) + "★")"
     if Int(u) < ds.userAttributes.count {
         let a = ds.userAttributes[Int(u)]
         let facts = [a.gender, a.age.map { "age \($0)" }, a.occupation].compactMap { $0 }
@@ -241,7 +259,7 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     }
     lines.append(Line("Nearest neighbours (cosine of rating vectors)", theme.title))
     let nb = d.neighbours.prefix(room).map { n in
-        "user \(ds.users.id(at: n.user)) \(String(format: "%.2f", n.similarity)) (\(n.common) common)"
+        "user \(ds.users.id(at: n.user)) \(fixed(Double(n.similarity), 2)) (\(n.common) common)"
     }
     for chunk in wrap(nb.joined(separator: " · "), width: w).prefix(max(1, room / 2)) { lines.append(Line(chunk)) }
     lines.append(Line("What each algorithm recommends for them", theme.title))

@@ -79,9 +79,9 @@ func starText(_ v: Float) -> String { formatRating(v) + "★" }
 /// 583 → "583", 1234 → "1.2k", 12345 → "12k", 1234567 → "1.2M".
 func compactCount(_ n: Int) -> String {
     if n < 1000 { return String(n) }
-    if n < 10_000 { return String(format: "%.1fk", Double(n) / 1000) }
+    if n < 10_000 { return fixed(Double(n) / 1000, 1) + "k" }
     if n < 1_000_000 { return "\(n / 1000)k" }
-    return String(format: "%.1fM", Double(n) / 1_000_000)
+    return fixed(Double(n) / 1_000_000, 1) + "M"
 }
 
 /// Scores in at most 7 columns: 583.4 → "583", 12.34 → "12.3", 4.123 → "4.12", −0.0417 → "-0.042".
@@ -89,10 +89,12 @@ func formatScore(_ s: Float) -> String {
     let a = abs(s)
     if !s.isFinite { return "–" }
     if a >= 1e6 { return String(format: "%.2g", s) }
-    if a >= 100 { return String(format: "%.0f", s) }
-    if a >= 10 { return String(format: "%.1f", s) }
-    if a >= 1 { return String(format: "%.2f", s) }
-    return String(format: "%.3f", s)
+    if a >= 100 { return fixed(Double(s), 0) }
+    if a >= 10 { return fixed(Double(s), 1) }
+    if a >= 1 { return fixed(Double(s), 2) }
+    if a >= 0.01 || a == 0 { return fixed(Double(s), 3) }
+    if a >= 0.001 { return fixed(Double(s), 4) }
+    return a >= 0.00001 ? fixed(Double(s), 5) : (s > 0 ? "≈0" : "-≈0")
 }
 
 /// Genres in `width` columns: all of them when they fit, else "Comedy+2".
@@ -136,7 +138,7 @@ func drawCatalog(_ state: AppState, layout: Layout, theme: Theme, into buffer: i
         let mine = profile.rating(of: i).map { DisplayWidth.pad(starText($0), to: 4, alignRight: true) } ?? "    "
         let year = item.year.map(String.init) ?? "    "
         let count = stats.counts[Int(i)]
-        let mean = count > 0 ? String(format: "%.1f★", stats.means[Int(i)]) : "  – "
+        let mean = count > 0 ? fixed(Double(stats.means[Int(i)]), 1) + "★" : "  – "
         return Line([
             Span(mine + " ", theme.star),
             Span(DisplayWidth.pad(stats.displayTitles[Int(i)], to: titleW) + " "),
@@ -170,7 +172,7 @@ func drawDetails(_ state: AppState, area: Rect, theme: Theme, into buffer: inout
     let scaleText = "\(formatRating(state.dataset.scale.min))–\(starText(state.dataset.scale.max))"
     if count > 0 {
         lines.append(Line([
-            Span(String(format: "%.2f★", state.stats.means[Int(i)]), theme.star),
+            Span(fixed(Double(state.stats.means[Int(i)]), 2) + "★", theme.star),
             Span(" mean of \(count == 1 ? "1 rating" : "\(count) ratings")"),
         ]))
         lines.append(Line([Span("▕", theme.dim), Span(Bars.sparkline(hist.map(Double.init)), theme.bar),
@@ -295,7 +297,7 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
                 Span(DisplayWidth.pad("\(k + 1).", to: 3, alignRight: true) + " "),
                 Span(DisplayWidth.pad(stats.displayTitles[Int(i)], to: titleW) + " "),
                 Span((it.year.map(String.init) ?? "    ") + " ", theme.dim),
-                Span(String(format: "%.1f★ ", stats.means[Int(i)]), theme.star),
+                Span(fixed(Double(stats.means[Int(i)]), 1) + "★ ", theme.star),
                 Span(DisplayWidth.pad(compactCount(stats.counts[Int(i)]), to: 5, alignRight: true) + "  ", theme.dim),
                 Span(it.genres.joined(separator: ", "), theme.dim),
             ])
@@ -334,7 +336,7 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
 }
 
 func formatMillis(_ ms: Double) -> String {
-    ms < 10 ? String(format: "%.1f ms", ms) : "\(Int(ms.rounded())) ms"
+    ms < 10 ? fixed(Double(ms), 1) + " ms" : "\(Int(ms.rounded())) ms"
 }
 
 // MARK: - Status and bottom line

@@ -220,17 +220,45 @@ public struct Tabs: Widget {
         return out
     }
 
+    /// The tabs that fit in `width` columns, scrolled so the selected tab is visible, with their
+    /// column ranges relative to the area (for drawing and for mouse clicks). When tabs are hidden
+    /// on the left, "‹" takes the first two columns; when hidden on the right, "›" the last.
+    public func visibleRanges(width: Int) -> [(index: Int, range: Range<Int>)] {
+        let widths = titles.map { DisplayWidth.of($0) + 2 }
+        func fits(from s: Int, through e: Int, start: Int, limit: Int) -> Bool {
+            var x = start
+            for k in s...e { x += widths[k] + (k == e ? 0 : 1) }
+            return x <= limit
+        }
+        guard !titles.isEmpty, width > 0 else { return [] }
+        let sel = max(0, min(titles.count - 1, selected))
+        var first = 0
+        if !fits(from: 0, through: sel, start: 0, limit: width - (sel + 1 < titles.count ? 2 : 0)) {
+            first = sel
+            while first > 0 && fits(from: first - 1, through: sel, start: 2, limit: width - 2) { first -= 1 }
+        }
+        var out: [(Int, Range<Int>)] = []
+        var x = first > 0 ? 2 : 0
+        for k in first..<titles.count {
+            let limit = k + 1 < titles.count ? width - 2 : width
+            if x + widths[k] > limit && k > sel { break }
+            if x + widths[k] > width { break }
+            out.append((k, x..<(x + widths[k])))
+            x += widths[k] + 1
+        }
+        return out
+    }
+
     public func render(_ area: Rect, into buffer: inout ScreenBuffer) {
         guard !area.isEmpty else { return }
-        let rs = ranges()
-        for (k, t) in titles.enumerated() {
-            let r = rs[k]
-            if r.upperBound > area.width { break }
-            buffer.write(" " + t + " ", x: area.x + r.lowerBound, y: area.y, style: k == selected ? activeStyle : style)
-            if k + 1 < titles.count && r.upperBound < area.width {
-                buffer.write("│", x: area.x + r.upperBound, y: area.y, style: Style(dim: true))
-            }
+        let shown = visibleRanges(width: area.width)
+        guard let firstShown = shown.first, let lastShown = shown.last else { return }
+        if firstShown.index > 0 { buffer.write("‹", x: area.x, y: area.y, style: Style(dim: true)) }
+        for (n, (k, r)) in shown.enumerated() {
+            buffer.write(" " + titles[k] + " ", x: area.x + r.lowerBound, y: area.y, style: k == selected ? activeStyle : style)
+            if n + 1 < shown.count { buffer.write("│", x: area.x + r.upperBound, y: area.y, style: Style(dim: true)) }
         }
+        if lastShown.index + 1 < titles.count { buffer.write("›", x: area.maxX - 1, y: area.y, style: Style(dim: true)) }
     }
 }
 

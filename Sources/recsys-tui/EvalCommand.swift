@@ -25,9 +25,6 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "A test ratings file (with --train).")
     var test: String?
 
-    @Option(help: "An items file for --train/--test (movies.csv, u.item or id<TAB>title<TAB>genres).")
-    var items: String?
-
     @Option(help: "holdout:F | holdout-user:F | kfold:K | loo | temporal:F | ml100k-folds.")
     var split: String?
 
@@ -102,10 +99,10 @@ struct EvalCommand: ParsableCommand {
             guard let train, let test else { throw EvalError("--train and --test go together") }
             if dataOptions.data != nil { throw EvalError("use either --data or --train/--test, not both") }
             if let split, split != "files" { throw EvalError("--split \(split) cannot be used with --train/--test") }
-            (dataset, folds) = try Splitter.files(train: train, test: test, items: items, options: options)
+            (dataset, folds) = try Splitter.files(train: train, test: test, items: dataOptions.items,
+                                                  options: options)
             splitName = "files"
         } else {
-            if items != nil { throw EvalError("--items goes with --train/--test") }
             let spec = try SplitSpec(parsing: split ?? "holdout-user:0.2")
             splitName = spec.description
             if spec == .ml100kFolds {

@@ -19,7 +19,9 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
-    @Option(help: "The profile store (default: $XDG_DATA_HOME/recsys-tui/profiles.jsonl).")
+    @Option(help: ArgumentHelp(
+        "The profile database (default: $XDG_DATA_HOME/recsys-tui/profiles.sqlite or ~/.local/share/recsys-tui/profiles.sqlite; :memory: for none).",
+        valueName: "path"))
     var db: String?
 
     @Flag(help: .hidden)
@@ -34,8 +36,15 @@ struct ExploreCommand: ParsableCommand {
                                        environment: env) {
             fail(e.description)
         }
+        func ms(since t: DispatchTime) -> String {
+            String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e6)
+        }
+        var phases: [String] = []
+        var t = DispatchTime.now()
         let ds = try withCleanErrors { try dataOptions.load() }
-        let store = try openStore()
+        phases.append("load_ms=\(ms(since: t))")
+        t = DispatchTime.now()
+        let store = openStore()
         let stored: [StoredRating]
         do {
             stored = try store.ratings(profile: profile)
@@ -44,10 +53,15 @@ struct ExploreCommand: ParsableCommand {
             fail("cannot read profile '\(profile)': \(error)")
         }
 
+        phases.append("store_ms=\(ms(since: t))")
+        t = DispatchTime.now()
         let terminal = ExploreCommand.openTerminal()
+        phases.append("terminal_ms=\(ms(since: t))")
+        t = DispatchTime.now()
         let size = terminal.size
         let state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
+        phases.append("state_ms=\(ms(since: t))")
         let runner = ExploreEffects(store: store)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
@@ -61,31 +75,13 @@ struct ExploreCommand: ParsableCommand {
         let loop = RunLoop(terminal: terminal, program: program, startTime: start)
         let exit = loop.run()
         terminal.close()
-        ExploreCommand.writeFrameStats(loop.stats)
+        ExploreCommand.writeFrameStats(loop.stats, phases: phases)
         if exit != .finished { Foundation.exit(exit.exitStatus) }
     }
 
-    /// Opens the profile store at `--db` or the default location; a failure is one line and exit 2.
-    func openStore() throws -> any ProfileStoring {
-        let path = db ?? ExploreCommand.defaultStorePath()
-        if path == ":memory:" { return InMemoryProfileStore() }
-        do {
-            return try JSONLinesProfileStore(path: path)
-        } catch {
-            fail("cannot open the profile store: \(error)")
-        }
-    }
-
-    /// `$XDG_DATA_HOME/recsys-tui/profiles.jsonl`, falling back to `~/.local/share/recsys-tui/profiles.jsonl`.
-    static func defaultStorePath() -> String {
-        let env = ProcessInfo.processInfo.environment
-        let base: String
-        if let x = env["XDG_DATA_HOME"], !x.isEmpty {
-            base = x
-        } else {
-            base = (env["HOME"] ?? NSHomeDirectory()) + "/.local/share"
-        }
-        return base + "/recsys-tui/profiles.jsonl"
+    /// Opens the SQLite profile store at `--db` (or the XDG default, or `:memory:`); a failure is one line, exit 2.
+    func openStore() -> any ProfileStoring {
+        withStoreErrors { try openProfileStore(db: db) }
     }
 
     /// Opens the terminal or exits 2 with one clear line.
@@ -100,9 +96,10 @@ struct ExploreCommand: ParsableCommand {
     }
 
     /// Writes the frame timings to `$RECSYS_TUI_FRAME_STATS` when set (benchmarks and the end-to-end test).
-    static func writeFrameStats(_ stats: FrameStats) {
+    static func writeFrameStats(_ stats: FrameStats, phases: [String] = []) {
         guard let path = ProcessInfo.processInfo.environment["RECSYS_TUI_FRAME_STATS"], !path.isEmpty else { return }
-        try? (stats.summary + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try? ([stats.summary] + phases).joined(separator: " ").appending("\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     // MARK: Key echo (a terminal diagnostic used by the end-to-end test)
@@ -165,77 +162,5 @@ struct ExploreCommand: ParsableCommand {
         terminal.close()
         ExploreCommand.writeFrameStats(loop.stats)
         if exit != .finished { Foundation.exit(exit.exitStatus) }
-    }
-}
-
-/// Runs the UI core's effects: store writes synchronously on the UI thread, engine
-/// jobs on background queues, quit by ending the loop.
-///
-/// Store effects (`saveRating`, `removeRating`, `loadProfile`, `export`) run
-/// *inside* the dispatch of the message that asked for them, and their reply
-/// (`.saved`) is applied before the next frame is drawn: the screen can only say
-/// a rating is saved once it is on disk (the store fsyncs before returning), and
-/// writes land in the order they were made (rate, then undo). A write costs a
-/// millisecond or two, which a key press can afford.
-///
-/// Engine effects run off the UI thread: fitting on its own serial queue, the
-/// rest (recompute, predict, explain, similar, users) on another, so
-/// recommendations from the models fitted so far keep coming while slower models
-/// train. A queued job of the same kind that a newer one supersedes is skipped
-/// (the UI would drop its stale result anyway). Fit progress is coalesced per
-/// algorithm so a fast-reporting model cannot flood the mailbox.
-final class ExploreEffects: @unchecked Sendable {
-    let store: any ProfileStoring
-    let work = BackgroundWork()
-
-    init(store: any ProfileStoring) {
-        self.store = store
-    }
-
-    /// A thread-safe list collecting the replies of a synchronous effect.
-    final class Replies: @unchecked Sendable {
-        private let lock = NSLock()
-        private var items: [Message] = []
-        func add(_ m: Message) { lock.lock(); items.append(m); lock.unlock() }
-        var all: [Message] { lock.lock(); defer { lock.unlock() }; return items }
-    }
-
-    func perform(_ effect: Effect, context: EffectContext<Message>) -> [Message] {
-        switch effect.lane {
-        case .quit:
-            context.requestQuit()
-            return []
-        case .store:
-            let replies = Replies()
-            effect.perform(store: store) { replies.add($0) }
-            return replies.all
-        case .engine:
-            let store = self.store
-            let (queue, supersede) = ExploreEffects.placement(of: effect)
-            work.run(on: queue, supersede: supersede) {
-                effect.perform(store: store) { message in
-                    context.post(message, coalescingKey: ExploreEffects.coalescingKey(of: message))
-                }
-            }
-            return []
-        }
-    }
-
-    /// Which queue an engine effect runs on, and its superseding key.
-    static func placement(of effect: Effect) -> (queue: String, supersede: String?) {
-        switch effect {
-        case .fitModels: return ("fit", nil)
-        case .recompute: return ("engine", "recompute")
-        case .predict: return ("engine", "predict")
-        case .explain: return ("engine", "explain")
-        case .similar: return ("engine", "similar")
-        case .userDetails: return ("engine", "users")
-        default: return ("engine", nil)
-        }
-    }
-
-    static func coalescingKey(of message: Message) -> String? {
-        if case .fitProgress(let algorithm, _) = message { return "fit:" + algorithm }
-        return nil
     }
 }

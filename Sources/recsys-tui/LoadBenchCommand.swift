@@ -35,12 +35,16 @@ struct LoadBenchCommand: ParsableCommand {
     @Flag(help: "Skip malformed lines instead of stopping.")
     var skipBadLines = false
 
+    @Option(help: "Parsing threads: 1 (sequential) or 2 (the second half of a large ratings file on another thread).")
+    var threads = 2
+
     @Option(help: "Output format: text or json.")
     var format: InfoCommand.OutputFormat = .text
 
     func validate() throws {
         if generate == nil && data == nil { throw ValidationError("give --generate DIR and/or --data PATH") }
         if rows < 0 { throw ValidationError("--rows must be ≥ 0") }
+        if threads != 1 && threads != 2 { throw ValidationError("--threads must be 1 or 2") }
     }
 
     func run() throws {
@@ -58,7 +62,8 @@ struct LoadBenchCommand: ParsableCommand {
         let path = data ?? generate!
         let cpu0 = cpuSeconds()
         let ds = try withCleanErrors {
-            try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines))
+            try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines,
+                                                                  parallelMinimumBytes: threads == 1 ? Int.max : 32 << 20))
         }
         let cpu = cpuSeconds() - cpu0
         let r = ds.loadReport
@@ -77,7 +82,7 @@ struct LoadBenchCommand: ParsableCommand {
             ]
             print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
         case .text:
-            print("\(ds.name): \(ds.ratings.count) ratings, \(ds.userCount) users, \(ds.itemCount) items (\(r.duplicateRatings) duplicates, \(r.skippedLines) skipped)")
+            print("\(ds.name): \(ds.ratings.count) ratings (threads \(threads)), \(ds.userCount) users, \(ds.itemCount) items (\(r.duplicateRatings) duplicates, \(r.skippedLines) skipped)")
             print(String(format: "ratings file  %.1f MB", mb))
             print(String(format: "load          %.3f s  → %.1f MB/s  (cpu %.3f s: %.2f cores)", r.seconds, mb / max(r.seconds, 1e-9), cpu, cpu / max(r.seconds, 1e-9)))
             print(String(format: "  parse       %.3f s  → %.1f MB/s", r.parseSeconds, mb / max(r.parseSeconds, 1e-9)))

@@ -9,8 +9,9 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "Manage rating profiles (stored in SQLite; see --db).",
         discussion: """
-            Export and import use the generic ratings format (CSV header user,item,rating,timestamp,
-            user = the profile name), so an exported profile loads like any ratings file.
+            Export and import use the generic ratings format: CSV with the header \
+            user,item,rating,timestamp where user is the profile name, so an exported profile \
+            loads and evaluates like any ratings file.
             """,
         subcommands: [
             List.self, Show.self, Export.self, Import.self, Delete.self, Rename.self, Undo.self, Bench.self,
@@ -253,6 +254,8 @@ struct ProfileCommand: ParsableCommand {
         @Option(help: "How many ratings to commit, one transaction each.") var count = 1000
         @Option(help: "The profile written to.") var profile = "bench"
         @Option(help: "Seed for the items and values.") var seed: UInt64 = 42
+        @Option(help: "full (the store's setting: fsync every commit) or normal (fsync at checkpoints), to compare.")
+        var synchronous: SynchronousOption = .full
         @Flag(help: "Print the figures as JSON.") var json = false
         /// Crash tests: print `committed ITEM VALUE` after every commit, flushed, and no summary.
         @Flag(help: .hidden) var printCommits = false
@@ -274,7 +277,7 @@ struct ProfileCommand: ParsableCommand {
                     db = dir + "/bench.sqlite"
                 }
                 defer { if let tempDir { try? FileManager.default.removeItem(atPath: tempDir) } }
-                let s = try SQLiteProfileStore(path: StorePaths.resolve(db: db))
+                let s = try SQLiteProfileStore(path: StorePaths.resolve(db: db), synchronous: synchronous.value)
                 var rng = SplitMix64(seed: seed)
                 var micros: [Double] = []
                 micros.reserveCapacity(count)
@@ -294,14 +297,14 @@ struct ProfileCommand: ParsableCommand {
                 if printCommits { return }
                 micros.sort()
                 func q(_ p: Double) -> Double { micros[min(micros.count - 1, Int((p * Double(micros.count)).rounded(.up)) - 1)] }
-                let figures = BenchJSON(database: s.path, count: count, synchronous: "FULL", journal: "WAL",
+                let figures = BenchJSON(database: s.path, count: count, synchronous: synchronous.rawValue.uppercased(), journal: "WAL",
                                         p50_ms: q(0.5) / 1000, p99_ms: q(0.99) / 1000, max_ms: micros.last! / 1000,
                                         mean_ms: micros.reduce(0, +) / Double(micros.count) / 1000)
                 if json {
                     printJSON(figures)
                 } else {
-                    print(String(format: "%d ratings committed (WAL, synchronous=FULL) in %@: p50 %.3f ms, p99 %.3f ms, max %.3f ms, mean %.3f ms",
-                                 count, s.path, figures.p50_ms, figures.p99_ms, figures.max_ms, figures.mean_ms))
+                    print(String(format: "%d ratings committed (WAL, synchronous=%@) in %@: p50 %.3f ms, p99 %.3f ms, max %.3f ms, mean %.3f ms",
+                                 count, figures.synchronous, s.path, figures.p50_ms, figures.p99_ms, figures.max_ms, figures.mean_ms))
                 }
             }
         }
@@ -317,6 +320,11 @@ struct ProfileCommand: ParsableCommand {
         var max_ms: Double
         var mean_ms: Double
     }
+}
+
+enum SynchronousOption: String, ExpressibleByArgument, CaseIterable {
+    case full, normal
+    var value: SQLiteProfileStore.Synchronous { self == .full ? .full : .normal }
 }
 
 enum TextOrJSON: String, ExpressibleByArgument, CaseIterable { case text, json }

@@ -80,16 +80,16 @@ func printListing(_ rows: [ListedItem], algorithm: String, key: String, value: S
         for note in notes { print("note: \(note)") }
         let titleWidth = min(48, max(5, rows.map { $0.title.count }.max() ?? 5))
         let idWidth = max(4, rows.map { $0.item.count }.max() ?? 4)
-        print(pad("#", 4) + pad("item", idWidth + 2) + pad("title", titleWidth + 2) + pad("score", 10) + "reason")
+        print(padCell("#", 4) + padCell("item", idWidth + 2) + padCell("title", titleWidth + 2) + padCell("score", 10) + "reason")
         for r in rows {
             let t = r.title.count > titleWidth ? String(r.title.prefix(titleWidth - 1)) + "…" : r.title
-            print(pad(String(r.rank), 4) + pad(r.item, idWidth + 2) + pad(t, titleWidth + 2)
-                  + pad(jsonNumber(r.score), 10) + r.reason)
+            print(padCell(String(r.rank), 4) + padCell(r.item, idWidth + 2) + padCell(t, titleWidth + 2)
+                  + padCell(jsonNumber(r.score), 10) + r.reason)
         }
     }
 }
 
-func pad(_ s: String, _ width: Int) -> String {
+func padCell(_ s: String, _ width: Int) -> String {
     s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
 }
 

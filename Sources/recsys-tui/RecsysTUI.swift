@@ -19,9 +19,33 @@ struct RecsysTUI: ParsableCommand {
             EvalCommand.self,
             RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
             ProfileCommand.self, FuzzCommand.self,
+            IndexBenchCommand.self,
+            TrainCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
+
+    /// Parses and runs, turning a command-line mistake into one line on stderr and exit status 2
+    /// (help and --version still print in full and exit 0).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if error is ExitCode { Foundation.exit(code.rawValue) }
+            let message = RecsysTUI.message(for: error)
+                .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            if message.isEmpty { Foundation.exit(code.rawValue) }
+            let stripped = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+            fail(stripped + " (see 'recsys-tui help')")
+        }
+    }
 }
 
 /// Options every data-reading command shares.
@@ -56,6 +80,8 @@ func withCleanErrors<T>(_ body: () throws -> T) rethrows -> T {
     } catch let e as LoadError {
         fail(e.description)
     } catch let e as ParameterError {
+        fail(e.description)
+    } catch let e as ModelFileError {
         fail(e.description)
     }
 }

@@ -18,8 +18,9 @@ grep -q "standard input is not one" <<<"$out" || fail "unexpected message: $out"
 
 step "TERM unset or unknown: one clear line, exit 2"
 start noterm 80 24 sh -c "env -u TERM '$BIN' explore --key-echo 2>&1; echo rc=\$?; TERM=no-such-term '$BIN' explore --key-echo 2>&1; echo rc=\$?"
-wait_for "TERM is not set"
-wait_for "unknown terminal type 'no-such-term'"
+wait_status noterm >/dev/null
+screen | grep -q "TERM is not set" || fail "no message for an unset TERM"
+screen | grep -q "unknown terminal type 'no-such-term'" || fail "no message for an unknown TERM"
 [ "$(screen | grep -c '^rc=2$')" -eq 2 ] || fail "both must exit 2"
 
 step "keys decode in a real terminal"
@@ -68,14 +69,22 @@ grep -q $'\e\\[[0-9;]*9[0-7]m\\|\e\\[[0-9;]*3[0-7]m\\|38;5' <<<"$title" && fail 
 keys q; [ "$(wait_status mono)" = 0 ] || fail "exit status was not 0"
 
 step "Ctrl-C and SIGTERM restore the terminal"
-start sig 80 24 sh -c "'$BIN' explore --key-echo; echo rc=\$?; '$BIN' explore --key-echo; echo rc=\$?; stty -a"
+# Two runs in one shell; each exit status goes to a file (the second run's screen would hide an echo).
+start sig 80 24 sh -c "'$BIN' explore --key-echo; echo \$? > '$E2E_TMP/rc1'; '$BIN' explore --key-echo; echo \$? > '$E2E_TMP/rc2'; stty -a"
 wait_for "key echo — q quits"
 keys C-c
-wait_for "rc=130"
-wait_for "key echo — q quits"
+wait_file() {
+  local end=$(( $(now_ms) + E2E_DEADLINE_DEFAULT * 1000 ))
+  until [ -s "$1" ]; do [ "$(now_ms)" -lt "$end" ] || fail "$1 was not written"; sleep 0.02; done
+}
+wait_file "$E2E_TMP/rc1"
+[ "$(cat "$E2E_TMP/rc1")" = 130 ] || fail "Ctrl-C: exit status $(cat "$E2E_TMP/rc1"), expected 130"
+wait_for "key echo — q quits"       # the second run
 pid="$(program_pid)"; [ -n "$pid" ] || fail "no program pid"
 kill -TERM "$pid"
-wait_for "rc=143"
+wait_file "$E2E_TMP/rc2"
+[ "$(cat "$E2E_TMP/rc2")" = 143 ] || fail "SIGTERM: exit status $(cat "$E2E_TMP/rc2"), expected 143"
+wait_for "speed"                    # stty -a ran in the restored terminal
 screen | grep -q -- " icanon" || fail "terminal left in raw mode"
 screen | grep -q -- " echo " || fail "terminal left without echo"
 

@@ -19,12 +19,14 @@ final class ConformanceTests: XCTestCase {
     func testUserKNN() { check("user-knn", .init(foldInReproduces: true)) }
     func testUserKNNRatingMode() { check("user-knn", .init(parameters: Parameters(["mode": "rating"]), foldInReproduces: true)) }
     func testItemKNN() { check("item-knn", .init(foldInReproduces: true)) }
-    func testALS() { check("als", .init(parameters: Parameters(["factors": "8", "iterations": "10"]), implicitFeedback: true)) }
-    func testBPR() { check("bpr", .init(parameters: Parameters(["factors": "8", "iterations": "200", "learning_rate": "0.05"]), implicitFeedback: true)) }
-    func testEASE() { check("ease", .init(parameters: Parameters(["lambda": "10"]))) }
+    func testItemKNNRatingMode() { check("item-knn", .init(parameters: Parameters(["mode": "rating"]), foldInReproduces: true)) }
+    func testALS() { check("als", .init(parameters: Parameters(["factors": "4", "regularization": "1"]))) }
+    func testALSCholesky() {
+        check("als", .init(parameters: Parameters(["factors": "4", "regularization": "1", "solver": "cholesky"])))
+    }
+    func testBPR() { check("bpr", .init(parameters: Parameters(["factors": "8", "iterations": "60", "learning_rate": "0.05"]))) }
+    func testEASE() { check("ease", .init(parameters: Parameters(["lambda": "1"]))) }
     /// The fixture's items have no features, so content-based ranking cannot personalize here.
     func testContent() { check("content", .init(personalized: false, foldInReproduces: true)) }
-    /// Without its slowest components (svd, als) so the debug test stays fast.
-    func testHybrid() { check("hybrid", .init(parameters: Parameters(["w_svd": "0", "w_als": "0"]))) }
-    func testItemKNNRatingMode() { check("item-knn", .init(parameters: Parameters(["mode": "rating"]), foldInReproduces: true)) }
+    func testHybrid() { check("hybrid", .init(parameters: Parameters(["w_als": "0", "w_svd": "0", "w_svdpp": "0"]))) }
 }

@@ -9,7 +9,8 @@ final class EvalRunnerTests: XCTestCase {
     // Test: a rates 2 (4); b rates 1 (5), 3 (1); c rates 1 (2).
     static let trainText = "a\t0\t5\t1\na\t1\t3\t2\nb\t0\t4\t3\nb\t2\t2\t4\nc\t0\t3\t5\n"
     static let testText = "a\t2\t4\t6\nb\t1\t5\t7\nb\t3\t1\t8\nc\t1\t2\t9\n"
-    static let itemsText = "0\tZero (1990)\tDrama\n1\tOne\tDrama|Crime\n2\tTwo\tComedy\n3\tThree\tComedy\n"
+    static let itemsText = "movieId,title,genres\n0,Zero (1990),Drama\n1,One (1991),Drama|Crime\n2,Two (1992),Comedy\n"
+        + "3,Three (1993),Comedy\n"
 
     var dir = ""
 
@@ -17,13 +18,13 @@ final class EvalRunnerTests: XCTestCase {
         dir = try EvalTestData.temporaryFolder()
         try EvalTestData.write(Self.trainText, to: dir + "/train.tsv")
         try EvalTestData.write(Self.testText, to: dir + "/test.tsv")
-        try EvalTestData.write(Self.itemsText, to: dir + "/items.tsv")
+        try EvalTestData.write(Self.itemsText, to: dir + "/movies.csv")
     }
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
     func fixture() throws -> (Dataset, [EvalFold]) {
-        try Splitter.files(train: dir + "/train.tsv", test: dir + "/test.tsv", items: dir + "/items.tsv")
+        try Splitter.files(train: dir + "/train.tsv", test: dir + "/test.tsv", items: dir + "/movies.csv")
     }
 
     func run(_ metrics: String, relevantMin: Float? = nil, params: [String] = [], coldStart: [Int] = [],
@@ -227,5 +228,26 @@ final class EvalRunnerTests: XCTestCase {
         let spy2 = try Spy(parameters: Parameters())
         _ = try EvalRunner.evaluate(model: spy2, fold: fold, configuration: c, coldStart: 2)
         XCTAssertEqual(spy2.fitted!.rowItems, fitted.rowItems)
+    }
+
+    func testProgressReachesOneAndCancellationStops() throws {
+        let (ds, folds) = try fixture()
+        let c = EvalConfiguration(algorithms: ["popularity"], metrics: MetricSpec.defaults)
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var events: [EvalProgress] = []
+            func add(_ e: EvalProgress) { lock.lock(); events.append(e); lock.unlock() }
+        }
+        let log = Log()
+        _ = try EvalRunner.run(dataset: ds, split: "files", folds: folds, configuration: c, progress: { log.add($0) })
+        XCTAssertEqual(log.events.last?.fraction, 1)
+        XCTAssertTrue(log.events.contains { $0.fit != nil }, "the model's fit progress is passed on")
+        XCTAssertTrue(log.events.allSatisfy { $0.fraction >= 0 && $0.fraction <= 1 })
+        let token = CancellationToken()
+        token.cancel()
+        XCTAssertThrowsError(try EvalRunner.run(dataset: ds, split: "files", folds: folds, configuration: c,
+                                                cancellation: token)) { e in
+            XCTAssertTrue(e is FitCancelled)
+        }
     }
 }

@@ -7,23 +7,8 @@ final class EvalSampleDataTests: XCTestCase {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sample-data").path
 
-    /// The sample folder as a dataset. Until the data layer loads `movies.csv` folders, the
-    /// catalog comes from the items reader and the ratings are read into its indices.
-    static func sample() throws -> Dataset {
-        if let ds = try? DatasetLoader.load(path: folder), ds.catalog.items.contains(where: { !$0.genres.isEmpty }) {
-            return ds
-        }
-        var catalog = try ItemsFileReader.read(path: folder + "/movies.csv")
-        var users = Vocabulary(), report = LoadReport()
-        let triples = try DatasetLoader.readRatings(path: folder + "/ratings.csv", users: &users, catalog: &catalog,
-                                                    options: LoadOptions(), report: &report)
-        return Dataset(name: "sample-data", source: folder, catalog: catalog, users: users,
-                       ratings: RatingMatrix(userCount: users.count, itemCount: catalog.count, triples: triples),
-                       scale: RatingScale.infer(from: triples.map(\.rating)), loadReport: report)
-    }
-
     func testPopularityOnTheSampleInEveryFormat() throws {
-        let ds = try Self.sample()
+        let ds = try DatasetLoader.load(path: Self.folder)
         XCTAssertEqual(ds.userCount, 720)
         XCTAssertEqual(ds.itemCount, 786)
         let folds = try Splitter.folds(.holdoutUser(0.2), dataset: ds, seed: 42)

@@ -2,9 +2,9 @@ import XCTest
 @testable import RecsysEngine
 
 final class HybridTests: XCTestCase {
-    /// ALS is left out unless asked for: its 64-factor default is slow in debug builds.
+    /// ALS and SVD are left out: their defaults are slow in debug builds.
     func fitted(_ params: [String: String] = [:], data: Dataset = BlockFixture.make()) throws -> HybridRecommender {
-        let m = try HybridRecommender(parameters: Parameters(["cold_threshold": "3", "w_als": "0"].merging(params) { $1 }))
+        let m = try HybridRecommender(parameters: Parameters(["cold_threshold": "3", "w_als": "0", "w_svd": "0", "w_svdpp": "0"].merging(params) { $1 }))
         try m.fit(data, context: FitContext(seed: 5))
         return m
     }

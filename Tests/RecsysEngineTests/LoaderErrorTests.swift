@@ -14,6 +14,16 @@ final class LoaderErrorTests: XCTestCase {
         XCTAssertTrue(folder.message.contains("u.data"), folder.message)
         let empty = try XCTUnwrap(LoadError.of { try DatasetLoader.load(path: "") })
         XCTAssertTrue(empty.message.contains("no such"))
+        // A device never ends: refused instead of read forever.
+        if FileManager.default.fileExists(atPath: "/dev/zero") {
+            let device = try XCTUnwrap(LoadError.of { try DatasetLoader.load(path: "/dev/zero") })
+            XCTAssertTrue(device.message.contains("regular file"), device.message)
+            _ = dir.ml100K()
+            let items = try XCTUnwrap(LoadError.of {
+                try DatasetLoader.load(path: dir.path("ml-100k/u.data"), options: LoadOptions(itemsPath: "/dev/zero"))
+            })
+            XCTAssertEqual(items.file, "/dev/zero")
+        }
     }
 
     func testEmptyFiles() throws {
@@ -110,6 +120,21 @@ final class LoaderErrorTests: XCTestCase {
             XCTAssertEqual([e.line, e.column], [3, 2])
             XCTAssertTrue(e.message.contains("unclosed quote"))
         }
+    }
+
+    func testTagsFileProblems() throws {
+        let dir = LoaderFixtureDir()
+        _ = dir.latest()
+        dir.write("ml-latest-small/tags.csv", bytes: Array("userId,movieId,tag,timestamp\n1,2,ok,1\n1,2\n1,2,".utf8) + [0xFF]
+                  + Array(",1\n1,2,\"two\nlines\",5\n".utf8))
+        let e = try XCTUnwrap(LoadError.of { try DatasetLoader.load(path: dir.path("ml-latest-small")) })
+        XCTAssertTrue(e.file.hasSuffix("tags.csv"))
+        XCTAssertEqual([e.line, e.column], [3, 3])
+        let ds = try DatasetLoader.load(path: dir.path("ml-latest-small"), options: LoadOptions(skipBadLines: true))
+        XCTAssertEqual(ds.loadReport.skippedExamples.map(\.line), [3, 4])
+        XCTAssertEqual(ds.loadReport.skippedExamples.map(\.column), [3, 3])
+        XCTAssertTrue(ds.loadReport.skippedExamples[1].message.contains("UTF-8"))
+        XCTAssertEqual(ds.catalog[ds.catalog.index(of: "2")!].keywords, ["ok", "two\nlines"])
     }
 
     func testUItemProblems() throws {

@@ -253,3 +253,36 @@ final class LoaderFormatTests: XCTestCase {
         XCTAssertTrue(ds.ratings.checkInvariants())
     }
 }
+
+final class LoaderParallelTests: XCTestCase {
+    /// Two-thread parsing gives exactly the sequential result, also when the second half needs the slow path.
+    func testTwoHalvesEqualOneThread() throws {
+        let dir = LoaderFixtureDir()
+        let spec = SyntheticMovieLens(rows: 600, users: 20, ratedItems: 60, movies: 70, seed: 9)
+        try spec.write(to: dir.path("p"))
+        let ratings = dir.path("p/ratings.csv")
+        func same(_ a: Dataset, _ b: Dataset, _ note: String) {
+            XCTAssertEqual(a.users, b.users, note)
+            XCTAssertEqual(a.catalog.vocabulary, b.catalog.vocabulary, note)
+            XCTAssertEqual(a.ratings.rowStart, b.ratings.rowStart, note)
+            XCTAssertEqual(a.ratings.rowItems, b.ratings.rowItems, note)
+            XCTAssertEqual(a.ratings.rowRatings, b.ratings.rowRatings, note)
+            XCTAssertEqual(a.ratings.rowTimestamps, b.ratings.rowTimestamps, note)
+            XCTAssertEqual(a.scale, b.scale, note)
+            XCTAssertEqual(a.loadReport.placeholderItems, b.loadReport.placeholderItems, note)
+        }
+        let one = LoadOptions(parallelMinimumBytes: .max), two = LoadOptions(parallelMinimumBytes: 0)
+        same(try DatasetLoader.load(path: dir.path("p"), options: one), try DatasetLoader.load(path: dir.path("p"), options: two), "clean")
+        // Unknown items and string ids late in the file (second half → sequential fallback).
+        var text = try String(contentsOfFile: ratings, encoding: .utf8)
+        text += "9999,777777,4.5,1\nu-x,1,3.0,2\n\n"
+        try text.write(toFile: ratings, atomically: true, encoding: .utf8)
+        same(try DatasetLoader.load(path: dir.path("p"), options: one), try DatasetLoader.load(path: dir.path("p"), options: two), "fallback")
+        // An error in the second half is reported at the same line either way.
+        try (text + "1,2,9.0,3\n").write(toFile: ratings, atomically: true, encoding: .utf8)
+        let e1 = LoadError.of { try DatasetLoader.load(path: dir.path("p"), options: one) }
+        let e2 = LoadError.of { try DatasetLoader.load(path: dir.path("p"), options: two) }
+        XCTAssertEqual(e1, e2)
+        XCTAssertEqual(e1?.line, 600 + 5)
+    }
+}

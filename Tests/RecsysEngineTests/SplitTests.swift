@@ -184,41 +184,13 @@ final class SplitTests: XCTestCase {
                                to: dir + "/movies.csv")
         let (ds, folds) = try Splitter.files(train: dir + "/train.csv", test: dir + "/test.tsv", items: dir + "/movies.csv")
         XCTAssertEqual(ds.itemCount, 3)  // 30 is a placeholder
-        XCTAssertEqual(ds.catalog[ds.catalog.index(of: "10")!].title, "Heat, The")
+        XCTAssertEqual(ds.catalog[ds.catalog.index(of: "10")!].displayTitle, "Heat, The")
+        XCTAssertEqual(ds.catalog[ds.catalog.index(of: "10")!].year, 1995)
         XCTAssertEqual(ds.catalog[ds.catalog.index(of: "10")!].genres, ["Action", "Crime"])
         XCTAssertTrue(ds.catalog[ds.catalog.index(of: "30")!].isPlaceholder)
         XCTAssertEqual(folds[0].train.ratings.count, 2)
         XCTAssertEqual(folds[0].test.count, 2)
         XCTAssertEqual(folds[0].test.userCount, 3)
         XCTAssertEqual(folds[0].train.ratings.userCount, 3)
-    }
-
-    func testItemsReaderFormats() throws {
-        let dir = try EvalTestData.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        // MovieLens 100K u.item: pipe-separated, 19 genre flags (Action = flag 2, Crime = flag 7), Latin-1.
-        let flags = (0..<19).map { $0 == 1 || $0 == 6 ? "1" : "0" }.joined(separator: "|")
-        var latin = Data("7|Caf".utf8)
-        latin.append(0xE9)  // é in ISO-8859-1
-        latin.append(Data(", Le (1996)|01-Jan-1996||http://x|\(flags)\n".utf8))
-        try latin.write(to: URL(fileURLWithPath: dir + "/u.item"))
-        let a = try ItemsFileReader.read(path: dir + "/u.item")
-        XCTAssertEqual(a.count, 1)
-        XCTAssertEqual(a[0].rawID, "7")
-        XCTAssertEqual(a[0].title, "Café, Le")
-        XCTAssertEqual(a[0].year, 1996)
-        XCTAssertEqual(a[0].genres, ["Action", "Crime"])
-        // The sample's movies.csv: quoted title and director, keywords.
-        try EvalTestData.write("movieId,title,genres,keywords,director\n"
-                               + "3,\"Good, the Bad (1966)\",Western,duel|gold,\"Leone, Sergio\"\n", to: dir + "/movies.csv")
-        let b = try ItemsFileReader.read(path: dir + "/movies.csv")
-        XCTAssertEqual(b[0].title, "Good, the Bad")
-        XCTAssertEqual(b[0].keywords, ["duel", "gold"])
-        XCTAssertEqual(b[0].director, "Leone, Sergio")
-        // A malformed line names file and line.
-        try EvalTestData.write("1\tOne\n\n2\n", to: dir + "/bad.tsv")
-        XCTAssertThrowsError(try ItemsFileReader.read(path: dir + "/bad.tsv")) { e in
-            XCTAssertEqual((e as? LoadError)?.line, 3)
-        }
     }
 }

@@ -9,7 +9,7 @@ final class ConcurrencyTests: XCTestCase {
     private func hammer(sameProfile: Bool) throws {
         let dir = makeTempDir(self)
         let path = dir + "/p.sqlite"
-        let n = 120
+        let n = 60
         let group = DispatchGroup()
         let errors = ErrorBox()
         for w in 0..<2 {

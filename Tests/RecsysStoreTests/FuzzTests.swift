@@ -1,5 +1,5 @@
 import Foundation
-import RecsysEngine
+@testable import RecsysEngine
 @testable import RecsysStore
 import XCTest
 
@@ -62,5 +62,34 @@ final class FuzzTests: XCTestCase {
         XCTAssertGreaterThan(wide.split(separator: 0x0A).map { $0.count }.max() ?? 0, 1000)
         XCTAssertLessThanOrEqual(FuzzMutation.truncate.apply(to: valid, rng: &rng).count, valid.count)
         XCTAssertEqual(FuzzMutation.empty.apply(to: valid, rng: &rng), [])
+    }
+}
+
+/// Regressions found by the fuzz campaign, kept as plain tests.
+final class FuzzRegressionTests: XCTestCase {
+    /// Campaign seed 1, case 5810 (hugeLine+insertNUL+hugeLine): a CSV line of 262,144 tabs then
+    /// ~1M commas made the CSV reader give every empty field a buffer as large as the first
+    /// field (ByteParsing.parseCSVRecord kept capacity of a shared buffer): 58 s, then
+    /// "failed to allocate" and a crash. Now it is refused at line 2 at once.
+    func testAHugeFieldFollowedByManyEmptyFieldsIsRefusedQuickly() throws {
+        let dir = makeTempDir(self)
+        let path = dir + "/ratings.csv"
+        var bytes = Array("user,item,rating,timestamp\n".utf8)
+        bytes += [UInt8](repeating: 0x09, count: 300_000) + [UInt8](repeating: UInt8(ascii: ","), count: 200_000)
+        bytes += Array("u10,m7,1,880214941\n".utf8)
+        writeBytes(path, bytes)
+        let t0 = Date()
+        XCTAssertThrowsError(try DatasetLoader.load(path: path)) { e in
+            XCTAssertEqual((e as? LoadError)?.line, 2, "\(e)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 10)
+        // The cause, checked directly: an empty field after a huge one must not carry its capacity.
+        let line = [UInt8](repeating: 0x09, count: 100_000) + [UInt8](repeating: UInt8(ascii: ","), count: 10)
+        let fields = try line.withUnsafeBufferPointer { buf in
+            var i = 0, lines = 0
+            return try ByteParsing.parseCSVRecord(buf, at: &i, lines: &lines)
+        }
+        XCTAssertEqual(fields.count, 11)
+        XCTAssertLessThan(fields.last!.capacity, 1000, "empty fields must not inherit the big field's buffer")
     }
 }

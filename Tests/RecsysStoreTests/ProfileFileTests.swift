@@ -107,3 +107,33 @@ final class ProfileFileTests: XCTestCase {
         }
     }
 }
+
+final class ProfileFileEdgeTests: XCTestCase {
+    private func parse(_ bytes: [UInt8]) throws -> ProfileFile.Parsed {
+        try ProfileFile.parse(Data(bytes), file: "/in/r.csv")
+    }
+
+    /// Fuzz campaign seed 1, case 8592: a 1 MB line of tabs and NULs was taken for a header and the
+    /// import "succeeded" with nothing, after 2 s of splitting. Now it is refused at line 1.
+    func testAGarbageFirstLineIsDataNotAHeader() {
+        XCTAssertThrowsError(try parse([UInt8](repeating: 0x09, count: 200_000) + [0, 0, 0])) { e in
+            XCTAssertEqual((e as? LoadError)?.line, 1, "\(e)")
+        }
+        XCTAssertThrowsError(try parse(Array("%%,##,!!\nu,1,5\n".utf8))) { XCTAssertEqual(($0 as? LoadError)?.line, 1) }
+        XCTAssertEqual(try parse(Array("who,what,stars\nu,1,5\n".utf8)).ratings.count, 1, "a plain-names header is positional")
+    }
+
+    func testEmptyInputIsAnErrorButAHeaderOnlyFileIsAnEmptyProfile() throws {
+        for empty in ["", "\n\n", "   \n"] {
+            XCTAssertThrowsError(try parse(Array(empty.utf8))) { e in
+                XCTAssertTrue("\(e)".hasPrefix("/in/r.csv: no ratings found"), "\(e)")
+            }
+        }
+        XCTAssertEqual(try parse(Array("user,item,rating,timestamp\n".utf8)).ratings, [])
+    }
+
+    func testDoubleColonAndTabLinesSplitOnBytes() throws {
+        XCTAssertEqual(try parse(Array("7::ä::4::1\n7::b::2::\n".utf8)).ratings.map(\.item), ["ä", "b"])
+        XCTAssertEqual(try parse(Array("7\té\t4\n".utf8)).ratings, [StoredRating(item: "é", value: 4, timestamp: 0)])
+    }
+}

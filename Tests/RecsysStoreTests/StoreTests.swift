@@ -31,11 +31,14 @@ final class StoreTests: XCTestCase {
     func testJournalIsWALAndSynchronousFull() throws {
         let dir = makeTempDir(self)
         let s = try SQLiteProfileStore(path: dir + "/p.sqlite")
-        let (mode, sync) = try s.read { db in
+        // The writer connection is the one whose commits must be synced (GRDB sets it to NORMAL).
+        let (mode, sync) = try s.writer.writeWithoutTransaction { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
         }
         XCTAssertEqual(mode, "wal")
         XCTAssertEqual(sync, 2, "synchronous=FULL is 2")
+        let readerSync = try s.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        XCTAssertEqual(readerSync, 2)
     }
 
     func testUndoWalksBackThroughSetsAndRemovals() throws {

@@ -52,3 +52,26 @@ final class ColorTableTests: XCTestCase {
         XCTAssertFalse(ColorCapabilities.noColorRequested(environment: [:]))
     }
 }
+
+final class FrameStatsTests: XCTestCase {
+    func testQuantilesByNearestRank() {
+        let v: [Double] = [5, 1, 4, 2, 3, 10, 6, 7, 8, 9]
+        XCTAssertEqual(FrameStats.quantile(v, 0.5), 5)
+        XCTAssertEqual(FrameStats.quantile(v, 0.95), 10)
+        XCTAssertEqual(FrameStats.quantile(v, 0.1), 1)
+        XCTAssertEqual(FrameStats.quantile([], 0.5), 0)
+    }
+
+    func testSummaryReportsKeyFramesSeparately() {
+        var s = FrameStats()
+        s.record(viewMs: 1, diffMs: 0.5, drawMs: 2)
+        s.record(viewMs: 3, diffMs: 1.5, drawMs: 4)
+        s.keyCPUMs = [2, 4]
+        s.keyTotalMs = [3, 9]
+        s.firstFrameMs = 12
+        let line = s.summary
+        XCTAssertTrue(line.contains("frames=2 first_frame_ms=12.00 view_avg_ms=2.00 view_max_ms=3.00"), line)
+        XCTAssertTrue(line.contains("key_frames=2 key_cpu_p50_ms=2.00 key_cpu_p95_ms=4.00 key_cpu_max_ms=4.00"), line)
+        XCTAssertTrue(line.contains("key_total_max_ms=9.00"), line)
+    }
+}

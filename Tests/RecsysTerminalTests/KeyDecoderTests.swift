@@ -10,7 +10,7 @@ final class KeyDecoderTests: XCTestCase {
     /// Decodes `first` with `rest` already waiting; returns the result and how many waiting reads were consumed.
     func decode(_ first: RawInput, _ rest: [RawInput] = []) -> (DecodedInput, Int) {
         var queue = rest[...]
-        let result = decoder.decode(first) { queue.popFirst() }
+        let result = decoder.decode(first, next: { queue.popFirst() }, unread: { queue.insert($0, at: queue.startIndex) })
         return (result, rest.count - queue.count)
     }
 
@@ -77,6 +77,16 @@ final class KeyDecoderTests: XCTestCase {
         let (r, used) = decode(.character(27), [char("["), char("1"), char(";"), char("5"), char("P"), char("j")])
         XCTAssertEqual(r, .ignored)
         XCTAssertEqual(used, 5)
+    }
+
+    func testKeyCodeAfterEscapeIsHandedBack() {
+        // Esc pressed just before a resize (or an arrow curses already decoded): both must survive.
+        var queue: [RawInput] = [.keyCode(codes.resize)]
+        var unread: [RawInput] = []
+        let r = decoder.decode(.character(27), next: { queue.isEmpty ? nil : queue.removeFirst() },
+                               unread: { unread.append($0) })
+        XCTAssertEqual(r, .key(.escape))
+        XCTAssertEqual(unread, [.keyCode(codes.resize)])
     }
 
     func testDoubleEscapeIsOneEscape() {

@@ -77,6 +77,7 @@ final class Driver {
         if extraModels { names.insert(GenreFanRecommender.name, at: 0) }
         state = AppState(dataset: dataset, profileName: "default", storedRatings: try! store.ratings(profile: "default"),
                          algorithms: names, seed: 42, width: width, height: height, colour: colour)
+        state.parameters = Driver.lightParameters
         send(.started)
         if extraModels {
             let m = try! GenreFanRecommender()
@@ -86,6 +87,26 @@ final class Driver {
         }
         normalize()
     }
+
+    /// Small model sizes so that fitting every registered model on the 16-movie fixture stays well under
+    /// a second in debug builds (defaults such as 64 factors × 15 ALS sweeps are sized for MovieLens).
+    /// Only keys a registered model declares are set.
+    static let lightParameters: [String: Parameters] = {
+        let wanted: [String: [String: String]] = [
+            "als": ["factors": "4", "iterations": "3"],
+            "bpr": ["factors": "4", "iterations": "10", "foldin_epochs": "5"],
+            "svd": ["factors": "4", "epochs": "5"],
+            "svdpp": ["factors": "4", "epochs": "5"],
+            "hybrid": ["w_als": "0", "w_svd": "0", "w_bpr": "0", "w_svdpp": "0", "w_user_knn": "0", "w_ease": "1",
+                       "w_item_knn": "1", "w_content": "1", "w_popularity": "1", "w_baseline": "1"],
+        ]
+        var out: [String: Parameters] = [:]
+        for (name, values) in wanted {
+            guard let specs = Algorithms.type(named: name)?.parameterSpecs else { continue }
+            out[name] = Parameters(values.filter { kv in specs.contains { $0.key == kv.key } })
+        }
+        return out
+    }()
 
     func send(_ message: Message) {
         var queue = [message]

@@ -203,8 +203,13 @@ final class UpdateTests: XCTestCase {
         for name in Algorithms.names {
             XCTAssertEqual(d.state.results[name]?.rows.count, 15, "\(name): 16 items minus the rated one")
         }
-        let tabs = d.screen()[Layout(width: 80, height: 24).tabRow.y]
-        for name in Algorithms.names { XCTAssertTrue(tabs.contains(name), "tab row lists \(name): \(tabs)") }
+        // At 80 columns the tab row scrolls: each algorithm is visible when it is the active one.
+        for name in Algorithms.names {
+            XCTAssertEqual(d.state.activeAlgorithm, name)
+            let tabs = d.screen()[Layout(width: 80, height: 24).tabRow.y]
+            XCTAssertTrue(tabs.contains(" \(name) "), "tab row shows \(name): \(tabs)")
+            d.key(.right)
+        }
     }
 
     func testHelpListsEveryKeyGrouped() {
@@ -301,12 +306,39 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(d.state.catalogList.selected, 3)
         d.send(.input(.mouse(.wheelDown(x: 5, y: layout.catalogList.y))))
         XCTAssertEqual(d.state.catalogList.offset, 3)
-        let tabs = Tabs(titles: d.state.tabTitles, selected: 0).ranges()
-        d.send(.input(.mouse(.click(x: layout.tabRow.x + tabs[1].lowerBound + 1, y: layout.tabRow.y))))
+        let tabs = Tabs(titles: d.state.tabTitles, selected: 0).visibleRanges(width: layout.tabRow.width)
+        d.send(.input(.mouse(.click(x: layout.tabRow.x + tabs[1].range.lowerBound + 1, y: layout.tabRow.y))))
         XCTAssertEqual(d.state.activeTab, 1)
         d.send(.input(.mouse(.click(x: 10, y: layout.recommendationList.y + 2))))
         XCTAssertEqual(d.state.focus, .recommendations)
         XCTAssertEqual(d.state.selectedItem, d.state.recommendationItems[1], "row under the quick start note")
+    }
+
+    func testStatusFadesOnTicksButErrorsStay() {
+        let d = Driver()
+        d.key(.char("s"))
+        XCTAssertEqual(d.state.status.text, "sort: mean")
+        for _ in 0..<(StatusMessage.lifetime - 1) { d.send(.tick) }
+        XCTAssertEqual(d.state.status.text, "sort: mean")
+        d.send(.tick)
+        XCTAssertEqual(d.state.status.text, "")
+        d.send(.failed("disk full"))
+        for _ in 0..<20 { d.send(.tick) }
+        XCTAssertEqual(d.state.status.text, "disk full")
+    }
+
+    func testClickAfterRefilterHitsTheDrawnRow() {
+        let layout = Layout(width: 80, height: 24)
+        for sorts in 1...5 {
+            let d = Driver()
+            d.key(.end)  // last row; the list scrolls
+            for _ in 0..<sorts { d.key(.char("s")) }  // the selected movie moves to another row
+            // Whatever is drawn on the first list row is what a click there selects.
+            let firstDrawn = d.screen()[layout.catalogList.y]
+            d.send(.input(.mouse(.click(x: 8, y: layout.catalogList.y))))
+            let title = d.state.stats.displayTitles[Int(d.state.selectedItem!)]
+            XCTAssertTrue(firstDrawn.contains(title), "sort \(d.state.sort): \(firstDrawn) vs \(title)")
+        }
     }
 
     func testResizeAndTooSmall() {

@@ -55,6 +55,24 @@ final class WidgetTests: XCTestCase {
         XCTAssertTrue(b[7, 0].style.reverse)
     }
 
+    func testTabsScrollToTheSelectedTab() {
+        let names = ["popularity", "baseline", "svd", "svdpp", "user-knn", "item-knn", "content", "als", "bpr", "ease"]
+        var b = ScreenBuffer(width: 40, height: 1)
+        Tabs(titles: names, selected: 0).render(b.area, into: &b)
+        XCTAssertEqual(b.lines, [" popularity │ baseline │ svd │ svdpp   ›"])
+        b = ScreenBuffer(width: 40, height: 1)
+        let t = Tabs(titles: names, selected: 8)
+        t.render(b.area, into: &b)
+        XCTAssertEqual(b.lines, ["‹  item-knn │ content │ als │ bpr      ›"])
+        XCTAssertTrue(b.line(0).contains(" bpr "))
+        let shown = t.visibleRanges(width: 40)
+        XCTAssertTrue(shown.contains { $0.index == 8 })
+        XCTAssertEqual(shown.first?.range.lowerBound, 2)
+        b = ScreenBuffer(width: 40, height: 1)
+        Tabs(titles: names, selected: 9).render(b.area, into: &b)
+        XCTAssertTrue(b.lines[0].hasSuffix(" ease"), b.lines[0])
+    }
+
     func testWideCharactersAreMeasured() {
         XCTAssertEqual(DisplayWidth.of("千と千尋"), 8)
         XCTAssertEqual(DisplayWidth.pad("千と千尋", to: 5), "千と…")
@@ -62,6 +80,18 @@ final class WidgetTests: XCTestCase {
         var b = ScreenBuffer(width: 6, height: 1)
         b.write("千と千尋", x: 0, y: 0)
         XCTAssertEqual(b.lines, ["千と千"])
+    }
+
+    func testFixedMatchesPrintf() {
+        for v in [0.0, 1.0, -1.5, 3.14159, 0.005, 0.0049, 12345.678, -0.0004, 99.995, 4.26] {
+            for d in 0...3 {
+                XCTAssertEqual(fixed(v, d), String(format: "%.\(d)f", v).replacingOccurrences(of: "-0.000", with: "0.000")
+                    .replacingOccurrences(of: "-0.00", with: "0.00").replacingOccurrences(of: "-0.0", with: "0.0")
+                    .replacingOccurrences(of: "-0", with: "0"), "\(v) \(d)")
+            }
+        }
+        XCTAssertEqual(fixed(2.5, 1, width: 6), "   2.5")
+        XCTAssertEqual(fixed(.nan, 2), "–")
     }
 
     func testFoldAndWrap() {

@@ -340,53 +340,96 @@ enum ItemFiles {
         return items
     }
 
+    /// Counts tags per item: tags are interned once (case-insensitive for ASCII
+    /// letters, first spelling kept), each (item, tag) pair counted with the
+    /// order of its first appearance.
+    struct TagTally {
+        private var tagIDs: [[UInt8]: Int32] = [:]
+        private var spellings: [String] = []
+        /// (item << 32 | tag) → (count, first appearance)
+        private var pairs: [UInt64: (count: Int32, first: Int32)] = [:]
+        private var seen: Int32 = 0
+
+        /// Adds one tag (already trimmed, non-empty) of `item`; invalid text is a problem at `column`.
+        mutating func add(item: Int32, tag: [UInt8], encoding: TextEncoding, column: Int) throws(FieldProblem) {
+            var key = tag
+            for k in key.indices where key[k] >= 0x41 && key[k] <= 0x5A { key[k] += 0x20 }
+            let id: Int32
+            if let known = tagIDs[key] {
+                id = known
+            } else {
+                id = Int32(spellings.count)
+                spellings.append(try ItemFiles.text(tag, encoding, column: column))
+                tagIDs[key] = id
+            }
+            seen += 1
+            let pair = UInt64(UInt32(bitPattern: item)) << 32 | UInt64(UInt32(bitPattern: id))
+            if let old = pairs[pair] {
+                pairs[pair] = (old.count + 1, old.first)
+            } else {
+                pairs[pair] = (1, seen)
+            }
+        }
+
+        /// Appends each item's tags to its keywords, most frequent first, skipping ones already present.
+        func apply(to catalog: inout Catalog) {
+            var byItem: [Int32: [(tag: Int32, count: Int32, first: Int32)]] = [:]
+            for (pair, tally) in pairs {
+                byItem[Int32(bitPattern: UInt32(pair >> 32)), default: []]
+                    .append((Int32(bitPattern: UInt32(pair & 0xFFFF_FFFF)), tally.count, tally.first))
+            }
+            for (item, tags) in byItem {
+                var keywords = catalog[item].keywords
+                var present = Set(keywords.map { $0.lowercased() })
+                for t in tags.sorted(by: { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }) {
+                    let text = spellings[Int(t.tag)]
+                    if present.insert(text.lowercased()).inserted { keywords.append(text) }
+                }
+                catalog.setKeywords(keywords, at: item)
+            }
+        }
+    }
+
+    /// Trims spaces, tabs and carriage returns from both ends.
+    static func trimmed(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var s = range.lowerBound, e = range.upperBound
+        while s < e && (p[s] == ASCII.space || p[s] == ASCII.tab) { s += 1 }
+        while e > s && (p[e - 1] == ASCII.space || p[e - 1] == ASCII.tab || p[e - 1] == ASCII.carriageReturn) { e -= 1 }
+        return s..<e
+    }
+
     /// Reads user tags (`tags.csv` with header `userId,movieId,tag,timestamp`, or
     /// `tags.dat` with `user::movie::tag::timestamp`) and appends them to the
-    /// items' keywords, most frequent first; case-insensitive duplicates merge.
-    /// Tags for items not in the catalog are ignored.
+    /// items' keywords, most frequent first; tags differing only in ASCII case
+    /// merge (the first spelling is kept). Tags of items not in the catalog are ignored.
+    ///
+    /// Lines without quotes are split in place (no allocation per field); quoted
+    /// records go through the RFC 4180 parser. Complexity: O(bytes).
     static func readTags(path: String, csv: Bool, catalog: inout Catalog, options: LoadOptions,
                          report: inout LoadReport) throws {
         let bytes = try ByteParsing.readWholeFile(path)
         if isBlank(bytes) { return }  // an empty tags file adds nothing
-        struct Tally { var count: Int; var first: Int; var text: String }
-        var tallies: [Int32: [String: Tally]] = [:]
-        var seen = 0
-        func add(_ item: String, _ tag: String) {
-            guard let i = catalog.index(of: item) else { return }
-            let t = tag.trimmingTrailingSpaces()
-            guard !t.isEmpty else { return }
-            let key = t.lowercased()
-            seen += 1
-            if var tally = tallies[i]?[key] {
-                tally.count += 1
-                tallies[i]![key] = tally
-            } else {
-                tallies[i, default: [:]][key] = Tally(count: 1, first: seen, text: t)
-            }
+        var tally = TagTally()
+        // Numeric catalog ids, looked up without making strings.
+        var numeric = NumericIndex()
+        for (k, raw) in catalog.vocabulary.ids.enumerated() {
+            if let v = ByteParsing.canonicalUInt(Array(raw.utf8)) { numeric.set(v, Int32(k)) }
         }
-        if csv {
-            var itemColumn = 1, tagColumn = 2
-            var headerRead = false
-            try forEachCSVRecord(bytes, path: path, options: options, report: &report) { lineNo, f, report in
-                if !headerRead {
-                    headerRead = true
-                    let names = f.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces().lowercased() }
-                    guard let ic = names.firstIndex(where: { $0 == "movieid" || $0 == "itemid" || $0 == "item" }),
-                          let tc = names.firstIndex(of: "tag") else {
-                        throw LoadError(file: path, line: lineNo, column: 1, "expected the header userId,movieId,tag,timestamp")
-                    }
-                    itemColumn = ic; tagColumn = tc
-                    return
-                }
-                try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
-                    guard f.count > max(itemColumn, tagColumn) else {
-                        throw FieldProblem(column: f.count + 1, message: "expected userId,movieId,tag,timestamp fields, found \(f.count)")
-                    }
-                    add(try id(f[itemColumn], .utf8, column: itemColumn + 1), try text(f[tagColumn], .utf8, column: tagColumn + 1))
-                }
+        let encoding: TextEncoding = csv ? .utf8 : sniffEncoding(bytes)
+        func itemIndex(_ f: [UInt8], column: Int) throws(FieldProblem) -> Int32? {
+            if let v = ByteParsing.canonicalUInt(f) {
+                let i = numeric.get(v)
+                return i >= 0 ? i : nil
             }
-        } else {
-            let encoding = sniffEncoding(bytes)
+            return catalog.index(of: try id(f, encoding, column: column))
+        }
+        func add(item f: [UInt8], itemColumn: Int, tag: [UInt8], tagColumn: Int) throws(FieldProblem) {
+            guard let i = try itemIndex(f, column: itemColumn) else { return }
+            let t = tag.withUnsafeBufferPointer { p in Array(p[trimmed(p, 0..<p.count)]) }
+            guard !t.isEmpty else { return }
+            try tally.add(item: i, tag: t, encoding: encoding, column: tagColumn)
+        }
+        guard csv else {
             try forEachLine(bytes) { lineNo, line in
                 try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
                     let f = try fields(line, .doubleColon, path: path, lineNo: lineNo)
@@ -394,20 +437,85 @@ enum ItemFiles {
                         throw FieldProblem(column: f.count + 1, message: "expected user::movie::tag::timestamp, found \(f.count) fields")
                     }
                     let tagBytes = f.count >= 4 ? Array(f[2..<(f.count - 1)].joined(separator: [ASCII.colon, ASCII.colon])) : f[2]
-                    add(try id(f[1], encoding, column: 2), try text(tagBytes, encoding, column: 3))
+                    try add(item: f[1], itemColumn: 2, tag: tagBytes, tagColumn: 3)
+                }
+            }
+            tally.apply(to: &catalog)
+            return
+        }
+        try bytes.withUnsafeBufferPointer { p in
+            let n = p.count
+            var i = 0
+            var lineNo = 1
+            // Header.
+            var extra = 0
+            let header: [[UInt8]]
+            do throws(FieldProblem) {
+                header = try ByteParsing.parseCSVRecord(p, at: &i, lines: &extra)
+            } catch {
+                throw LoadError(file: path, line: 1 + error.lineOffset, column: error.column, error.message)
+            }
+            lineNo += 1 + extra
+            let names = header.map { String(decoding: $0, as: UTF8.self).trimmingTrailingSpaces().lowercased() }
+            guard let itemColumn = names.firstIndex(where: { $0 == "movieid" || $0 == "itemid" || $0 == "item" }),
+                  let tagColumn = names.firstIndex(of: "tag") else {
+                throw LoadError(file: path, line: 1, column: 1, "expected the header userId,movieId,tag,timestamp")
+            }
+            let needed = max(itemColumn, tagColumn) + 1
+            var starts: [Int] = []
+            while i < n {
+                let recordLine = lineNo
+                var e = i
+                var quoted = false
+                while e < n && p[e] != ASCII.newline {
+                    if p[e] == ASCII.quote { quoted = true }
+                    e += 1
+                }
+                if !quoted {
+                    // Split in place.
+                    starts.removeAll(keepingCapacity: true)
+                    starts.append(i)
+                    for k in i..<e where p[k] == ASCII.comma { starts.append(k + 1) }
+                    let lineStart = i
+                    i = e + 1
+                    lineNo += 1
+                    if trimmed(p, lineStart..<e).isEmpty { continue }  // blank line
+                    try guarded(path: path, lineNo: recordLine, options: options, report: &report) {
+                        guard starts.count >= needed else {
+                            throw FieldProblem(column: starts.count + 1, message: "expected userId,movieId,tag,timestamp fields, found \(starts.count)")
+                        }
+                        func field(_ c: Int) -> [UInt8] {
+                            let end = c + 1 < starts.count ? starts[c + 1] - 1 : e
+                            return Array(p[trimmed(p, starts[c]..<end)])
+                        }
+                        try add(item: field(itemColumn), itemColumn: itemColumn + 1, tag: field(tagColumn), tagColumn: tagColumn + 1)
+                    }
+                    continue
+                }
+                // A quoted record (may span lines).
+                var extraLines = 0
+                let record: [[UInt8]]
+                do throws(FieldProblem) {
+                    record = try ByteParsing.parseCSVRecord(p, at: &i, lines: &extraLines)
+                } catch {
+                    let err = LoadError(file: path, line: recordLine + error.lineOffset, column: error.column, error.message)
+                    if error.message.hasPrefix("unclosed quote") || !options.skipBadLines { throw err }
+                    try DatasetLoader.reject(err, options: options, report: &report)
+                    while i < n && p[i] != ASCII.newline { i += 1 }
+                    i += 1
+                    lineNo += 1 + error.lineOffset
+                    continue
+                }
+                lineNo += 1 + extraLines
+                try guarded(path: path, lineNo: recordLine, options: options, report: &report) {
+                    guard record.count >= needed else {
+                        throw FieldProblem(column: record.count + 1, message: "expected userId,movieId,tag,timestamp fields, found \(record.count)")
+                    }
+                    try add(item: record[itemColumn], itemColumn: itemColumn + 1, tag: record[tagColumn], tagColumn: tagColumn + 1)
                 }
             }
         }
-        for (item, tags) in tallies {
-            var keywords = catalog[item].keywords
-            var present = Set(keywords.map { $0.lowercased() })
-            let ordered = tags.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.first < $1.first }
-            for t in ordered where !present.contains(t.text.lowercased()) {
-                keywords.append(t.text)
-                present.insert(t.text.lowercased())
-            }
-            catalog.setKeywords(keywords, at: item)
-        }
+        tally.apply(to: &catalog)
     }
 
     // MARK: - Generic items file

@@ -7,10 +7,14 @@ public struct LoadOptions: Sendable {
     /// An items file to use with a generic ratings file (MovieLens `movies.csv`,
     /// `movies.dat` or `u.item` layout); ignored for dataset folders.
     public var itemsPath: String?
+    /// Ratings files at least this large are parsed in two halves on two threads
+    /// (same result as one thread). `Int.max` disables it.
+    public var parallelMinimumBytes: Int
 
-    public init(skipBadLines: Bool = false, itemsPath: String? = nil) {
+    public init(skipBadLines: Bool = false, itemsPath: String? = nil, parallelMinimumBytes: Int = 32 << 20) {
         self.skipBadLines = skipBadLines
         self.itemsPath = itemsPath
+        self.parallelMinimumBytes = parallelMinimumBytes
     }
 }
 
@@ -240,14 +244,7 @@ public enum DatasetLoader {
     }
 
     static func requireFile(_ path: String) throws {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw LoadError(file: path, "no such file")
-        }
-        guard !isDir.boolValue else { throw LoadError(file: path, "expected a file, found a folder") }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw LoadError(file: path, "cannot read the file (permission denied)")
-        }
+        try ByteParsing.requireRegularFile(path)
     }
 
     static func join(_ folder: String, _ name: String) -> String {

@@ -13,10 +13,11 @@ enum ScaleRule: Sendable, Equatable {
     func accepts(_ v: Double) -> Bool {
         switch self {
         case .any: return v.isFinite
-        case .wholeStars: return v >= 1 && v <= 5 && v == v.rounded()
+        // Range first, so the integer conversions below cannot overflow; they avoid libm's round().
+        case .wholeStars: return v >= 1 && v <= 5 && v == Double(Int(v))
         case .halfStars:
             let twice = v * 2
-            return v >= 0.5 && v <= 5 && twice == twice.rounded()
+            return v >= 0.5 && v <= 5 && twice == Double(Int(twice))
         }
     }
 
@@ -149,7 +150,7 @@ struct NumericIndex {
         if v < NumericIndex.tableLimit {
             if v >= UInt64(table.count) {
                 let size = Swift.min(Int(NumericIndex.tableLimit), Swift.max(Int(v) + 1, table.count * 2, 1024))
-                table.append(contentsOf: repeatElement(-1, count: size - table.count))
+                table.append(contentsOf: [Int32](repeating: -1, count: size - table.count))
             }
             table[Int(v)] = index
         } else {
@@ -264,11 +265,26 @@ struct RatingsReader {
         self.report = report
     }
 
-    /// Parses the whole file.
+    /// Parses the whole file. Files of at least `options.parallelMinimumBytes`
+    /// in a fast-path layout are parsed in two halves on two threads (see
+    /// ``RegionParser``); the result is the same as a sequential parse.
     mutating func run() throws {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var split = size
+        if size >= options.parallelMinimumBytes, size > 0, layout.isCanonical,
+           [.comma, .tab, .doubleColon].contains(layout.delimiter),
+           ProcessInfo.processInfo.activeProcessorCount >= 2 {
+            split = try Self.lineBoundary(path: path, near: size / 2)
+        }
+        var second: RegionParser.Output? = nil
+        let group = DispatchGroup()
+        let box = RegionBox()
+        if split < size {
+            let parser = RegionParser(path: path, range: split..<size, layout: layout, rule: rule)
+            DispatchQueue.global().async(group: group) { box.output = parser.run() }
+        }
         var reserved = false
-        let total = try ChunkedLineReader(path: path).forEachBlock { block in
+        var total = try ChunkedLineReader(path: path, range: 0..<split).forEachBlock { block in
             if !reserved {
                 reserved = true
                 // Estimate the rows from the first block's average line length.
@@ -281,11 +297,41 @@ struct RatingsReader {
             }
             try parseBlock(block)
         }
+        if split < size {
+            group.wait()
+            second = box.output
+            box.output = nil
+            if let region = second {
+                append(region)
+                second = nil
+            } else {
+                // The second half needs the careful path (or has an error): parse it here, in order.
+                total += try ChunkedLineReader(path: path, range: split..<size).forEachBlock { block in
+                    try parseBlock(block)
+                }
+            }
+            total = size
+        }
         bytesRead = total
         if bytesRead == 0 {
             throw LoadError(file: path, "empty file: expected lines of user, item, rating[, timestamp]")
         }
         if !columns.sawTimestamp { columns.stamps = [] }
+    }
+
+    /// The offset just after the first newline at or after `offset` (the file size if none).
+    static func lineBoundary(path: String, near offset: Int) throws -> Int {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw LoadError(file: path, "cannot open the file") }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var at = offset
+        while true {
+            let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(at)) }
+            if got <= 0 { return at }
+            if let k = buffer[0..<got].firstIndex(of: ASCII.newline) { return at + k + 1 }
+            at += got
+        }
     }
 
     mutating func parseBlock(_ block: UnsafeBufferPointer<UInt8>) throws {
@@ -324,66 +370,18 @@ struct RatingsReader {
         while i < n {
             lineNo += 1
             let lineStart = i
-            fast: do {
-                if !headerSkipped && layout.hasHeader { break fast }
-                // user
-                var u: UInt64 = 0
-                var s = i
-                while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; u = u &* 10 &+ UInt64(d); i += 1 }
-                var len = i - s
-                if len == 0 || len > 18 || (len > 1 && p[s] == ASCII.zero) { break fast }
-                guard D.skip(p, &i, n) else { break fast }
-                // item
-                var it: UInt64 = 0
-                s = i
-                while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; it = it &* 10 &+ UInt64(d); i += 1 }
-                len = i - s
-                if len == 0 || len > 18 || (len > 1 && p[s] == ASCII.zero) { break fast }
-                guard D.skip(p, &i, n) else { break fast }
-                // rating: digits[.digits]
-                var m: UInt64 = 0
-                s = i
-                while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; m = m &* 10 &+ UInt64(d); i += 1 }
-                if i == s || i - s > 6 { break fast }
-                var fraction = 0
-                if i < n && p[i] == ASCII.dot {
-                    i += 1
-                    let fs = i
-                    while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; m = m &* 10 &+ UInt64(d); i += 1 }
-                    fraction = i - fs
-                    if fraction == 0 || fraction > 9 { break fast }
-                }
-                let value = fraction == 0 ? Double(m) : Double(m) / ByteParsing.pow10[fraction]
-                if !rule.accepts(value) { break fast }
-                // optional timestamp
-                var ts: Int64 = 0
-                var hasTS = false
-                if D.skip(p, &i, n) {
-                    if !wantTimestamp { break fast }
-                    s = i
-                    var t: Int64 = 0
-                    while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; t = t &* 10 &+ Int64(d); i += 1 }
-                    if i == s || i - s > 18 { break fast }
-                    ts = t
-                    hasTS = true
-                }
-                // line end
-                if i < n && p[i] == ASCII.carriageReturn { i += 1 }
-                if i < n {
-                    if p[i] != ASCII.newline { break fast }
-                    i += 1
-                }
-                var ui = userIndex.get(u)
-                if ui < 0 { ui = newUser(number: u) }
-                var ii = itemIndex.get(it)
-                if ii < 0 { ii = newItem(number: it) }
+            if headerSkipped || !layout.hasHeader,
+               let line = FastLine.parse(p, &i, n, D.self, rule: rule, wantTimestamp: wantTimestamp) {
+                var ui = userIndex.get(line.user)
+                if ui < 0 { ui = newUser(number: line.user) }
+                var ii = itemIndex.get(line.item)
+                if ii < 0 { ii = newItem(number: line.item) }
                 columns.users.append(ui)
                 columns.items.append(ii)
-                let rating = Float(value)
-                columns.ratings.append(rating)
-                columns.note(rating, whole: rating == rating.rounded())
-                columns.stamps.append(ts)
-                if hasTS { columns.sawTimestamp = true }
+                columns.ratings.append(line.rating)
+                columns.note(line.rating, whole: line.whole)
+                columns.stamps.append(line.timestamp)
+                if line.hasTimestamp { columns.sawTimestamp = true }
                 continue
             }
             // Slow path for this line.
@@ -393,6 +391,30 @@ struct RatingsReader {
             try slowLine(UnsafeBufferPointer(rebasing: block[i..<e]))
             i = e + 1
         }
+    }
+
+    /// Appends ratings parsed by a ``RegionParser`` (raw numeric ids, in file
+    /// order), mapping their ids now so that indices follow first appearance
+    /// exactly as a single sequential pass would.
+    mutating func append(_ region: RegionParser.Output) {
+        for k in 0..<region.users.count {
+            let u = UInt64(region.users[k]), it = UInt64(region.items[k])
+            var ui = userIndex.get(u)
+            if ui < 0 { ui = newUser(number: u) }
+            var ii = itemIndex.get(it)
+            if ii < 0 { ii = newItem(number: it) }
+            columns.users.append(ui)
+            columns.items.append(ii)
+        }
+        columns.ratings.append(contentsOf: region.ratings)
+        columns.stamps.append(contentsOf: region.stamps)
+        if region.count > 0 {
+            columns.minRating = Swift.min(columns.minRating, region.minRating)
+            columns.maxRating = Swift.max(columns.maxRating, region.maxRating)
+            columns.sawFraction = columns.sawFraction || region.sawFraction
+        }
+        columns.sawTimestamp = columns.sawTimestamp || region.sawTimestamp
+        lineNo += region.lines
     }
 
     // MARK: ids
@@ -504,6 +526,158 @@ struct RatingsReader {
     }
 }
 
+/// One `user<d>item<d>rating[<d>timestamp]` line of canonical integer ids, parsed from bytes.
+struct FastLine {
+    var user: UInt64
+    var item: UInt64
+    var rating: Float
+    /// The rating has no non-zero decimals.
+    var whole: Bool
+    var timestamp: Int64
+    var hasTimestamp: Bool
+
+    /// Parses the line at `i`, leaving `i` after its newline; nil (with `i`
+    /// anywhere in the line) when the line needs the careful slow path: other
+    /// characters, non-canonical ids, a rating outside `rule`, extra fields.
+    ///
+    /// Integers and decimals are accumulated digit by digit; no `String` is made.
+    @inline(__always)
+    static func parse<D: FastDelimiter>(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _: D.Type,
+                                        rule: ScaleRule, wantTimestamp: Bool) -> FastLine? {
+        // user
+        var u: UInt64 = 0
+        var s = i
+        while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; u = u &* 10 &+ UInt64(d); i += 1 }
+        var len = i - s
+        if len == 0 || len > 18 || (len > 1 && p[s] == ASCII.zero) { return nil }
+        guard D.skip(p, &i, n) else { return nil }
+        // item
+        var it: UInt64 = 0
+        s = i
+        while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; it = it &* 10 &+ UInt64(d); i += 1 }
+        len = i - s
+        if len == 0 || len > 18 || (len > 1 && p[s] == ASCII.zero) { return nil }
+        guard D.skip(p, &i, n) else { return nil }
+        // rating: digits[.digits]
+        var m: UInt64 = 0
+        s = i
+        while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; m = m &* 10 &+ UInt64(d); i += 1 }
+        if i == s || i - s > 6 { return nil }
+        var fraction = 0
+        var whole = true
+        if i < n && p[i] == ASCII.dot {
+            i += 1
+            let fs = i
+            while i < n {
+                let d = p[i] &- ASCII.zero
+                if d > 9 { break }
+                if d != 0 { whole = false }
+                m = m &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fraction = i - fs
+            if fraction == 0 || fraction > 9 { return nil }
+        }
+        let value = fraction == 0 ? Double(m) : Double(m) / ByteParsing.pow10[fraction]
+        if !rule.accepts(value) { return nil }
+        // optional timestamp
+        var ts: Int64 = 0
+        var hasTS = false
+        if D.skip(p, &i, n) {
+            if !wantTimestamp { return nil }
+            s = i
+            var t: Int64 = 0
+            while i < n { let d = p[i] &- ASCII.zero; if d > 9 { break }; t = t &* 10 &+ Int64(d); i += 1 }
+            if i == s || i - s > 18 { return nil }
+            ts = t
+            hasTS = true
+        }
+        // line end
+        if i < n && p[i] == ASCII.carriageReturn { i += 1 }
+        if i < n {
+            if p[i] != ASCII.newline { return nil }
+            i += 1
+        }
+        return FastLine(user: u, item: it, rating: Float(value), whole: whole, timestamp: ts, hasTimestamp: hasTS)
+    }
+}
+
+/// Parses a byte range of a ratings file on another thread, keeping raw ids.
+///
+/// Used for the second half of a large file while the calling thread parses
+/// the first half; ids are mapped afterwards, in file order, by
+/// ``RatingsReader/append(_:)``, so the result is identical to a sequential
+/// load. It gives up (returns nil) at the first line the fast path cannot
+/// take (header, quotes, string ids, errors, ids ≥ 2³²), and the caller then
+/// parses the range sequentially, which reports errors in file order.
+struct RegionParser {
+    struct Output {
+        var users: [UInt32] = []
+        var items: [UInt32] = []
+        var ratings: [Float] = []
+        var stamps: [Int64] = []
+        var lines = 0
+        var sawTimestamp = false
+        var minRating = Float.infinity
+        var maxRating = -Float.infinity
+        var sawFraction = false
+        var count: Int { users.count }
+    }
+
+    let path: String
+    let range: Range<Int>
+    let layout: RatingsLayout
+    let rule: ScaleRule
+
+    func run() -> Output? {
+        var out = Output()
+        let estimate = range.count / 24 + 16
+        out.users.reserveCapacity(estimate); out.items.reserveCapacity(estimate)
+        out.ratings.reserveCapacity(estimate); out.stamps.reserveCapacity(estimate)
+        var failed = false
+        do {
+            _ = try ChunkedLineReader(path: path, range: range).forEachBlock { block in
+                guard !failed else { return }
+                let ok: Bool
+                switch layout.delimiter {
+                case .comma: ok = parse(block, CommaDelimiter.self, &out)
+                case .tab: ok = parse(block, TabDelimiter.self, &out)
+                case .doubleColon: ok = parse(block, DoubleColonDelimiter.self, &out)
+                case .whitespace, .pipe: ok = false
+                }
+                if !ok { failed = true }
+            }
+        } catch {
+            return nil
+        }
+        return failed ? nil : out
+    }
+
+    private func parse<D: FastDelimiter>(_ block: UnsafeBufferPointer<UInt8>, _: D.Type, _ out: inout Output) -> Bool {
+        guard let p = block.baseAddress else { return true }
+        let n = block.count
+        let wantTimestamp = layout.timestamp == 3
+        var i = 0
+        while i < n {
+            out.lines += 1
+            // Blank lines are skipped, as the slow path does.
+            if p[i] == ASCII.newline { i += 1; continue }
+            if p[i] == ASCII.carriageReturn && (i + 1 == n || p[i + 1] == ASCII.newline) { i += 2; continue }
+            guard let line = FastLine.parse(p, &i, n, D.self, rule: rule, wantTimestamp: wantTimestamp),
+                  line.user <= UInt64(UInt32.max), line.item <= UInt64(UInt32.max) else { return false }
+            out.users.append(UInt32(line.user))
+            out.items.append(UInt32(line.item))
+            out.ratings.append(line.rating)
+            out.stamps.append(line.timestamp)
+            if line.rating < out.minRating { out.minRating = line.rating }
+            if line.rating > out.maxRating { out.maxRating = line.rating }
+            if !line.whole { out.sawFraction = true }
+            if line.hasTimestamp { out.sawTimestamp = true }
+        }
+        return true
+    }
+}
+
 // MARK: - Building the matrix from columns
 
 extension RatingColumns {
@@ -611,4 +785,10 @@ extension RatingColumns {
         return RatingMatrix(userCount: userCount, itemCount: itemCount, rowStart: newStarts, rowItems: rowItems,
                             rowRatings: rowRatings, rowTimestamps: rowStamps, duplicateCount: duplicates)
     }
+}
+
+/// Carries the second half's result back from the worker thread; written once
+/// by the worker before `DispatchGroup.wait()` returns, then read by the caller.
+final class RegionBox: @unchecked Sendable {
+    var output: RegionParser.Output?
 }

@@ -72,8 +72,23 @@ public struct EvalReport: Sendable {
 
 /// Progress of a run: the share done and what is happening.
 public struct EvalProgress: Sendable {
+    /// 0…1 of the whole run.
     public var fraction: Double
+    /// "svd factors=50 u2: epoch 3/20", for a progress line.
     public var label: String
+    /// Index of the (algorithm, parameters, cold-start level) run and of the fold.
+    public var run: Int = 0
+    public var fold: Int = 0
+    /// The model's own report while fitting (epoch and loss for SGD and ALS models); nil while evaluating.
+    public var fit: FitProgress? = nil
+
+    public init(fraction: Double, label: String, run: Int = 0, fold: Int = 0, fit: FitProgress? = nil) {
+        self.fraction = fraction
+        self.label = label
+        self.run = run
+        self.fold = fold
+        self.fit = fit
+    }
 }
 
 /// Fits every configured algorithm on every fold and measures it.
@@ -114,8 +129,9 @@ public enum EvalRunner {
                 let base = Double(r * folds.count + f)
                 let what = "\(name)" + combo.map { " \($0.key)=\($0.value)" }.joined()
                     + (folds.count > 1 ? " \(fold.name)" : "") + (cold.map { " cold \($0)" } ?? "")
-                let report: @Sendable (Double, String) -> Void = { x, phase in
-                    progress?(EvalProgress(fraction: (base + min(1, max(0, x))) / units, label: "\(what): \(phase)"))
+                let report: @Sendable (Double, String, FitProgress?) -> Void = { x, phase, fit in
+                    progress?(EvalProgress(fraction: (base + min(1, max(0, x))) / units, label: "\(what): \(phase)",
+                                           run: r, fold: f, fit: fit))
                 }
                 var p = Parameters()
                 for (k, v) in combo { p[k] = v }
@@ -146,7 +162,7 @@ public enum EvalRunner {
     /// Fits `model` on the fold's training data (reduced for a cold-start level) and measures it.
     public static func evaluate(model: any Recommender, fold: EvalFold, configuration c: EvalConfiguration,
                                 coldStart: Int? = nil,
-                                progress: @escaping @Sendable (Double, String) -> Void = { _, _ in },
+                                progress: @escaping @Sendable (Double, String, FitProgress?) -> Void = { _, _, _ in },
                                 cancellation: CancellationToken? = nil) throws -> FoldResult {
         let test = fold.test
         var train = fold.train
@@ -158,10 +174,10 @@ public enum EvalRunner {
         }
         let fitStart = Date()
         let ctx = FitContext(seed: c.seed, threads: c.threads,
-                             progress: { p in progress(0.5 * p.fraction, p.message) }, cancellation: cancellation)
+                             progress: { p in progress(0.5 * p.fraction, p.message, p) }, cancellation: cancellation)
         try model.fit(train, context: ctx)
         let fitSeconds = Date().timeIntervalSince(fitStart)
-        progress(0.5, "evaluating")
+        progress(0.5, "evaluating", nil)
 
         let evalStart = Date()
         let seen = fold.train.ratings
@@ -170,7 +186,7 @@ public enum EvalRunner {
             return Profile.training(u, in: train.ratings)
         }
         let acc = try accumulate(model: model, test: test, seen: seen, profileOf: profileOf, configuration: c,
-                                 progress: { progress(0.5 + 0.5 * $0, "evaluating") }, cancellation: cancellation)
+                                 progress: { progress(0.5 + 0.5 * $0, "evaluating", nil) }, cancellation: cancellation)
         var metrics = finish(acc, specs: c.metrics, train: train, seed: c.seed)
         for m in c.metrics where metrics[m.name] == nil { metrics[m.name] = .nan }
         let evaluated = c.metrics.contains { !$0.kind.isRatingMetric } ? acc.users : acc.ratingUsers

@@ -237,13 +237,14 @@ public enum Splitter {
     }
 
     /// An explicit split: a training and a test ratings file (generic format), optionally with
-    /// an items file whose catalog (titles, genres) is loaded first.
+    /// an items file (`movies.csv`, `movies.dat` or `u.item` layout) whose catalog (titles,
+    /// genres, keywords) is loaded first.
     public static func files(train: String, test: String, items: String? = nil,
                              options: LoadOptions = LoadOptions()) throws -> (dataset: Dataset, folds: [EvalFold]) {
         var users = Vocabulary()
-        var catalog = Catalog(items: [])
-        if let items { catalog = try ItemsFileReader.read(path: items) }
         var report = LoadReport()
+        var catalog = Catalog(items: [])
+        if let items { catalog = Catalog(items: try ItemFiles.readAnyItemsFile(path: items, options: options, report: &report)) }
         let tr = try DatasetLoader.readRatings(path: train, users: &users, catalog: &catalog,
                                                options: options, report: &report)
         let te = try DatasetLoader.readRatings(path: test, users: &users, catalog: &catalog,

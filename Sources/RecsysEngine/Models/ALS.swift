@@ -19,8 +19,10 @@ import Foundation
 /// as implicit does: with A_u = YᵀC_uY + λI, y_iᵀx_u = Σ_j c_j · y_iᵀ A_u⁻¹ y_j,
 /// one term per rated item j.
 ///
-/// Parameters: `factors` (64), `regularization` λ (0.05), `alpha` α (1),
-/// `iterations` (15), `confidence` (binary), `solver` (cg | cholesky), `cg_steps` (3).
+/// Parameters: `factors` (64), `regularization` λ (0.05), `alpha` α (0.5),
+/// `iterations` (15), `confidence` (rating), `solver` (cg | cholesky), `cg_steps` (3).
+/// With explicit ratings, c = 1 + 0.5·r gives a 5★ film 1.75 times the weight of a 1★
+/// one (3.5 vs 2); `confidence=binary, alpha=1` is implicit's setting (every rating c = 2).
 ///
 /// Complexity per iteration: O(ratings · k · steps + (users + items) · k² · steps)
 /// with CG; memory O((users + items) · k).
@@ -30,9 +32,9 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec("factors", .integer(1...1024), default: "64", "latent factors k"),
         ParameterSpec("regularization", .real(0...100_000), default: "0.05", "L2 penalty λ on every factor"),
-        ParameterSpec("alpha", .real(0...100_000), default: "1", "confidence slope α in c = 1 + α·r"),
+        ParameterSpec("alpha", .real(0...100_000), default: "0.5", "confidence slope α in c = 1 + α·r"),
         ParameterSpec("iterations", .integer(1...1000), default: "15", "alternating sweeps (users, then items)"),
-        ParameterSpec("confidence", .choice(["binary", "rating"]), default: "binary",
+        ParameterSpec("confidence", .choice(["binary", "rating"]), default: "rating",
                       "r in c = 1 + α·r: 1 for every rated item, or the rating itself"),
         ParameterSpec("solver", .choice(["cg", "cholesky"]), default: "cg",
                       "per-row solve: warm-started conjugate gradient or exact Cholesky"),
@@ -40,21 +42,21 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private var catalog = Catalog(items: [])
-    private var fallback = RatingFallback()
-    private var k = 0
+    var catalog = Catalog(items: [])
+    var fallback = RatingFallback()
+    var k = 0
     /// Row stride of the factor matrices (k rounded up to 8).
-    private var ld = 0
-    private var userFactors: [Float] = []
-    private var itemFactors: [Float] = []
+    var ld = 0
+    var userFactors: [Float] = []
+    var itemFactors: [Float] = []
     /// YᵀY + λI over the final item factors (ld × ld), for fold-in.
-    private var itemGram: [Float] = []
-    private var itemNorms: [Float] = []
-    private var userCount = 0
-    private var itemCount = 0
-    private var alpha: Float = 1
-    private var lambda: Float = 0.05
-    private var byRating = false
+    var itemGram: [Float] = []
+    var itemNorms: [Float] = []
+    var userCount = 0
+    var itemCount = 0
+    var alpha: Float = 1
+    var lambda: Float = 0.05
+    var byRating = false
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

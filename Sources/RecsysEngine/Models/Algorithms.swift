@@ -15,6 +15,8 @@ public enum Algorithms {
         BaselineRecommender.self,
         SVDppRecommender.self,
         BPRRecommender.self,
+        TwoTowerRecommender.self,
+        RankingRecommender.self,
     ]
 
     /// Registered names in display order.

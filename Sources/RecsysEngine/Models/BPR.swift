@@ -14,7 +14,7 @@ import Foundation
 /// and single-threaded, so a seed gives the same model on every run.
 ///
 /// Fold-in: a new profile starts at the mean factor of its items and takes
-/// `foldin_epochs` passes of the same updates on x_u only (items fixed), seeded
+/// `foldin_epochs` passes (at most 6,000 steps) of the same updates on x_u only (items fixed), seeded
 /// by the model seed and the profile, so the same profile always gets the same list.
 ///
 /// Parameters: `factors` (64), `learning_rate` η (0.01), `regularization` λ
@@ -34,17 +34,17 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private var catalog = Catalog(items: [])
-    private var fallback = RatingFallback()
-    private var k = 0
-    private var ld = 0
-    private var userFactors: [Float] = []
-    private var itemFactors: [Float] = []
-    private var itemBias: [Float] = []
-    private var itemNorms: [Float] = []
-    private var userCount = 0
-    private var itemCount = 0
-    private var seed: UInt64 = 42
+    var catalog = Catalog(items: [])
+    var fallback = RatingFallback()
+    var k = 0
+    var ld = 0
+    var userFactors: [Float] = []
+    var itemFactors: [Float] = []
+    var itemBias: [Float] = []
+    var itemNorms: [Float] = []
+    var userCount = 0
+    var itemCount = 0
+    var seed: UInt64 = 42
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
@@ -177,26 +177,20 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         var rng = SplitMix64(seed: h)
         let lr = parameters.float("learning_rate") * 5
         let reg = parameters.float("regularization")
-        let samples = min(20_000, items.count * parameters.int("foldin_epochs"))
-        var scratchI = [Float](repeating: 0, count: ld), scratchJ = [Float](repeating: 0, count: ld)
+        let samples = min(6_000, items.count * parameters.int("foldin_epochs"))
         var bi: Float = 0, bj: Float = 0
         let n8 = ld / 8
         x.withUnsafeMutableBufferPointer { xb in
-            scratchI.withUnsafeMutableBufferPointer { sib in
-                scratchJ.withUnsafeMutableBufferPointer { sjb in
-                    itemFactors.withUnsafeBufferPointer { yb in
-                        for _ in 0..<samples {
-                            let i = items[rng.nextInt(items.count)]
-                            var j = Int32(rng.nextInt(itemCount))
-                            while profile.contains(j) { j = Int32(rng.nextInt(itemCount)) }
-                            // Copy the item rows so the fixed model is never written.
-                            sib.baseAddress!.update(from: yb.baseAddress! + Int(i) * ld, count: ld)
-                            sjb.baseAddress!.update(from: yb.baseAddress! + Int(j) * ld, count: ld)
-                            bi = itemBias[Int(i)]; bj = itemBias[Int(j)]
-                            Self.step(x: xb.baseAddress!, yi: sib.baseAddress!, yj: sjb.baseAddress!,
-                                      bi: &bi, bj: &bj, lr: lr, reg: reg, n8: n8, updateItems: false)
-                        }
-                    }
+            itemFactors.withUnsafeBufferPointer { yb in
+                // `step` with updateItems: false only reads the item rows: the fixed model is never written.
+                let Y = UnsafeMutablePointer(mutating: yb.baseAddress!)
+                for _ in 0..<samples {
+                    let i = items[rng.nextInt(items.count)]
+                    var j = Int32(rng.nextInt(itemCount))
+                    while profile.contains(j) { j = Int32(rng.nextInt(itemCount)) }
+                    bi = itemBias[Int(i)]; bj = itemBias[Int(j)]
+                    Self.step(x: xb.baseAddress!, yi: Y + Int(i) * ld, yj: Y + Int(j) * ld,
+                              bi: &bi, bj: &bj, lr: lr, reg: reg, n8: n8, updateItems: false)
                 }
             }
         }

@@ -28,7 +28,7 @@ public final class BaselineRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private(set) var biases = BiasModel()
+    var biases = BiasModel()
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

@@ -13,7 +13,8 @@ import Foundation
 /// The profile is mean-centred and rating-weighted:
 /// p = Σ_{j rated} (r_j − r̃) v_j, with r̃ = (Σ r_j + m·μ) / (n + m) the user's
 /// mean damped towards the global mean μ (m = 1), so one 5★ rating is positive
-/// and one 1★ rating negative. Items are scored by cosine: s_i = pᵀv_i / ‖p‖.
+/// and one 1★ rating negative. Items are scored by cosine: s_i = pᵀv_i / ‖p‖ (plus a popularity
+/// term below 10⁻⁴ that orders items with identical features).
 ///
 /// Rating prediction: r̂_ui = r̃ + Σ_j sim(i,j)(r_j − r̃) / Σ_j sim(i,j) over the
 /// rated items j with positive content similarity (cosine of the vectors).
@@ -47,6 +48,7 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
     private var featureWeights: [Float] = []
     private var globalMean: Float = 3
     private var scale = RatingScale.wholeStars
+    private var maxPopularity: Float = 0
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
@@ -65,6 +67,7 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
     public func fit(_ data: Dataset, context: FitContext) throws {
         catalog = data.catalog
         fallback = RatingFallback(data.ratings, scale: data.scale)
+        maxPopularity = fallback.popularity.max() ?? 0
         globalMean = data.ratings.count == 0 ? (data.scale.min + data.scale.max) / 2 : data.ratings.globalMean
         scale = data.scale
         let n = catalog.count
@@ -148,9 +151,15 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
         for i in 0..<n {
             var acc: Float = 0
             for q in itemStart[i]..<itemStart[i + 1] { acc += p[Int(itemFeatures[q])] * itemWeights[q] }
-            s[i] = acc * inv
+            s[i] = acc * inv + tieBreak(i)
         }
         return s
+    }
+
+    /// Items with identical features tie on cosine; a tiny popularity term (< 10⁻⁴) orders them.
+    func tieBreak(_ i: Int) -> Float {
+        guard i < fallback.popularity.count else { return 0 }
+        return 1e-4 * fallback.popularity[i] / (maxPopularity + 1)
     }
 
     /// Cosine similarity of two items' vectors (a sorted-merge of their features).
@@ -193,8 +202,7 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
             for p in featureStart[f]..<featureStart[f + 1] { s[Int(featureItems[p])] += w * featureWeights[p] }
         }
         // Ties (same features) go to the more popular item.
-        let maxPop = (fallback.popularity.max() ?? 0) + 1
-        for i in 0..<s.count where s[i] > 0 { s[i] += 1e-4 * fallback.popularity[i] / maxPop }
+        for i in 0..<s.count where s[i] > 0 { s[i] += tieBreak(i) }
         return topK(s, k: count) { $0 != item && s[Int($0)] > 0 }
     }
 
@@ -225,7 +233,13 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
                                detail: "in \(n) of the films you rated"))
         }
         terms.sort { abs($0.value) > abs($1.value) }
-        let positives = terms.filter { $0.value > 0 }.prefix(3).map(\.label)
+        let tie = tieBreak(Int(item))
+        if tie > 0 {
+            terms.append(.init(kind: .other, label: "popularity (tie-break)", value: tie,
+                               detail: "orders films with the same features"))
+            total += tie
+        }
+        let positives = terms.filter { $0.kind == .feature && $0.value > 0 }.prefix(3).map(\.label)
         let summary = terms.isEmpty ? "no content features" :
             positives.isEmpty ? "its features match little of what you liked" : "you like " + positives.joined(separator: ", ")
         return Explanation(algorithm: Self.name, item: item, score: total, summary: summary, terms: terms)

@@ -33,17 +33,17 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private var catalog = Catalog(items: [])
-    private var fallback = RatingFallback()
+    var catalog = Catalog(items: [])
+    var fallback = RatingFallback()
     /// Catalog item → row of B, or −1 when the item was left out.
-    private var local: [Int32] = []
+    var local: [Int32] = []
     /// Row of B → catalog item.
-    private var kept: [Int32] = []
+    var kept: [Int32] = []
     /// B, n × n, row-major with `ld` floats per row.
-    private var weights: [Float] = []
-    private var ld = 0
-    private var itemCount = 0
-    private var restrictionNote: String?
+    var weights: [Float] = []
+    var ld = 0
+    var itemCount = 0
+    var restrictionNote: String?
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

@@ -13,7 +13,8 @@ import Foundation
 /// components are fitted on the rest, and the weights are chosen by coordinate
 /// search to maximise NDCG@10 of the held-out items for up to 300 users; the
 /// rating weights β by least squares on the held-out ratings. The components
-/// are then refitted on all the data. A weight ≥ 0 is taken as given (0 drops
+/// are then refitted on all the data. The search starts from the better of equal weights and each
+/// free component alone, so on the slice the blend is never worse than its best component. A weight ≥ 0 is taken as given (0 drops
 /// the component); algorithms that are not registered are skipped.
 ///
 /// Cold profiles switch towards content and popularity: with n ratings and
@@ -29,7 +30,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     /// Candidate components and whether they are in the blend by default (weight fitted) or off (weight 0).
     static let candidates: [(name: String, on: Bool)] = [
         ("ease", true), ("als", true), ("item-knn", true), ("svd", true), ("content", true), ("popularity", true),
-        ("bpr", false), ("user-knn", false), ("svdpp", false), ("baseline", true),
+        ("bpr", false), ("user-knn", true), ("svdpp", true), ("baseline", true),
     ]
 
     public static let parameterSpecs: [ParameterSpec] = candidates.map { c in
@@ -186,8 +187,15 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
             }
             return total / Double(max(1, users.count))
         }
+        // Start from the better of equal weights and each free component alone (others at their given
+        // weight or 0), so the search never ends below the best single component on the slice.
         var w = given.map { $0 < 0 ? Float(1) : Float($0) }
         var best = ndcg(w)
+        for ci in 0..<c where given[ci] < 0 {
+            let alone = given.enumerated().map { k, g in k == ci ? Float(1) : (g < 0 ? 0 : Float(g)) }
+            let v = ndcg(alone)
+            if v > best + 1e-9 { best = v; w = alone }
+        }
         let grid: [Float] = [0, 0.1, 0.25, 0.5, 1, 2, 4]
         for _ in 0..<2 {
             for ci in 0..<c where given[ci] < 0 {
@@ -306,7 +314,10 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                 if !p.isImpossible { impossible[j] = false }
             }
         }
-        return (0..<items.count).map { Prediction(fallback.scale.clamp(out[$0]), isImpossible: impossible[$0]) }
+        // Without ratings nothing is personal: the blend is still the best guess, but flagged as a fallback.
+        return (0..<items.count).map {
+            Prediction(fallback.scale.clamp(out[$0]), isImpossible: impossible[$0] || profile.isEmpty)
+        }
     }
 
     /// Rank-weighted blend of the components' similar-item lists: w_c · (1 − rank / L).

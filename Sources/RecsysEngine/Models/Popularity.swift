@@ -17,11 +17,11 @@ public final class PopularityRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private var itemScores: [Float] = []
-    private var counts: [Int] = []
-    private var means: [Float] = []
-    private var globalMean: Float = 0
-    private var scale = RatingScale.wholeStars
+    var itemScores: [Float] = []
+    var counts: [Int] = []
+    var means: [Float] = []
+    var globalMean: Float = 0
+    var scale = RatingScale.wholeStars
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

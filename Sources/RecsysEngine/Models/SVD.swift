@@ -43,8 +43,8 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    private(set) var model = BiasedFactorModel()
-    private(set) var users = FactorTable()
+    var model = BiasedFactorModel()
+    var users = FactorTable()
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

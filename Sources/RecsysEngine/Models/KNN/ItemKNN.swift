@@ -44,11 +44,11 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     let minK: Int
     let damping: Float
 
-    private var biases = BiasModel()
-    private var stats = RowStats()
-    private var lists = NeighbourLists()
-    private var topN = NeighbourLists()
-    private var titles: [String] = []
+    var biases = BiasModel()
+    var stats = RowStats()
+    var lists = NeighbourLists()
+    var topN = NeighbourLists()
+    var titles: [String] = []
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

@@ -1,0 +1,137 @@
+/// Sparse input features of the two towers, laid out as rows of one embedding
+/// table per tower, so that a tower's input is a weighted bag of rows:
+///
+///     query(u)     = m·U[u] + Σ_{j∈R(u)} B[j]/√|R(u)| + Σ_g h_u(g)·QG[g] + Σ_{f∈demo(u)} QD[f]
+///     candidate(i) = V[i] + Σ_{g∈G(i)} CG[g]/|G(i)| + Σ_{k∈K(i)} CK[k]/|K(i)| + CY[decade(i)]
+///
+/// where R(u) is the user's rated items, h_u the genre histogram of R(u) (summing to 1), and `m` is 1
+/// for a training user (0 when the id embedding is dropped out in training, and for a folded-in profile:
+/// a new user is represented by its features alone).
+struct TowerFeatures: Sendable {
+    // Query table layout.
+    let userCount: Int
+    let itemCount: Int
+    let genreCount: Int
+    let demoCount: Int
+    var queryRows: Int { userCount + itemCount + genreCount + demoCount }
+    var queryBagOffset: Int { userCount }
+    var queryGenreOffset: Int { userCount + itemCount }
+    var queryDemoOffset: Int { userCount + itemCount + genreCount }
+
+    // Candidate table layout.
+    let keywordCount: Int
+    let decadeCount: Int
+    var candidateRows: Int { itemCount + genreCount + keywordCount + decadeCount }
+    var candidateGenreOffset: Int { itemCount }
+    var candidateKeywordOffset: Int { itemCount + genreCount }
+    var candidateDecadeOffset: Int { itemCount + genreCount + keywordCount }
+
+    /// Genre ids of each item.
+    let itemGenres: [[Int32]]
+    /// Keyword ids of each item (the most frequent keywords only).
+    let itemKeywords: [[Int32]]
+    /// Decade bucket of each item (−1 when unknown).
+    let itemDecade: [Int32]
+    /// Demographic feature ids of each user (age bucket, gender, occupation), empty when unknown.
+    let userDemo: [[Int32]]
+    let firstDecade: Int
+
+    init(dataset: Dataset, maxKeywords: Int = 2000) {
+        let catalog = dataset.catalog
+        userCount = dataset.userCount
+        itemCount = catalog.count
+        var genreIndex: [String: Int32] = [:]
+        for g in catalog.genres { genreIndex[g] = Int32(genreIndex.count) }
+        genreCount = genreIndex.count
+        itemGenres = catalog.items.map { $0.genres.compactMap { genreIndex[$0] } }
+        // Keep the most frequent keywords (ties by name) so the table stays small on tag-heavy datasets.
+        var freq: [String: Int] = [:]
+        for item in catalog.items { for k in Set(item.keywords) { freq[k, default: 0] += 1 } }
+        let kept = freq.filter { $0.value >= 2 }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .prefix(maxKeywords)
+        var kwIndex: [String: Int32] = [:]
+        for (k, _) in kept { kwIndex[k] = Int32(kwIndex.count) }
+        keywordCount = kwIndex.count
+        itemKeywords = catalog.items.map { Array(Set($0.keywords.compactMap { kwIndex[$0] })).sorted() }
+        let years = catalog.items.compactMap(\.year)
+        let first = (years.min() ?? 1900) / 10
+        let last = (years.max() ?? 1900) / 10
+        firstDecade = first
+        decadeCount = max(1, last - first + 1)
+        itemDecade = catalog.items.map { item in item.year.map { Int32($0 / 10 - first) } ?? -1 }
+        // Demographics: age buckets, gender, occupation (MovieLens 100K/1M).
+        var demoIndex: [String: Int32] = [:]
+        var demos: [[Int32]] = []
+        for u in 0..<dataset.userCount {
+            guard u < dataset.userAttributes.count else { demos.append([]); continue }
+            let a = dataset.userAttributes[u]
+            var keys: [String] = []
+            if let age = a.age {
+                let bucket = [18, 25, 35, 45, 50, 56].firstIndex { age < $0 } ?? 6
+                keys.append("age\(bucket)")
+            }
+            if let g = a.gender { keys.append("g:" + g) }
+            if let o = a.occupation { keys.append("o:" + o) }
+            demos.append(keys.map { k in
+                if let v = demoIndex[k] { return v }
+                let v = Int32(demoIndex.count)
+                demoIndex[k] = v
+                return v
+            })
+        }
+        userDemo = demos
+        demoCount = demoIndex.count
+    }
+
+    /// The candidate tower's bag for item `i`: (table row, weight) pairs.
+    func candidateBag(_ i: Int, into bag: inout [(Int, Float)]) {
+        bag.removeAll(keepingCapacity: true)
+        bag.append((i, 1))
+        let gs = itemGenres[i]
+        for g in gs { bag.append((candidateGenreOffset + Int(g), 1 / Float(gs.count))) }
+        let ks = itemKeywords[i]
+        for k in ks { bag.append((candidateKeywordOffset + Int(k), 1 / Float(ks.count))) }
+        let d = itemDecade[i]
+        if d >= 0 { bag.append((candidateDecadeOffset + Int(d), 1)) }
+    }
+
+    /// The query tower's bag for a user with rated `items` (and their `ratings`), leaving out `exclude`
+    /// (the training target), with user id `user` weighted by `idWeight` (0 drops it). Each rated item
+    /// enters with weight `c(r)/√n`, where `c` is the rating confidence (1 for every item when `scale` is nil).
+    func queryBag(user: Int?, idWeight: Float, items: ArraySlice<Int32>, ratings: ArraySlice<Float>,
+                  scale: RatingScale?, exclude: Int32?, into bag: inout [(Int, Float)], genreScratch: inout [Float]) {
+        bag.removeAll(keepingCapacity: true)
+        if let user, idWeight != 0 { bag.append((user, idWeight)) }
+        var n = 0
+        for j in items where j != exclude { n += 1 }
+        if n > 0 {
+            let w = 1 / Float(n).squareRoot()
+            for g in 0..<genreCount { genreScratch[g] = 0 }
+            var genreTotal: Float = 0
+            for (j, r) in zip(items, ratings) where j != exclude {
+                let c = scale.map { TowerFeatures.confidence(r, $0) } ?? 1
+                bag.append((queryBagOffset + Int(j), w * c))
+                for g in itemGenres[Int(j)] {
+                    genreScratch[Int(g)] += c
+                    genreTotal += c
+                }
+            }
+            if genreTotal > 0 {
+                for g in 0..<genreCount where genreScratch[g] > 0 {
+                    bag.append((queryGenreOffset + g, genreScratch[g] / genreTotal))
+                }
+            }
+        }
+        if let user, user < userDemo.count {
+            for f in userDemo[user] { bag.append((queryDemoOffset + Int(f), 1)) }
+        }
+    }
+
+    /// Rating confidence `c(r) = (r − min + step) / (max − min + step)`: 1 for the top of the scale,
+    /// small for the bottom, so a 1★ rating barely pulls the query towards that film.
+    @inline(__always)
+    static func confidence(_ r: Float, _ scale: RatingScale) -> Float {
+        let span = scale.max - scale.min + scale.step
+        return span > 0 ? min(1, max(0.05, (r - scale.min + scale.step) / span)) : 1
+    }
+}
