@@ -108,14 +108,36 @@ struct BiasedFactorModel: Sendable {
         }
         let dim = k + 1
         let lambda = Double(reg) * Double(known.count) + Double(foldInReg)
-        let w = LinearAlgebra.ridge(
-            rows: known.count, dim: dim, lambda: [Double](repeating: lambda, count: dim),
-            feature: { r, x in
-                x[0] = 1
-                let row = known[r].0
-                for f in 0..<k { x[f + 1] = Double(items.value(row, f)) }
-            },
-            target: { Double(known[$0].1) })
+        // Augmented rows x = [1, q_i] as SIMD8 lanes; Gram G = Σ x xᵀ (lower triangle) and
+        // Σ x·y accumulated in Float SIMD, then solved in Double.
+        let xl = LinearAlgebra.lanes(dim)
+        var x = [SIMD8<Float>](repeating: .zero, count: xl)
+        var gram = [SIMD8<Float>](repeating: .zero, count: dim * xl)
+        var rhs = [SIMD8<Float>](repeating: .zero, count: xl)
+        for (row, y) in known {
+            for l in 0..<xl { x[l] = .zero }
+            x[0][0] = 1
+            for f in 0..<k { x[(f + 1) / 8][(f + 1) % 8] = items.value(row, f) }
+            for l in 0..<xl { rhs[l] += y * x[l] }
+            for f in 0..<dim {
+                let xf = x[f / 8][f % 8]
+                if xf == 0 { continue }
+                let base = f * xl
+                for l in 0...(f / 8) { gram[base + l] += xf * x[l] }
+            }
+        }
+        var a = [Double](repeating: 0, count: dim * dim)
+        var w = [Double](repeating: 0, count: dim)
+        for f in 0..<dim {
+            for g in 0...f { a[f * dim + g] = Double(gram[f * xl + g / 8][g % 8]) }
+            a[f * dim + f] += lambda
+            w[f] = Double(rhs[f / 8][f % 8])
+        }
+        a.withUnsafeMutableBufferPointer { pa in
+            w.withUnsafeMutableBufferPointer { pw in
+                _ = LinearAlgebra.choleskySolve(pa.baseAddress!, pw.baseAddress!, n: dim)
+            }
+        }
         var v = z
         for f in 0..<k { v[f / 8][f % 8] += Float(w[f + 1]) }
         for l in 0..<lanes where !v[l].sum().isFinite { v[l] = z[l] }

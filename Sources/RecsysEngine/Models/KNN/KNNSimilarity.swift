@@ -225,8 +225,6 @@ enum KNNBuilder {
     static func all(sides: KNNSides, rowWeights: [Float], job: KNNSimilarityJob, threads: Int,
                     context: FitContext) throws -> (rating: NeighbourLists, topN: NeighbourLists) {
         let rows = sides.rowStart.count - 1
-        let others = sides.otherStart.count - 1
-        _ = others
         let workers = max(1, min(threads, 8))
         let box = RowResults(rows: rows)
         let chunk = 64
