@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecsysEngine
+import RecsysUI
 
 /// `recsys-tui bench`: how fast loading, fitting and live recompute are on a dataset.
 struct BenchCommand: ParsableCommand {
@@ -92,6 +93,10 @@ struct BenchCommand: ParsableCommand {
             all.append((now() - start) * 1000)
             allCPU.append((threadCPU() - startCPU) * 1000)
         }
+        // One key press → update + view + diff of a 120×40 frame (the explorer's redraw work; the
+        // terminal output itself is measured by Tests/EndToEnd/bench-redraw.bash).
+        let uiState = AppState(dataset: ds, storedRatings: [], width: 120, height: 40)
+        let render = RenderBenchmark.measure(state: uiState)
         let foldin = zip(models.map(\.0), perAlgo).map { ($0, percentile($1, 50), percentile($1, 99)) }
         let foldinCPU = zip(models.map(\.0), perAlgoCPU).map { ($0, percentile($1, 50), percentile($1, 99)) }
         switch format {
@@ -106,7 +111,9 @@ struct BenchCommand: ParsableCommand {
             // machine is busy with other processes (wall-clock figures then include waiting for a core).
             s += "\"foldin_cpu_ms\": {" + foldinCPU.map { "\(jsonString($0.0)): {\"p50\": \(fmt($0.1)), \"p99\": \(fmt($0.2))}" }
                 .joined(separator: ", ") + "}, "
-            s += "\"recompute_all_cpu_ms\": {\"p50\": \(fmt(percentile(allCPU, 50))), \"p99\": \(fmt(percentile(allCPU, 99)))}}"
+            s += "\"recompute_all_cpu_ms\": {\"p50\": \(fmt(percentile(allCPU, 50))), \"p99\": \(fmt(percentile(allCPU, 99)))}, "
+            s += "\"render_ms\": {\"p50\": \(fmt(render.p50)), \"p99\": \(fmt(render.p99)), \"max\": \(fmt(render.max)), "
+                + "\"width\": 120, \"height\": 40}}"
             print(s)
         case .table:
             print("\(ds.name): \(ds.userCount) users, \(ds.itemCount) items, \(ds.ratings.count) ratings")
@@ -119,6 +126,8 @@ struct BenchCommand: ParsableCommand {
             print(padCell("all", 12) + padCell("", 10) + padCell(fmt(percentile(all, 50)), 22) + padCell(fmt(percentile(all, 99)), 10)
                   + padCell(fmt(percentile(allCPU, 50)), 12) + fmt(percentile(allCPU, 99)))
             print("(\(ratings) simulated ratings on one growing profile, seed \(seed))")
+            print("key redraw at 120×40 (update + view + diff): p50 \(fmt(render.p50)) ms, p99 \(fmt(render.p99)) ms, "
+                  + "max \(fmt(render.max)) ms over \(render.iterations) keys")
         }
     }
 

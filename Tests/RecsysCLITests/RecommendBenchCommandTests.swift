@@ -19,5 +19,10 @@ final class RecommendBenchCommandTests: XCTestCase {
         }
         let all = try XCTUnwrap(j["recompute_all_ms"] as? [String: Double])
         XCTAssertGreaterThanOrEqual(all["p99"] ?? -1, foldin["ease"]?["p99"] ?? 0)
+        let render = try XCTUnwrap(j["render_ms"] as? [String: Double], "the key-redraw figure is reported")
+        XCTAssertEqual(render["width"], 120)
+        XCTAssertEqual(render["height"], 40)
+        let p50 = try XCTUnwrap(render["p50"]), p99 = try XCTUnwrap(render["p99"]), mx = try XCTUnwrap(render["max"])
+        XCTAssertTrue(p50 > 0 && p50 <= p99 && p99 <= mx, "\(render)")
     }
 }
