@@ -19,6 +19,8 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @OptionGroup var modelOptions: SavedModelOptions
+
     @Option(help: "A training ratings file (with --test: an explicit split).")
     var train: String?
 
@@ -70,6 +72,8 @@ struct EvalCommand: ParsableCommand {
             fail(e.description)
         } catch let e as ParameterError {
             fail(e.description)
+        } catch let e as ModelFileError {
+            fail(e.description)
         }
     }
 
@@ -92,6 +96,12 @@ struct EvalCommand: ParsableCommand {
             }
         }
         if let r = relevantMin, !r.isFinite { throw EvalError("--relevant-min must be a number") }
+        if modelOptions.model != nil {
+            if train == nil || test == nil { throw EvalError("--model needs one split given as --train and --test files") }
+            if names.count != 1 { throw EvalError("--model evaluates one algorithm, not \(names.joined(separator: ","))") }
+            if !cold.isEmpty { throw EvalError("--model cannot be used with --cold-start") }
+            if grid.isGrid { throw EvalError("--model cannot be used with a parameter grid") }
+        }
         let options = LoadOptions(skipBadLines: dataOptions.skipBadLines)
 
         let dataset: Dataset, folds: [EvalFold], splitName: String
@@ -114,10 +124,18 @@ struct EvalCommand: ParsableCommand {
         }
         let config = EvalConfiguration(algorithms: names, metrics: metricSpecs, parameters: grid,
                                        relevantMin: relevantMin, coldStart: cold, seed: seed)
+        var fitted: [String: any Recommender] = [:]
+        if let model = modelOptions.model, let name = names.first, let fold = folds.first {
+            // The model must have been trained on the --train file: the fingerprint check refuses others.
+            var p = Parameters()
+            for (k, v) in grid.combinations(for: name).first ?? [] { p[k] = v }
+            fitted[name] = try loadOrFit(algorithm: name, model: model, dataset: fold.train, parameters: p,
+                                         seed: seed)
+        }
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
         defer { bar.finish() }
         return try EvalRunner.run(dataset: dataset, split: splitName, folds: folds, configuration: config,
-                                  progress: { bar.update($0) })
+                                  fitted: fitted, progress: { bar.update($0) })
     }
 }
 

@@ -102,9 +102,20 @@ public struct EvalProgress: Sendable {
 /// included), as TensorFlow Recommenders does.
 public enum EvalRunner {
 
+    /// - Parameter fitted: pre-fitted models by algorithm name (`--model FILE`), used instead of
+    ///   fitting. They must have been trained on the one fold's training data, so they are allowed
+    ///   only with a single fold, no cold-start levels and one parameter combination per algorithm.
     public static func run(dataset: Dataset, split: String, folds: [EvalFold], configuration c: EvalConfiguration,
+                           fitted: [String: any Recommender] = [:],
                            progress: (@Sendable (EvalProgress) -> Void)? = nil,
                            cancellation: CancellationToken? = nil) throws -> EvalReport {
+        if !fitted.isEmpty {
+            if folds.count != 1 { throw EvalError("a saved model needs a single split (--train/--test), not \(folds.count) folds") }
+            if !c.coldStart.isEmpty { throw EvalError("a saved model cannot be evaluated with --cold-start") }
+            for name in fitted.keys where c.parameters.combinations(for: name).count > 1 {
+                throw EvalError("a saved \(name) model cannot be evaluated over a parameter grid")
+            }
+        }
         // Validate every algorithm and parameter combination before any work.
         for name in c.parameters.algorithms where !c.algorithms.contains(name) {
             throw EvalError("--param names '\(name)', which is not among --algorithm \(c.algorithms.joined(separator: ","))")
@@ -135,8 +146,9 @@ public enum EvalRunner {
                 }
                 var p = Parameters()
                 for (k, v) in combo { p[k] = v }
-                let model = try Algorithms.make(name, parameters: p)
+                let model = try fitted[name] ?? Algorithms.make(name, parameters: p)
                 perFold.append(try evaluate(model: model, fold: fold, configuration: c, coldStart: cold,
+                                            isFitted: fitted[name] != nil,
                                             progress: report, cancellation: cancellation))
             }
             results.append(EvalResult(algorithm: name, params: resolved, overrides: combo, coldStart: cold,
@@ -160,8 +172,11 @@ public enum EvalRunner {
     }
 
     /// Fits `model` on the fold's training data (reduced for a cold-start level) and measures it.
+    ///
+    /// With `isFitted`, `model` is already trained on `fold.train` (a saved model) and is not
+    /// fitted again; `fitSeconds` is then 0.
     public static func evaluate(model: any Recommender, fold: EvalFold, configuration c: EvalConfiguration,
-                                coldStart: Int? = nil,
+                                coldStart: Int? = nil, isFitted: Bool = false,
                                 progress: @escaping @Sendable (Double, String, FitProgress?) -> Void = { _, _, _ in },
                                 cancellation: CancellationToken? = nil) throws -> FoldResult {
         let test = fold.test
@@ -175,7 +190,7 @@ public enum EvalRunner {
         let fitStart = Date()
         let ctx = FitContext(seed: c.seed, threads: c.threads,
                              progress: { p in progress(0.5 * p.fraction, p.message, p) }, cancellation: cancellation)
-        try model.fit(train, context: ctx)
+        if !isFitted { try model.fit(train, context: ctx) }
         let fitSeconds = Date().timeIntervalSince(fitStart)
         progress(0.5, "evaluating", nil)
 
