@@ -85,6 +85,10 @@ final class PersistenceTests: XCTestCase {
     func testContentRoundTrips() throws { try assertRoundTrip("content") }
     func testContentBM25RoundTrips() throws { try assertRoundTrip("content", ["weighting": "bm25", "neighbours": "3"]) }
     func testItemKNNRoundTrips() throws { try assertRoundTrip("item-knn", ["k": "3"]) }
+    func testUserKNNRoundTrips() throws { try assertRoundTrip("user-knn", ["k": "3"]) }
+    func testUserKNNRatingModeRoundTrips() throws {
+        try assertRoundTrip("user-knn", ["k": "3", "mode": "rating", "similarity": "adjusted-cosine"])
+    }
     func testTwoTowerRoundTrips() throws { try assertRoundTrip("two-tower", ["dim": "8", "epochs": "2"]) }
     func testTwoTowerWithHiddenLayersRoundTrips() throws {
         try assertRoundTrip("two-tower", ["dim": "8", "epochs": "2", "hidden": "4", "rating-weight": "0.5"])
@@ -100,7 +104,7 @@ final class PersistenceTests: XCTestCase {
             XCTAssertTrue(ModelFiles.persistableNames.contains(name), name)
         }
         // Models with their own test above are skipped here (their defaults are slow in debug builds).
-        let covered: Set = ["popularity", "baseline", "svd", "svdpp", "als", "bpr", "ease", "item-knn", "content",
+        let covered: Set = ["user-knn", "popularity", "baseline", "svd", "svdpp", "als", "bpr", "ease", "item-knn", "content",
                             "two-tower", "ranking"]
         for name in ModelFiles.persistableNames where !covered.contains(name) { try assertRoundTrip(name) }
     }

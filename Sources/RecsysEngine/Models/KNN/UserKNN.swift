@@ -37,15 +37,15 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
     let minK: Int
     let damping: Float
 
-    private var biases = BiasModel()
-    private var userStats = RowStats()
-    private var itemStats = RowStats()
-    private var matrix = RatingMatrix(userCount: 0, itemCount: 0, triples: [])
-    private var sides: KNNSides?
-    private var lists = NeighbourLists()
-    private var interaction: [Float] = []
-    private var userIDs: [String] = []
-    private var job = KNNSimilarityJob(kind: .pearsonBaseline, shrinkage: 100, minSupport: 1, keep: 1000, topNKeep: 0)
+    var biases = BiasModel()
+    var userStats = RowStats()
+    var itemStats = RowStats()
+    var matrix = RatingMatrix(userCount: 0, itemCount: 0, triples: [])
+    var sides: KNNSides?
+    var lists = NeighbourLists()
+    var interaction: [Float] = []
+    var userIDs: [String] = []
+    var job = KNNSimilarityJob(kind: .pearsonBaseline, shrinkage: 100, minSupport: 1, keep: 1000, topNKeep: 0)
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
