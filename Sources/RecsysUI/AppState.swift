@@ -26,6 +26,9 @@ public struct AppState {
     public var algorithms: [String]
     /// Fitted models by name (a model being refitted keeps serving until its replacement arrives).
     public var models: [String: any Recommender]
+    /// Models loaded with `--model FILE`, by name: the first fit uses them instead of fitting
+    /// (a `:set` of a parameter refits as usual).
+    public var prefitted: [String: any Recommender] = [:]
     public var fitStatus: [String: FitStatus]
     /// Parameters set with `:set` (defaults otherwise).
     public var parameters: [String: Parameters]

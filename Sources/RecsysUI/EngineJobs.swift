@@ -48,9 +48,13 @@ public struct FitJob: Sendable {
     public var coverageUsers: Int
     /// Cancels a fit in progress (e.g. when the explorer quits).
     public var cancellation: CancellationToken
+    /// Models already fitted on `dataset` (loaded with `--model FILE`), by algorithm name: a request
+    /// for one of them with no parameters set is answered with it instead of fitting.
+    public var prefitted: [String: any Recommender]
 
     public init(dataset: Dataset, requests: [FitRequest], seed: UInt64, threads: Int = 2, coverageUsers: Int = 50,
-                cancellation: CancellationToken = CancellationToken()) {
+                cancellation: CancellationToken = CancellationToken(), prefitted: [String: any Recommender] = [:]) {
+        self.prefitted = prefitted
         self.dataset = dataset
         self.requests = requests
         self.seed = seed
@@ -71,9 +75,14 @@ public struct FitJob: Sendable {
     public func fit(_ request: FitRequest, progress: @escaping @Sendable (FitProgress) -> Void = { _ in }) -> Message {
         let t0 = nowMillis()
         do {
-            let model = try Algorithms.make(request.algorithm, parameters: request.parameters)
-            let context = FitContext(seed: seed, threads: threads, progress: progress, cancellation: cancellation)
-            try model.fit(dataset, context: context)
+            let model: any Recommender
+            if let loaded = prefitted[request.algorithm], request.parameters.values.isEmpty {
+                model = loaded
+            } else {
+                model = try Algorithms.make(request.algorithm, parameters: request.parameters)
+                let context = FitContext(seed: seed, threads: threads, progress: progress, cancellation: cancellation)
+                try model.fit(dataset, context: context)
+            }
             let seconds = (nowMillis() - t0) / 1000
             let coverage = FitJob.catalogCoverage(model, dataset: dataset, users: coverageUsers, seed: seed)
             return .modelFitted(algorithm: request.algorithm, model: model, seconds: seconds, coverage: coverage)

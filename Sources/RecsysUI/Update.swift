@@ -36,7 +36,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         for name in order { state.fitStatus[name] = .fitting(fraction: 0, message: "waiting") }
         if !requests.isEmpty {
             effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed,
-                                             cancellation: state.cancellation)))
+                                             cancellation: state.cancellation, prefitted: state.prefitted)))
         }
         state.status = StatusMessage(requests.isEmpty ? "no algorithms registered" : "fitting \(requests.count) models…")
 

@@ -13,6 +13,8 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @OptionGroup var modelOptions: SavedModelOptions
+
     @Option(help: "The profile to rate with.")
     var profile = "default"
 
@@ -42,6 +44,8 @@ struct ExploreCommand: ParsableCommand {
         var phases: [String] = []
         var t = DispatchTime.now()
         let ds = try withCleanErrors { try dataOptions.load() }
+        // A saved model is checked (fingerprint, format) before the terminal opens: one line, exit 2.
+        let saved = try modelOptions.model.map { path in try withCleanErrors { try ModelFiles.load(from: path, dataset: ds) } }
         phases.append("load_ms=\(ms(since: t))")
         t = DispatchTime.now()
         let store = openStore()
@@ -59,8 +63,9 @@ struct ExploreCommand: ParsableCommand {
         phases.append("terminal_ms=\(ms(since: t))")
         t = DispatchTime.now()
         let size = terminal.size
-        let state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
+        var state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
+        if let saved { state.prefitted[saved.name] = saved }
         phases.append("state_ms=\(ms(since: t))")
         let runner = ExploreEffects(store: store)
         let program = TerminalProgram<AppState, Message, Effect>(
