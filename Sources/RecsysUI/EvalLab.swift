@@ -63,6 +63,20 @@ public struct EvalLabState: Sendable {
     /// "cancelled", an error, or nil.
     public var message: String?
     public var cancellation: CancellationToken
+    /// Cold-start run (`o`): each user keeps only N of their training ratings, for every N here.
+    public var coldStart: Bool
+    /// The grid search chosen with `g` ("item-knn.k=10,20,40,80"), or nil.
+    public var grid: String?
+
+    /// Ratings kept per user in a cold-start run.
+    public static let coldStartCounts = [1, 2, 3, 5, 10, 20]
+    /// A small grid per algorithm over its most telling parameter (see each model's `ParameterSpec`).
+    public static let gridPresets: [String: String] = [
+        "popularity": "damping=0,5,10,50", "baseline": "reg_i=0,5,10,25",
+        "item-knn": "k=10,20,40,80", "user-knn": "k=10,20,40,80", "content": "neighbours=10,20,40,80",
+        "svd": "factors=10,25,50,100", "svdpp": "factors=5,10,20,40", "als": "factors=16,32,64,128",
+        "bpr": "factors=16,32,64,128", "ease": "lambda=50,200,500,2000", "hybrid": "cold_threshold=0,5,10,20",
+    ]
 
     /// - Parameters:
     ///   - algorithms: the choosable algorithms; `chosen` defaults to the first two of them.
@@ -80,6 +94,24 @@ public struct EvalLabState: Sendable {
         report = nil
         message = nil
         cancellation = CancellationToken()
+        coldStart = false
+        grid = nil
+    }
+
+    /// The grids `g` cycles through: one preset per chosen algorithm that has one.
+    public var gridChoices: [String] {
+        chosenAlgorithms.compactMap { a in Self.gridPresets[a].map { a + "." + $0 } }
+    }
+
+    /// `g`: off → each of `gridChoices` → off.
+    public mutating func cycleGrid() {
+        let choices = gridChoices
+        if let g = grid, let k = choices.firstIndex(of: g) {
+            grid = k + 1 < choices.count ? choices[k + 1] : nil
+        } else {
+            grid = choices.first
+        }
+        if grid == nil && choices.isEmpty { message = "no preset grid for the chosen algorithms" }
     }
 
     public var splitText: String { Self.splitChoices[split] }
@@ -103,8 +135,10 @@ public struct EvalLabState: Sendable {
         scroll = 0
         cancellation = CancellationToken()
         progress = Dictionary(uniqueKeysWithValues: chosenAlgorithms.map { ($0, EvalLabProgress()) })
+        let grids = grid.map { g in gridChoices.contains(g) ? [g] : [] } ?? []
         return EvalLabJob(run: run, dataset: dataset, algorithms: chosenAlgorithms, split: splitText,
                           metrics: chosenMetrics, parameters: parameters.filter { chosen.contains($0.key) },
+                          grid: grids, coldStart: coldStart ? Self.coldStartCounts : [],
                           seed: seed, threads: threads, cancellation: cancellation)
     }
 
@@ -147,7 +181,8 @@ public enum EvalLabKeyResult: Sendable, Equatable {
 /// Applies one key to the lab. While running, only Esc (cancel) is the lab's.
 ///
 /// ↑↓ / k j move in the setup list, Space toggles an algorithm or metric (or cycles the split),
-/// ←→ / h l cycle the split, r or Enter runs, PgUp / PgDn scroll the results.
+/// ←→ / h l cycle the split, o toggles the cold-start curve (N = 1,2,3,5,10,20), g cycles a preset
+/// grid search, r or Enter runs, PgUp / PgDn scroll the results.
 public func handleEvalLabKey(_ lab: inout EvalLabState, _ key: Key) -> EvalLabKeyResult {
     if lab.running {
         if key == .escape { lab.cancel(); return .handled }
@@ -172,6 +207,8 @@ public func handleEvalLabKey(_ lab: inout EvalLabState, _ key: Key) -> EvalLabKe
             let m = EvalLabState.metricChoices[lab.cursor - n - 1]
             if lab.metrics.contains(m) { lab.metrics.remove(m) } else { lab.metrics.insert(m) }
         }
+    case .char("o"): lab.coldStart.toggle()
+    case .char("g"): lab.cycleGrid()
     case .char("r"), .enter: return .start
     default: return .ignored
     }
@@ -190,12 +227,17 @@ public struct EvalLabJob: Sendable {
     public var metrics: [String]
     /// Parameters per algorithm (e.g. those set with `:set`), single values only.
     public var parameters: [String: Parameters]
+    /// Grid entries "ALGO.KEY=V,V,…" (they override `parameters` of the same key).
+    public var grid: [String]
+    /// Ratings kept per user for a cold-start curve; empty for a normal run.
+    public var coldStart: [Int]
     public var seed: UInt64
     public var threads: Int
     public var cancellation: CancellationToken
 
     public init(run: Int, dataset: Dataset, algorithms: [String], split: String, metrics: [String],
-                parameters: [String: Parameters] = [:], seed: UInt64 = 42, threads: Int = 2,
+                parameters: [String: Parameters] = [:], grid: [String] = [], coldStart: [Int] = [],
+                seed: UInt64 = 42, threads: Int = 2,
                 cancellation: CancellationToken = CancellationToken()) {
         self.run = run
         self.dataset = dataset
@@ -203,6 +245,8 @@ public struct EvalLabJob: Sendable {
         self.split = split
         self.metrics = metrics
         self.parameters = parameters
+        self.grid = grid
+        self.coldStart = coldStart
         self.seed = seed
         self.threads = threads
         self.cancellation = cancellation
@@ -224,21 +268,37 @@ public struct EvalLabJob: Sendable {
                     grid.append("\(name).\(k)=\(v)")
                 }
             }
+            let parameterGrid = try ParameterGrid(parsing: grid + self.grid)
             let configuration = EvalConfiguration(algorithms: algorithms, metrics: specs,
-                                                  parameters: try ParameterGrid(parsing: grid), seed: seed,
+                                                  parameters: parameterGrid, coldStart: coldStart, seed: seed,
                                                   threads: threads)
+            // EvalRunner numbers its runs algorithm by algorithm (combinations × cold-start counts each):
+            // map a run back to its algorithm and to that algorithm's first run.
+            var runAlgorithm: [Int] = [], firstRun: [Int] = [], runsOf: [Int] = []
+            for (a, name) in algorithms.enumerated() {
+                let n = parameterGrid.combinations(for: name).count * max(1, coldStart.count)
+                firstRun.append(runAlgorithm.count)
+                runsOf.append(n)
+                runAlgorithm += Array(repeating: a, count: n)
+            }
             let throttle = LabThrottle(count: algorithms.count)
-            let units = Double(max(1, algorithms.count * folds.count))
+            let units = Double(max(1, runAlgorithm.count * folds.count))
             let foldCount = folds.count, runID = run, names = algorithms
+            let owners = runAlgorithm, starts = firstRun, counts = runsOf
             let report = try EvalRunner.run(
                 dataset: dataset, split: split, folds: folds, configuration: configuration,
                 progress: { p in
-                    guard p.label != "done", names.indices.contains(p.run) else { return }
-                    let local = max(0, min(1, (p.fraction * units - Double(p.run * foldCount)) / Double(max(1, foldCount))))
-                    let phase = p.label.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
-                    if let update = throttle.offer(run: p.run, fold: p.fold, fraction: local, label: phase, loss: p.fit?.loss) {
-                        send(.progress(run: runID, algorithm: names[p.run],
-                                       EvalLabProgress(fraction: local, fold: p.fold, folds: foldCount, label: phase,
+                    guard p.label != "done", owners.indices.contains(p.run) else { return }
+                    let a = owners[p.run], span = Double(max(1, counts[a] * foldCount))
+                    let local = max(0, min(1, (p.fraction * units - Double(starts[a] * foldCount)) / span))
+                    // "svd factors=10 cold 3: fit: epoch 2/20" → "factors=10 cold 3 epoch 2/20"
+                    let parts = p.label.split(separator: ":", maxSplits: 1)
+                    let what = parts.first.map { $0.dropFirst(names[a].count).trimmingCharacters(in: .whitespaces) } ?? ""
+                    let phase = parts.last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+                    let label = what.isEmpty || parts.count < 2 ? phase : what + " " + phase
+                    if let update = throttle.offer(run: a, fold: p.fold, fraction: local, label: label, loss: p.fit?.loss) {
+                        send(.progress(run: runID, algorithm: names[a],
+                                       EvalLabProgress(fraction: local, fold: p.fold, folds: foldCount, label: label,
                                                        losses: update)))
                     }
                 },
@@ -307,7 +367,8 @@ public func renderEvalLab(_ lab: EvalLabState, theme: Theme, area: Rect, into bu
     }
     if let report = lab.report { lines += labResultLines(report, theme: theme, width: inner.width) }
     if lines.isEmpty {
-        lines = [Line("Choose algorithms, a split and metrics,", theme.dim), Line("then press r to run.", theme.dim)]
+        lines = [Line("Choose algorithms, a split and metrics,", theme.dim), Line("then press r to run.", theme.dim),
+                 Line("o: cold-start curve · g: grid search (line charts)", theme.dim)]
     }
     let start = min(lab.scroll, max(0, lines.count - 1))
     for (k, l) in lines.dropFirst(start).prefix(inner.height).enumerated() {
@@ -324,6 +385,8 @@ func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: 
         rows.append((Line((lab.chosen.contains(a) ? "[x] " : "[ ] ") + a), k))
     }
     rows.append((Line("split ‹" + lab.splitText + "›"), lab.algorithms.count))
+    rows.append((Line("cold start " + (lab.coldStart ? "1,2,3,5,10,20 (o)" : "off (o)"), lab.coldStart ? theme.positive : theme.dim), nil))
+    rows.append((Line("grid " + (lab.grid ?? "off") + " (g)", lab.grid != nil ? theme.positive : theme.dim), nil))
     rows.append((Line("Metrics", theme.title), nil))
     for (k, m) in EvalLabState.metricChoices.enumerated() {
         rows.append((Line((lab.metrics.contains(m) ? "[x] " : "[ ] ") + m), lab.algorithms.count + 1 + k))
@@ -336,7 +399,7 @@ func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: 
         if selected { buffer.fill(Rect(x: inner.x, y: inner.y + k, width: inner.width, height: 1), with: Cell(" ", style: theme.selection)) }
         _ = row.0.draw(into: &buffer, x: inner.x, y: inner.y + k, maxWidth: inner.width, base: selected ? theme.selection : nil)
     }
-    buffer.write(DisplayWidth.truncate("Space toggle · r run", to: inner.width), x: inner.x, y: inner.maxY - 1, style: theme.dim)
+    buffer.write(DisplayWidth.truncate("Space toggle · o cold · g grid · r run", to: inner.width), x: inner.x, y: inner.maxY - 1, style: theme.dim)
 }
 
 /// The results table (one row per algorithm, one column per metric, seconds) and a bar chart per metric.
@@ -357,6 +420,11 @@ func labResultLines(_ report: EvalReport, theme: Theme, width: Int) -> [Line] {
         s += fixed(r.fitSeconds, 2, width: 8)
         lines.append(Line(s))
     }
+    if let chart = labLineChart(report, theme: theme) {
+        lines.append("")
+        lines.append(Line([Span(chart.title, theme.title), Span(chart.note, theme.dim)]))
+        lines += chart.chart.lines(width: max(8, min(60, width - 12)), height: 6, axisStyle: theme.dim)
+    }
     for m in report.metrics {
         lines.append("")
         lines.append(Line([Span(m.name, theme.title),
@@ -371,4 +439,41 @@ func labResultLines(_ report: EvalReport, theme: Theme, width: Int) -> [Line] {
         }
     }
     return lines
+}
+
+/// The lab's line chart of the report's first metric: against N for a cold-start run (one
+/// series per algorithm and grid value), against the grid parameter for a grid search (one
+/// series per algorithm varying it); nil for a plain run or when no series has two points.
+func labLineChart(_ report: EvalReport, theme: Theme) -> (title: String, note: String, chart: LineChart)? {
+    guard let metric = report.metrics.first else { return nil }
+    let palette = [theme.bar, theme.positive, theme.title, theme.error, theme.dim]
+    var order: [String] = []
+    var points: [String: [(x: Double, y: Double)]] = [:]
+    let cold = report.results.contains { $0.coldStart != nil }
+    var xLabel = ""
+    for r in report.results {
+        let y = r.metrics[metric.name] ?? .nan
+        let key: String, x: Double
+        if cold {
+            guard let n = r.coldStart else { continue }
+            key = r.algorithm + r.overrides.map { " \($0.key)=\($0.value)" }.joined()
+            x = Double(n)
+            xLabel = "N (training ratings kept per user)"
+        } else {
+            guard report.isGrid, let last = r.overrides.last, let v = Double(last.value) else { continue }
+            key = r.algorithm + r.overrides.dropLast().map { " \($0.key)=\($0.value)" }.joined()
+            x = v
+            xLabel = r.algorithm + "." + last.key
+        }
+        if points[key] == nil { order.append(key) }
+        points[key, default: []].append((x, y))
+    }
+    let series = order.enumerated().compactMap { k, name -> LineChart.Series? in
+        let p = points[name]!.sorted { $0.x < $1.x }
+        return p.count >= 2 ? LineChart.Series(name: name, points: p, style: palette[k % palette.count]) : nil
+    }
+    guard !series.isEmpty else { return nil }
+    let title = metric.name + (cold ? " vs cold start N" : " vs " + xLabel)
+    let note = metric.kind.lowerIsBetter ? " (lower is better)" : " (higher is better)"
+    return (title, note, LineChart(series: series, xLabel: xLabel, decimals: 4))
 }

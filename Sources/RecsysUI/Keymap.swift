@@ -76,7 +76,7 @@ public enum Keymap {
             KeyBinding([.char("m")], .similar, "Screens", "movies similar to the selected one", screens: [.explore, .explain]),
             KeyBinding([.char("U")], .users, "Screens", "browse the dataset's users"),
             KeyBinding([.char("M")], .embeddingMap, "Screens", "embedding map of item vectors (svd, als, two-tower…)"),
-            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab: run and chart metrics"),
+            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, g grid search)"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),

@@ -99,4 +99,63 @@ final class EvalLabTests: XCTestCase {
         guard case .failed(1, let text)? = events.all.last else { return XCTFail("expected failure") }
         XCTAssertFalse(text.isEmpty)
     }
+
+    func testColdStartRunDrawsOneChartPointPerN() throws {
+        var lab = EvalLabState(algorithms: ["popularity", "baseline"], chosen: ["popularity"], metrics: ["rmse"])
+        XCTAssertEqual(handleEvalLabKey(&lab, .char("o")), .handled)
+        XCTAssertTrue(lab.coldStart)
+        let job = try XCTUnwrap(lab.start(dataset: UIFixtures.dataset(), parameters: [:], seed: 5, threads: 1))
+        XCTAssertEqual(job.coldStart, EvalLabState.coldStartCounts)
+        let events = Events()
+        job.run(send: events.append)
+        guard case .finished(_, let report)? = events.all.last else { return XCTFail("no report: \(events.all)") }
+        XCTAssertEqual(report.results.compactMap(\.coldStart), EvalLabState.coldStartCounts)
+        // Progress stays per algorithm even though the runner runs six times.
+        for e in events.all {
+            if case .progress(_, let name, let p) = e { XCTAssertEqual(name, "popularity"); XCTAssertLessThanOrEqual(p.fraction, 1) }
+        }
+        let chart = try XCTUnwrap(labLineChart(report, theme: Theme(colour: false)))
+        XCTAssertEqual(chart.title, "rmse vs cold start N")
+        XCTAssertEqual(chart.chart.series.count, 1)
+        XCTAssertEqual(chart.chart.series[0].points.map(\.x), EvalLabState.coldStartCounts.map(Double.init))
+        XCTAssertEqual(chart.chart.series[0].points.map(\.y), report.results.map { $0.metrics["rmse"]! })
+
+        for e in events.all { applyEvalLabEvent(&lab, e) }
+        var buffer = ScreenBuffer(width: 100, height: 60)
+        renderEvalLab(lab, theme: Theme(colour: false), area: buffer.area, into: &buffer)
+        let lines = buffer.lines
+        XCTAssertTrue(lines.contains { $0.contains("rmse vs cold start N") })
+        XCTAssertTrue(lines.contains { $0.contains("N (training ratings kept per user)") })
+        XCTAssertTrue(lines.contains { $0.contains("● popularity") })
+        XCTAssertTrue(lines.contains { $0.range(of: #"1 +2 +3 +5 +10 +20"#, options: .regularExpression) != nil },
+                      "one x label per N")
+        let dots = lines.joined().unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }
+        XCTAssertFalse(dots.isEmpty, "the curve is drawn in braille")
+    }
+
+    func testGridKeyCyclesPresetsAndTheRunChartsTheParameter() throws {
+        var lab = EvalLabState(algorithms: ["popularity", "baseline"], chosen: ["popularity", "baseline"], metrics: ["rmse"])
+        XCTAssertEqual(handleEvalLabKey(&lab, .char("g")), .handled)
+        XCTAssertEqual(lab.grid, "popularity.damping=0,5,10,50")
+        _ = handleEvalLabKey(&lab, .char("g"))
+        XCTAssertEqual(lab.grid, "baseline.reg_i=0,5,10,25")
+        _ = handleEvalLabKey(&lab, .char("g"))
+        XCTAssertNil(lab.grid)
+        _ = handleEvalLabKey(&lab, .char("g")); _ = handleEvalLabKey(&lab, .char("g"))
+        let job = try XCTUnwrap(lab.start(dataset: UIFixtures.dataset(), parameters: [:], seed: 5, threads: 1))
+        let events = Events()
+        job.run(send: events.append)
+        guard case .finished(_, let report)? = events.all.last else { return XCTFail("no report: \(events.all)") }
+        XCTAssertTrue(report.isGrid)
+        XCTAssertEqual(report.results.map(\.algorithm), ["popularity", "baseline", "baseline", "baseline", "baseline"])
+        let chart = try XCTUnwrap(labLineChart(report, theme: Theme(colour: false)))
+        XCTAssertEqual(chart.title, "rmse vs baseline.reg_i")
+        XCTAssertEqual(chart.chart.series.map(\.name), ["baseline"])
+        XCTAssertEqual(chart.chart.series[0].points.map(\.x), [0, 5, 10, 25])
+        // A plain run has no line chart.
+        var plain = report
+        plain.results = [report.results[0]]
+        plain.isGrid = false
+        XCTAssertNil(labLineChart(plain, theme: Theme(colour: false)))
+    }
 }
