@@ -1,5 +1,17 @@
 import Foundation
 
+/// A pointer shared by the workers of one `concurrentPerform`, each touching its own rows.
+struct TowerSharedPointer: @unchecked Sendable {
+    let p: UnsafePointer<Float>
+    init(_ p: UnsafePointer<Float>) { self.p = p }
+}
+
+/// A mutable pointer shared by the workers of one `concurrentPerform`, each writing its own rows.
+struct TowerSharedMutablePointer<T>: @unchecked Sendable {
+    let p: UnsafeMutablePointer<T>
+    init(_ p: UnsafeMutablePointer<T>) { self.p = p }
+}
+
 /// One tower: a weighted bag of embedding rows, optionally followed by a residual
 /// hidden layer, `t = x + W₂ relu(W₁ x + b₁) + b₂`.
 struct Tower {
@@ -112,6 +124,8 @@ final class TowerNetwork: @unchecked Sendable {
     var head2: DenseLayer
     var globalMean: Float = 0
     var scale = RatingScale.wholeStars
+    /// Cores the in-batch softmax may use (results do not depend on it).
+    var threads = 1
     var logPopularity: [Float] = []
     /// Candidate embeddings of every item after training (itemCount × dim).
     var itemEmbeddings: [Float] = []
@@ -170,6 +184,7 @@ final class TowerNetwork: @unchecked Sendable {
 
     /// Trains on the rating matrix. Every rating is a positive pair for retrieval and a target for the rating head.
     func train(_ ratings: RatingMatrix, scale: RatingScale, context: FitContext) throws {
+        threads = context.threads
         globalMean = ratings.globalMean
         self.scale = scale
         let total = Float(max(1, ratings.count))
@@ -219,7 +234,6 @@ final class TowerNetwork: @unchecked Sendable {
         let n = batch.count
         let d = config.dim
         let hw = max(1, config.hidden)
-        let tau = config.temperature
         // Forward both towers.
         for (a, ex) in batch.enumerated() {
             let keep: Float = rng.nextFloat() < config.userDropout ? 0 : 1
@@ -255,44 +269,7 @@ final class TowerNetwork: @unchecked Sendable {
         var retrievalLoss = 0.0
         let items = batch.map(\.item)
         if config.retrievalWeight > 0 {
-            let w = config.retrievalWeight / Float(n)
-            buf.q.withUnsafeBufferPointer { q in
-                buf.c.withUnsafeBufferPointer { c in
-                    buf.logits.withUnsafeMutableBufferPointer { s in
-                        buf.dq.withUnsafeMutableBufferPointer { dq in
-                            buf.dc.withUnsafeMutableBufferPointer { dc in
-                                for a in 0..<n {
-                                    let qa = q.baseAddress! + a * d
-                                    var mx = -Float.infinity
-                                    for bb in 0..<n {
-                                        if bb != a && items[bb] == items[a] { s[a * n + bb] = -.infinity; continue }
-                                        let dot = VectorKernels.dot(qa, c.baseAddress! + bb * d, d)
-                                        var v = dot / tau
-                                        if config.logQ { v -= logPopularity[Int(items[bb])] }
-                                        s[a * n + bb] = v
-                                        mx = max(mx, v)
-                                    }
-                                    var z: Float = 0
-                                    for bb in 0..<n { let e = Foundation.exp(s[a * n + bb] - mx); s[a * n + bb] = e; z += e }
-                                    let omega = config.ratingConfidence
-                                        ? TowerFeatures.confidence(batch[batch.startIndex + a].rating, scale) : 1
-                                    retrievalLoss -= Double(omega * Foundation.log(max(s[a * n + a] / z, 1e-30)))
-                                    // ∂L/∂s_ab = ω_a (softmax_ab − [a = b]) · w
-                                    for bb in 0..<n {
-                                        var g = s[a * n + bb] / z
-                                        if bb == a { g -= 1 }
-                                        g *= omega * w / tau
-                                        if g == 0 { continue }
-                                        VectorKernels.axpy(g, c.baseAddress! + bb * d, dq.baseAddress! + a * d, d)
-                                        VectorKernels.axpy(g, qa, dc.baseAddress! + bb * d, d)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            retrievalLoss /= Double(n)
+            retrievalLoss = retrievalPass(batch, items: items, buffers: &buf)
         }
         var ratingLoss = 0.0
         if config.ratingWeight > 0 {
@@ -369,6 +346,75 @@ final class TowerNetwork: @unchecked Sendable {
             head2.applyStep(biasOpt)
         }
         return (retrievalLoss, ratingLoss)
+    }
+
+    /// The in-batch softmax: logits, loss and ∂L/∂q, ∂L/∂c for a batch, on `threads` cores.
+    ///
+    /// Pass 1 splits rows `a` across threads: each row's logits, softmax, loss and
+    /// `∂q_a = Σ_b g_ab c_b` (g_ab stored in place of the logit). Pass 2 splits columns `b`:
+    /// `∂c_b = Σ_a g_ab q_a`. Every output row is written by one thread and summed in the same
+    /// order as a single-threaded loop, so results do not depend on the thread count.
+    /// Returns the mean (confidence-weighted) cross-entropy.
+    func retrievalPass(_ batch: ArraySlice<Example>, items: [Int32], buffers buf: inout Buffers) -> Double {
+        let n = batch.count, d = config.dim, tau = config.temperature
+        let w = config.retrievalWeight / Float(n)
+        let parts = max(1, min(threads, n / 64))
+        var rowLoss = [Double](repeating: 0, count: n)
+        let omegas: [Float] = batch.map { config.ratingConfidence ? TowerFeatures.confidence($0.rating, scale) : 1 }
+        let logQ = config.logQ
+        buf.q.withUnsafeBufferPointer { qb in
+            buf.c.withUnsafeBufferPointer { cb in
+                buf.logits.withUnsafeMutableBufferPointer { sb in
+                    buf.dq.withUnsafeMutableBufferPointer { dqb in
+                        buf.dc.withUnsafeMutableBufferPointer { dcb in
+                            rowLoss.withUnsafeMutableBufferPointer { lb in
+                                logPopularity.withUnsafeBufferPointer { lpb in
+                                    let q = TowerSharedPointer(qb.baseAddress!), c = TowerSharedPointer(cb.baseAddress!)
+                                    let s = TowerSharedMutablePointer(sb.baseAddress!), dq = TowerSharedMutablePointer(dqb.baseAddress!)
+                                    let dc = TowerSharedMutablePointer(dcb.baseAddress!), loss = TowerSharedMutablePointer(lb.baseAddress!)
+                                    let lp = TowerSharedPointer(lpb.baseAddress!)
+                                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                        for a in (part * n / parts)..<((part + 1) * n / parts) {
+                                            let qa = q.p + a * d
+                                            let row = s.p + a * n
+                                            var mx = -Float.infinity
+                                            for bb in 0..<n {
+                                                if bb != a && items[bb] == items[a] { row[bb] = -.infinity; continue }
+                                                var v = VectorKernels.dot(qa, c.p + bb * d, d) / tau
+                                                if logQ { v -= lp.p[Int(items[bb])] }
+                                                row[bb] = v
+                                                mx = max(mx, v)
+                                            }
+                                            var z: Float = 0
+                                            for bb in 0..<n { let e = Foundation.exp(row[bb] - mx); row[bb] = e; z += e }
+                                            let omega = omegas[a]
+                                            loss.p[a] = -Double(omega * Foundation.log(max(row[a] / z, 1e-30)))
+                                            // ∂L/∂s_ab = ω_a (softmax_ab − [a = b]) · w / τ, kept in place of the logit.
+                                            for bb in 0..<n {
+                                                var g = row[bb] / z
+                                                if bb == a { g -= 1 }
+                                                g *= omega * w / tau
+                                                row[bb] = g
+                                                if g != 0 { VectorKernels.axpy(g, c.p + bb * d, dq.p + a * d, d) }
+                                            }
+                                        }
+                                    }
+                                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                        for bb in (part * n / parts)..<((part + 1) * n / parts) {
+                                            for a in 0..<n {
+                                                let g = s.p[a * n + bb]
+                                                if g != 0 { VectorKernels.axpy(g, q.p + a * d, dc.p + bb * d, d) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return rowLoss.reduce(0, +) / Double(n)
     }
 
     /// Clears accumulated gradients without updating anything.
