@@ -79,6 +79,17 @@ struct BiasModel: Sendable {
     var regI: Float = 10
     var scale = RatingScale.wholeStars
 
+    /// Zero biases around the global mean of `m`, with its item counts: the starting point of the SGD models.
+    static func zero(for m: RatingMatrix, scale: RatingScale) -> BiasModel {
+        var b = BiasModel()
+        b.globalMean = m.globalMean
+        b.scale = scale
+        b.userBias = [Float](repeating: 0, count: m.userCount)
+        b.itemBias = [Float](repeating: 0, count: m.itemCount)
+        b.itemCount = (0..<m.itemCount).map { Int32(m.columnCount(Int32($0))) }
+        return b
+    }
+
     /// Fits biases by ALS (items first, then users, `epochs` times), reporting progress.
     static func fit(_ m: RatingMatrix, scale: RatingScale, epochs: Int, regU: Float, regI: Float,
                     context: FitContext, name: String, progressShare: Double = 1) throws -> BiasModel {

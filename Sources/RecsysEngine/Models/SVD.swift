@@ -55,12 +55,7 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
         let k = parameters.int("factors"), epochs = parameters.int("epochs")
         let lr = parameters.float("lr"), reg = parameters.float("reg")
         var rng = SplitMix64.derived(seed: context.seed, stream: 0x5356_44)
-        var bias = BiasModel()
-        bias.globalMean = m.globalMean
-        bias.scale = data.scale
-        bias.userBias = [Float](repeating: 0, count: m.userCount)
-        bias.itemBias = [Float](repeating: 0, count: m.itemCount)
-        bias.itemCount = (0..<m.itemCount).map { Int32(m.columnCount(Int32($0))) }
+        var bias = BiasModel.zero(for: m, scale: data.scale)
         var p = FactorTable(rows: m.userCount, factors: k)
         var q = FactorTable(rows: m.itemCount, factors: k)
         p.randomize(mean: parameters.float("init_mean"), std: parameters.float("init_std"), rng: &rng)

@@ -57,12 +57,7 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
         let k = parameters.int("factors"), epochs = parameters.int("epochs")
         let lr = parameters.float("lr"), reg = parameters.float("reg")
         var rng = SplitMix64.derived(seed: context.seed, stream: 0x5356_4450)
-        var bias = BiasModel()
-        bias.globalMean = m.globalMean
-        bias.scale = data.scale
-        bias.userBias = [Float](repeating: 0, count: m.userCount)
-        bias.itemBias = [Float](repeating: 0, count: m.itemCount)
-        bias.itemCount = (0..<m.itemCount).map { Int32(m.columnCount(Int32($0))) }
+        var bias = BiasModel.zero(for: m, scale: data.scale)
         var p = FactorTable(rows: m.userCount, factors: k)
         var q = FactorTable(rows: m.itemCount, factors: k)
         var y = FactorTable(rows: m.itemCount, factors: k)
