@@ -58,6 +58,9 @@ enum InfoText {
             row("time span", "no timestamps")
         }
         if s.usersWithAttributes > 0 { row("user attributes", "\(group(s.usersWithAttributes)) users (age, gender, occupation, zip)") }
+        if !s.demographics.isEmpty {
+            row("demographics", "\(s.demographics.joined(separator: ", ")) for \(group(s.usersWithDemographics)) users")
+        }
         row("load", "\(group(s.duplicateRatings)) duplicates merged · \(group(s.placeholderItems)) placeholder items · \(group(s.skippedLines)) lines skipped · \(String(format: "%.0f", report.seconds * 1000)) ms")
         for e in report.skippedExamples { out += "    skipped \(e.description)\n" }
 

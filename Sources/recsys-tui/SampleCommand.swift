@@ -16,8 +16,9 @@ struct SampleCommand: ParsableCommand {
             abstract: "Generate synthetic ratings and the users' true tastes over a movie catalog.",
             discussion: """
                 Writes ratings.csv (userId,movieId,rating,timestamp), tastes.csv (each simulated user's true \
-                genre, keyword and era preferences, bias, noise and activity) and a copy of the catalog as \
-                movies.csv. The same seed gives byte-identical files.
+                genre, keyword and era preferences, bias, noise and activity), users.csv (synthetic age bracket, \
+                gender, occupation and region), demographic-effects.csv (how much each attribute really tells \
+                about taste) and a copy of the catalog as movies.csv. The same seed gives byte-identical files.
                 """
         )
 

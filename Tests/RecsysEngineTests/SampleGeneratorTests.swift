@@ -23,7 +23,7 @@ final class SampleGeneratorTests: XCTestCase {
         other.seed = 8
         _ = try SampleGenerator.run(moviesPath: BundledSample.moviesPath, outDirectory: c, options: other)
         XCTAssertEqual(sa.users, 60)
-        for name in ["ratings.csv", "tastes.csv", "movies.csv"] {
+        for name in ["ratings.csv", "tastes.csv", "users.csv", "demographic-effects.csv", "movies.csv"] {
             let da = try Data(contentsOf: URL(fileURLWithPath: a).appendingPathComponent(name))
             let db = try Data(contentsOf: URL(fileURLWithPath: b).appendingPathComponent(name))
             let dc = try Data(contentsOf: URL(fileURLWithPath: c).appendingPathComponent(name))

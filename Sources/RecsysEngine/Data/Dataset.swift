@@ -1,16 +1,25 @@
-/// Optional per-user features (MovieLens 100K `u.user`, 1M `users.dat`).
+/// Optional per-user features (MovieLens 100K `u.user`, 1M `users.dat`, a `users.csv` beside
+/// `ratings.csv`, a profile's `profile set`). See ``Demographics`` for the shared vocabulary.
 public struct UserAttributes: Sendable, Equatable {
+    /// Years, or a bracket's lower bound (ml-1m codes, `users.csv` brackets).
     public var age: Int?
     public var gender: String?
     public var occupation: String?
     public var zip: String?
+    /// northeast, midwest, south or west (``Demographics/regions``); derived from `zip` when absent.
+    public var region: String?
 
-    public init(age: Int? = nil, gender: String? = nil, occupation: String? = nil, zip: String? = nil) {
+    public init(age: Int? = nil, gender: String? = nil, occupation: String? = nil, zip: String? = nil,
+                region: String? = nil) {
         self.age = age
         self.gender = gender
         self.occupation = occupation
         self.zip = zip
+        self.region = region
     }
+
+    /// True when no attribute is known.
+    public var isEmpty: Bool { self == UserAttributes() }
 }
 
 /// A loaded dataset: catalog, users, ratings, optional user attributes and the rating scale.

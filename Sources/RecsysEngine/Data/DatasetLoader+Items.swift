@@ -219,6 +219,85 @@ enum ItemFiles {
         return out
     }
 
+    /// The columns a `users.csv` may have; `userId` is required, the rest optional, in any order.
+    static let usersCSVColumns = ["userId", "age", "gender", "occupation", "region", "zip"]
+
+    /// Reads `users.csv` (beside `ratings.csv`): a header naming some of `usersCSVColumns`, then one user
+    /// per line. `age` is a bracket (`25-34`) or whole years; `gender` F/M; `occupation` an ml-1m
+    /// occupation (ml-100k names are mapped); `region` northeast/midwest/south/west; empty means unknown.
+    /// An unknown column, a wrong field count or a value outside the vocabulary is a file:line error.
+    static func readUsersCSV(path: String, options: LoadOptions, report: inout LoadReport) throws
+        -> [String: UserAttributes] {
+        let bytes = try ByteParsing.readWholeFile(path)
+        if isBlank(bytes) { throw emptyFileError(path, expected: "a header userId,age,gender,occupation,region and user lines") }
+        var out: [String: UserAttributes] = [:]
+        var columns: [String]? = nil
+        try forEachCSVRecord(bytes, path: path, options: options, report: &report) { lineNo, f, report in
+            guard let names = columns else {
+                var names: [String] = []
+                for (k, raw) in f.enumerated() {
+                    let name = (ByteParsing.utf8(raw) ?? "").trimmingCharacters(in: .whitespaces)
+                    guard usersCSVColumns.contains(name) else {
+                        throw LoadError(file: path, line: lineNo, column: k + 1,
+                                        "unknown column \"\(name)\": expected some of \(usersCSVColumns.joined(separator: ", "))")
+                    }
+                    guard !names.contains(name) else {
+                        throw LoadError(file: path, line: lineNo, column: k + 1, "column \"\(name)\" appears twice")
+                    }
+                    names.append(name)
+                }
+                guard names.contains("userId") else {
+                    throw LoadError(file: path, line: lineNo, column: 1, "expected a header with a userId column")
+                }
+                columns = names
+                return
+            }
+            try guarded(path: path, lineNo: lineNo, options: options, report: &report) {
+                guard f.count == names.count else {
+                    throw FieldProblem(column: f.count > names.count ? names.count + 1 : f.count + 1,
+                                       message: "expected \(names.count) fields (\(names.joined(separator: ",")))), found \(f.count)")
+                }
+                var a = UserAttributes()
+                var user = ""
+                for (k, name) in names.enumerated() {
+                    let v = try text(f[k], .utf8, column: k + 1)
+                    if name == "userId" {
+                        user = try id(f[k], .utf8, column: k + 1, what: "a user id")
+                        continue
+                    }
+                    if v.isEmpty { continue }
+                    func bad(_ allowed: String) -> FieldProblem {
+                        FieldProblem(column: k + 1, message: "expected \(name) \(allowed), found \(ByteParsing.describeField(f[k]))")
+                    }
+                    switch name {
+                    case "age":
+                        guard let age = Demographics.age(fromText: v) else {
+                            throw bad("as a bracket (\(Demographics.ageBrackets.joined(separator: ", "))) or whole years")
+                        }
+                        a.age = age
+                    case "gender":
+                        guard let g = Demographics.gender(fromText: v) else { throw bad("F or M") }
+                        a.gender = g
+                    case "occupation":
+                        guard let o = Demographics.occupation(fromText: v) else {
+                            throw bad("one of \(Demographics.occupations.joined(separator: ", "))")
+                        }
+                        a.occupation = o
+                    case "region":
+                        guard let r = Demographics.region(fromText: v) else {
+                            throw bad("one of \(Demographics.regions.joined(separator: ", "))")
+                        }
+                        a.region = r
+                    default:
+                        a.zip = v
+                    }
+                }
+                out[user] = a
+            }
+        }
+        return out
+    }
+
     // MARK: - MovieLens 1M / 10M
 
     /// Reads `movies.dat`: `id::title::genre|genre…` (1M is ISO-8859-1, 10M UTF-8).

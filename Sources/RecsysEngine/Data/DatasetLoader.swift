@@ -25,7 +25,7 @@ public enum DatasetFormat: String, Sendable, Equatable {
     /// MovieLens 1M / 10M: `ratings.dat`, `movies.dat`, `users.dat` (1M), `tags.dat` (10M), `::` separators.
     case movieLensDat = "movielens-dat"
     /// MovieLens latest, latest-small, 20M, 25M, 32M (and the project's sample data):
-    /// `ratings.csv`, `movies.csv`, optional `tags.csv` and `links.csv`.
+    /// `ratings.csv`, `movies.csv`, optional `tags.csv`, `links.csv` and `users.csv` (demographics).
     case movieLensCSV = "movielens-csv"
     /// One ratings file: user, item, rating[, timestamp], CSV/TSV/whitespace/`::`, header optional.
     case ratingsFile = "ratings-file"
@@ -176,6 +176,11 @@ public enum DatasetLoader {
         if FileManager.default.fileExists(atPath: tagsPath) {
             try ItemFiles.readTags(path: tagsPath, csv: true, catalog: &ds.catalog, options: options,
                                    report: &ds.loadReport)
+        }
+        let usersPath = join(folder, "users.csv")
+        if FileManager.default.fileExists(atPath: usersPath) {
+            let attributes = try ItemFiles.readUsersCSV(path: usersPath, options: options, report: &ds.loadReport)
+            ds.userAttributes = align(attributes, to: ds.users)
         }
         return ds
     }

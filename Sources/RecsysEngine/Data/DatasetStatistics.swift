@@ -91,8 +91,13 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
     public var duplicateRatings: Int
     public var placeholderItems: Int
     public var skippedLines: Int
-    /// Users with known attributes (age, gender, occupation, zip).
+    /// Users with known attributes (age, gender, occupation, zip, region).
     public var usersWithAttributes: Int
+    /// The demographic attributes at least one user has (``Demographics/attributes`` order; region may
+    /// come from a US zip code).
+    public var demographics: [String]
+    /// Users with at least one known demographic attribute.
+    public var usersWithDemographics: Int
 
     enum CodingKeys: String, CodingKey {
         case name, users, items, ratings, density, histogram
@@ -108,6 +113,8 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
         case placeholderItems = "placeholder_items"
         case skippedLines = "skipped_lines"
         case usersWithAttributes = "users_with_attributes"
+        case demographics
+        case usersWithDemographics = "users_with_demographics"
     }
 
     /// The most histogram bars; wider scales are grouped into this many equal bins.
@@ -176,6 +183,8 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
         placeholderItems = dataset.loadReport.placeholderItems
         skippedLines = dataset.loadReport.skippedLines
         usersWithAttributes = dataset.userAttributes.filter { $0 != UserAttributes() }.count
+        demographics = Demographics.present(in: dataset.userAttributes)
+        usersWithDemographics = dataset.userAttributes.filter { a in Demographics.codes(of: a).contains { $0 != nil } }.count
     }
 
     /// Min, median, mean and max of counts (all zero when empty).

@@ -76,7 +76,8 @@ public struct SampleSummary: Sendable, Equatable {
 }
 
 extension SampleGenerator {
-    /// Reads the catalog at `moviesPath`, generates, and writes `ratings.csv` and `tastes.csv` into
+    /// Reads the catalog at `moviesPath`, generates, and writes `ratings.csv`, `tastes.csv`, `users.csv`
+    /// and `demographic-effects.csv` into
     /// `outDirectory` (created if needed). The catalog is copied there as `movies.csv` byte for byte
     /// unless it already is that file, so the folder loads as a dataset on its own.
     public static func run(moviesPath: String, outDirectory: String,
@@ -109,6 +110,8 @@ extension SampleGenerator {
         if !same { try write(catalogBytes, "movies.csv") }
         try write(output.ratingsCSV(), "ratings.csv")
         try write(output.tastesCSV(), "tastes.csv")
+        try write(output.usersCSV(), "users.csv")
+        try write(output.demographicEffectsCSV(), "demographic-effects.csv")
         return SampleSummary(directory: dir.path, movies: movies.count, users: output.tastes.count,
                              ratings: output.ratings.count, files: files)
     }

@@ -78,6 +78,8 @@ public struct SampleOutput: Sendable {
     /// Popularity latent (log scale) and quality bias (stars) per movie, for lessons and tests.
     public var itemPopularity: [Double]
     public var itemBias: [Double]
+    /// Each user's synthetic demographics, in `tastes` order (see ``SampleDemographics``).
+    public var demographics: [UserAttributes]
 }
 
 /// A seeded generator of synthetic ratings over a real catalog.
@@ -96,6 +98,8 @@ public struct SampleOutput: Sendable {
 /// - Stars: `r_ui = clamp(round(2.95 + b_u + b_i + 1.5·A_ui + ε), 1, 5)`, `b_u ~ N(0, 0.4)`,
 ///   `b_i = 0.2·z_i + 0.3·N(0,1)`, `ε ~ N(0, σ_u)`, σ_u ∈ [0.5, 0.95].
 /// - Time: uniform in u's window, never before the film's release (1 July of its year).
+/// - Demographics: age bracket, gender, occupation and region, tied to the primary archetype with
+///   probability 0.35 per attribute, from separate streams (``SampleDemographics``).
 ///
 /// Users are generated from independent streams, so `--users 100` gives the first 100 users of
 /// `--users 720` unchanged.
@@ -240,7 +244,8 @@ public enum SampleGenerator {
             ratings.append(contentsOf: mine)
         }
         return SampleOutput(movies: movies, tastes: tastes, ratings: ratings, itemPopularity: popularity,
-                            itemBias: itemBias)
+                            itemBias: itemBias,
+                            demographics: SampleDemographics.draw(tastes: tastes, seed: options.seed))
     }
 
     /// `A_ui`: how much user u is drawn to a film with these genres, keywords and year.
