@@ -14,14 +14,18 @@ public struct ConformanceOptions: Sendable {
     /// The model reads every rating as a positive interaction (ALS, BPR): its checkerboard holds
     /// only the loved items, since a 1★ rating would count as a like.
     public var implicitFeedback: Bool
+    /// The model personalizes by demographics, not ratings: the checkerboard's users carry a gender
+    /// by parity (and an age), so a model grouping by them can find the withheld item.
+    public var demographics: Bool
 
     public init(parameters: Parameters = Parameters(), personalized: Bool = true, foldInReproduces: Bool = false,
-                honoursCancellation: Bool = true, implicitFeedback: Bool = false) {
+                honoursCancellation: Bool = true, implicitFeedback: Bool = false, demographics: Bool = false) {
         self.parameters = parameters
         self.personalized = personalized
         self.foldInReproduces = foldInReproduces
         self.honoursCancellation = honoursCancellation
         self.implicitFeedback = implicitFeedback
+        self.demographics = demographics
     }
 }
 
@@ -55,7 +59,12 @@ public enum Conformance {
         }
 
         // 1. Checkerboard.
-        let board = checkerboard(dislikes: !options.implicitFeedback)
+        var board = checkerboard(dislikes: !options.implicitFeedback)
+        if options.demographics {
+            board.data.userAttributes = (0..<board.data.userCount).map {
+                UserAttributes(age: 20 + 10 * ($0 % 3), gender: $0 % 2 == 0 ? "F" : "M")
+            }
+        }
         if let m = fit(board.data) {
             if options.personalized {
                 for (u, withheld) in board.withheld {

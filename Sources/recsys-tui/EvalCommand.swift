@@ -10,7 +10,7 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate recommenders on a split: RMSE, MAE, NDCG@k, coverage, …",
         discussion: """
-            Splits: holdout:F, holdout-user:F (default holdout-user:0.2), kfold:K, loo, temporal:F, \
+            Splits: holdout:F, holdout-user:F (default holdout-user:0.2), kfold:K, loo, temporal:F, new-users:F, \
             ml100k-folds (a folder with u1.base … u5.test), or explicit files with --train/--test.
             Metrics: rmse, mae, fcp, precision@k, recall@k, ndcg@k, map@k, mrr, hitrate@k, auc, topk-accuracy@k, \
             coverage, gini, diversity, novelty, personalization, popularity (list metrics take an optional @k, default 10).
@@ -27,7 +27,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "A test ratings file (with --train).")
     var test: String?
 
-    @Option(help: "holdout:F | holdout-user:F | kfold:K | loo | temporal:F | ml100k-folds.")
+    @Option(help: "holdout:F | holdout-user:F | kfold:K | loo | temporal:F | new-users:F | ml100k-folds.")
     var split: String?
 
     @Option(help: "Seed of every random choice (splits, models).")

@@ -31,6 +31,10 @@ struct SampleCommand: ParsableCommand {
         @Option(help: "Number of simulated users.")
         var users: Int = SampleGeneratorOptions().users
 
+        @Option(name: .customLong("demographic-tie"),
+                help: "Probability that each demographic attribute follows the user's main taste (0…1).")
+        var demographicTie: Double = SampleDemographics.tieStrength
+
         @Option(help: "Catalog CSV (movieId,title,genres,keywords,director); default: the bundled sample-data/movies.csv.")
         var movies: String?
 
@@ -39,13 +43,20 @@ struct SampleCommand: ParsableCommand {
                 throw ValidationError("--users must be between 1 and 1000000, got \(users)")
             }
             guard !out.isEmpty else { throw ValidationError("--out must name a folder") }
+            guard demographicTie >= 0 && demographicTie <= 1 else {
+                throw ValidationError("--demographic-tie must be between 0 and 1, got \(demographicTie)")
+            }
         }
 
         func run() throws {
             let moviesPath = movies ?? (SampleData.path as NSString).appendingPathComponent("movies.csv")
             let summary = try withCleanErrors {
                 try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out,
-                                        options: SampleGeneratorOptions(seed: seed, users: users))
+                                        options: {
+                                            var o = SampleGeneratorOptions(seed: seed, users: users)
+                                            o.demographicTie = demographicTie
+                                            return o
+                                        }())
             }
             print("wrote \(summary.ratings) ratings by \(summary.users) users over \(summary.movies) movies "
                   + "(seed \(seed)) to \(summary.directory)")

@@ -27,6 +27,14 @@ final class ConformanceTests: XCTestCase {
     func testContent() { check("content", .init(personalized: false, foldInReproduces: true)) }
     /// Without its slowest components (svd, svdpp, als) so the debug test stays fast.
     func testHybrid() { check("hybrid", .init(parameters: Parameters(["w_svd": "0", "w_als": "0", "w_svdpp": "0"]))) }
+    /// Demographic groups by gender, which the checkerboard ties to parity; groups of 12 users need less
+    /// shrinkage than MovieLens-sized ones.
+    func testDemographic() {
+        check("demographic", .init(parameters: Parameters(["group": "gender", "combine": "cell", "shrinkage": "5"]),
+                                   demographics: true))
+        check("demographic", .init(parameters: Parameters(["group": "age+gender", "by": "liked", "shrinkage": "5"]),
+                                   demographics: true))
+    }
     /// The exact per-row solver with the rating-weighted confidence.
     func testALSCholesky() {
         check("als", .init(parameters: Parameters(["factors": "8", "iterations": "10", "solver": "cholesky"]),

@@ -214,7 +214,8 @@ public enum EvalRunner {
     /// Cold start at level N: every user with test ratings keeps N of their training ratings
     /// (a seeded random choice; all of them when they have fewer). The model is trained on
     /// that reduced data, and each such user is evaluated through a folded-in profile of the
-    /// N kept ratings, with no `trainingUser`.
+    /// N kept ratings, with no `trainingUser` but with the user's demographics when the dataset has them
+    /// (so at N = 0 a demographic model still knows who the user is).
     static func coldStartTraining(fold: EvalFold, keep n: Int, seed: UInt64) -> (Dataset, [Profile?]) {
         let m = fold.train.ratings
         var keep = [Bool](repeating: true, count: m.count)
@@ -226,7 +227,8 @@ public enum EvalRunner {
             Splitter.shuffle(&order, &rng)
             let kept = order.prefix(n)
             for p in order.dropFirst(n) { keep[p] = false }
-            profiles[u] = Profile(kept.map { (m.rowItems[$0], m.rowRatings[$0]) })
+            let attributes = u < fold.train.userAttributes.count ? fold.train.userAttributes[u] : UserAttributes()
+            profiles[u] = Profile(kept.map { (m.rowItems[$0], m.rowRatings[$0]) }, attributes: attributes)
         }
         return (fold.train.withRatings(m.filter { keep[$0] }), profiles)
     }

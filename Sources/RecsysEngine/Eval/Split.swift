@@ -16,6 +16,10 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
     case leaveLastOut
     /// `temporal:F`: the latest share F of all ratings (one global time cut) goes to test.
     case temporal(Double)
+    /// `new-users:F`: a random share F of the users are test users, each with a random fifth of their
+    /// ratings in test (as `holdout-user:0.2`); every other user stays whole in training. With
+    /// `--cold-start` this is the new-user setting: the models learn from the other users only.
+    case newUsers(Double)
     /// `ml100k-folds`: the official MovieLens 100K folds u1.base/u1.test … u5.base/u5.test.
     case ml100kFolds
     /// `--train FILE --test FILE`: the split is given by two files.
@@ -37,6 +41,7 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
         case "holdout": self = .holdout(try fraction(0.2))
         case "holdout-user": self = .holdoutUser(try fraction(0.2))
         case "temporal": self = .temporal(try fraction(0.2))
+        case "new-users": self = .newUsers(try fraction(0.2))
         case "kfold":
             guard let k = Int(arg ?? "5"), k >= 2, k <= 100 else {
                 throw EvalError("split '\(text)': the number of folds must be an integer in 2...100")
@@ -45,7 +50,7 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
         case "loo" where arg == nil: self = .leaveLastOut
         case "ml100k-folds" where arg == nil: self = .ml100kFolds
         default:
-            throw EvalError("unknown split '\(text)' (valid: holdout:F, holdout-user:F, kfold:K, loo, temporal:F, ml100k-folds)")
+            throw EvalError("unknown split '\(text)' (valid: holdout:F, holdout-user:F, kfold:K, loo, temporal:F, new-users:F, ml100k-folds)")
         }
     }
 
@@ -56,6 +61,7 @@ public enum SplitSpec: Sendable, Equatable, CustomStringConvertible {
         case .kfold(let k): return "kfold:\(k)"
         case .leaveLastOut: return "loo"
         case .temporal(let f): return "temporal:\(Self.format(f))"
+        case .newUsers(let f): return "new-users:\(Self.format(f))"
         case .ml100kFolds: return "ml100k-folds"
         case .files: return "files"
         }
@@ -110,6 +116,8 @@ public enum Splitter {
             return [fold("loo", leaveLastOutMask(m, seed: seed))]
         case .temporal(let f):
             return [fold("temporal", temporalMask(m, fraction: f, seed: seed))]
+        case .newUsers(let f):
+            return [fold("new-users", newUsersMask(m, users: f, seed: seed))]
         case .ml100kFolds, .files:
             throw EvalError("split '\(spec)' reads its own files; use Splitter.ml100kFolds or Splitter.files")
         }
@@ -137,6 +145,21 @@ public enum Splitter {
             var order = Array(start..<(start + n))
             shuffle(&order, &rng)
             for p in order.prefix(take) { mask[p] = true }
+        }
+        return mask
+    }
+
+    /// A seeded share F of the users (`round(F·users)`, by a shuffle on stream 3) keep a random fifth of
+    /// their ratings in test, by `perUserHoldoutMask`'s rule; the others are all training.
+    static func newUsersMask(_ m: RatingMatrix, users fraction: Double, seed: UInt64) -> [Bool] {
+        var rng = SplitMix64.derived(seed: seed, stream: 3)
+        var order = Array(0..<m.userCount)
+        shuffle(&order, &rng)
+        var isTestUser = [Bool](repeating: false, count: m.userCount)
+        for u in order.prefix(Int((fraction * Double(m.userCount)).rounded())) { isTestUser[u] = true }
+        var mask = perUserHoldoutMask(m, fraction: 0.2, seed: seed)
+        for u in 0..<m.userCount where !isTestUser[u] {
+            for p in m.rowStart[u]..<m.rowStart[u + 1] { mask[p] = false }
         }
         return mask
     }

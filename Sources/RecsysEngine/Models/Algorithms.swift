@@ -17,6 +17,7 @@ public enum Algorithms {
         BPRRecommender.self,
         TwoTowerRecommender.self,
         RankingRecommender.self,
+        DemographicRecommender.self,
     ]
 
     /// Registered names in display order.

@@ -10,6 +10,10 @@ public struct Profile: Sendable, Equatable {
     public private(set) var items: [Int32]
     public private(set) var ratings: [Float]
     public var trainingUser: Int32?
+    /// Who the user says they are (`profile set NAME age=25-34 …`); empty when unknown. Models that use
+    /// demographics (demographic, two-tower) read it for folded-in profiles; a training user's own
+    /// attributes come from the dataset.
+    public var attributes: UserAttributes = UserAttributes()
 
     public init() {
         items = []
@@ -17,13 +21,15 @@ public struct Profile: Sendable, Equatable {
     }
 
     /// A profile from (item, rating) pairs; a repeated item keeps its last rating.
-    public init<S: Sequence>(_ pairs: S, trainingUser: Int32? = nil) where S.Element == (Int32, Float) {
+    public init<S: Sequence>(_ pairs: S, trainingUser: Int32? = nil, attributes: UserAttributes = UserAttributes())
+        where S.Element == (Int32, Float) {
         var dict: [Int32: Float] = [:]
         for (i, r) in pairs { dict[i] = r }
         let sorted = dict.keys.sorted()
         items = sorted
         ratings = sorted.map { dict[$0]! }
         self.trainingUser = trainingUser
+        self.attributes = attributes
     }
 
     /// The profile of training user `u`, marked as such (models may use their trained state).

@@ -75,10 +75,10 @@ public enum SampleDemographics {
     ]
 
     /// Draws the demographics of every user in `tastes` (their primary archetype decides the tilt).
-    public static func draw(tastes: [SampleTaste], seed: UInt64) -> [UserAttributes] {
+    public static func draw(tastes: [SampleTaste], seed: UInt64, tie: Double = tieStrength) -> [UserAttributes] {
         tastes.map { t in
             var rng = SplitMix64.derived(seed: seed, stream: demographicStream(t.userId - 1))
-            return draw(primary: SampleGenerator.archetypes[t.archetypes.first?.index ?? 0].name, rng: &rng)
+            return draw(primary: SampleGenerator.archetypes[t.archetypes.first?.index ?? 0].name, tie: tie, rng: &rng)
         }
     }
 
@@ -93,18 +93,19 @@ public enum SampleDemographics {
     }
 
     /// One attribute: the archetype's tilt with probability λ, else the base rates.
-    static func pick(values: [String], base: [Double], tilt: [String: Double], _ rng: inout SplitMix64) -> Int {
-        let tied = rng.nextDouble() < tieStrength && !tilt.isEmpty
+    static func pick(values: [String], base: [Double], tilt: [String: Double], tie: Double,
+                     _ rng: inout SplitMix64) -> Int {
+        let tied = rng.nextDouble() < tie && !tilt.isEmpty
         return pick(tied ? values.map { tilt[$0] ?? 0 } : base, &rng)
     }
 
-    static func draw(primary: String, rng: inout SplitMix64) -> UserAttributes {
+    static func draw(primary: String, tie: Double, rng: inout SplitMix64) -> UserAttributes {
         let tilt = tilts[primary] ?? Tilt(age: [:], gender: [:], occupation: [:], region: [:])
         let occupationBase = Demographics.occupations.map { baseOccupation[$0] ?? 0 }
-        var age = pick(values: Demographics.ageBrackets, base: baseAge, tilt: tilt.age, &rng)
-        let gender = pick(values: Demographics.genders, base: baseGender, tilt: tilt.gender, &rng)
-        var occupation = pick(values: Demographics.occupations, base: occupationBase, tilt: tilt.occupation, &rng)
-        let region = pick(values: Demographics.regions, base: baseRegion, tilt: tilt.region, &rng)
+        var age = pick(values: Demographics.ageBrackets, base: baseAge, tilt: tilt.age, tie: tie, &rng)
+        let gender = pick(values: Demographics.genders, base: baseGender, tilt: tilt.gender, tie: tie, &rng)
+        var occupation = pick(values: Demographics.occupations, base: occupationBase, tilt: tilt.occupation, tie: tie, &rng)
+        let region = pick(values: Demographics.regions, base: baseRegion, tilt: tilt.region, tie: tie, &rng)
         let k12 = Demographics.occupations.firstIndex(of: "K-12 student")!
         let retired = Demographics.occupations.firstIndex(of: "retired")!
         if age == 0 {

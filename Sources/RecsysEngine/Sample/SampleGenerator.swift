@@ -10,6 +10,9 @@ public struct SampleGeneratorOptions: Sendable, Equatable {
     public var startTime: Int64 = Int64(SampleMath.days(year: 2015, month: 1, day: 1)) * 86_400
     /// Last day a rating may carry (Unix seconds, UTC). Default 2025-06-30.
     public var endTime: Int64 = Int64(SampleMath.days(year: 2025, month: 6, day: 30)) * 86_400
+    /// λ: the probability that a demographic attribute follows the user's primary archetype
+    /// (``SampleDemographics``); 0 makes demographics independent of taste.
+    public var demographicTie: Double = SampleDemographics.tieStrength
 
     public init(seed: UInt64 = 42, users: Int = 720) {
         self.seed = seed
@@ -245,7 +248,8 @@ public enum SampleGenerator {
         }
         return SampleOutput(movies: movies, tastes: tastes, ratings: ratings, itemPopularity: popularity,
                             itemBias: itemBias,
-                            demographics: SampleDemographics.draw(tastes: tastes, seed: options.seed))
+                            demographics: SampleDemographics.draw(tastes: tastes, seed: options.seed,
+                                                                      tie: options.demographicTie))
     }
 
     /// `A_ui`: how much user u is drawn to a film with these genres, keywords and year.
