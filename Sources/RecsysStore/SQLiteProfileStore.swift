@@ -46,7 +46,8 @@ public struct ImportSummary: Sendable, Equatable {
 /// Profiles in a SQLite file, through GRDB, in WAL mode.
 ///
 /// Tables (see `Schema`): `profile(id, name, created, dataset)`, `rating(profileId,
-/// item, value, timestamp)` keyed by (profile, raw item id), and `event(…)`, an
+/// item, value, timestamp)` keyed by (profile, raw item id), `profile_attribute(profileId,
+/// attribute, value)` (demographics), and `event(…)`, an
 /// append-only log of every set and remove with the value it replaced, which
 /// makes `undoLast(profile:)` possible.
 ///
@@ -358,6 +359,31 @@ public final class SQLiteProfileStore: ProfileStoring {
         try write { db in
             let id = try profileIDCreating(db, profile)
             try db.execute(sql: "UPDATE profile SET dataset = ? WHERE id = ?", arguments: [dataset, id])
+        }
+    }
+
+    /// Who the profile says it is; empty for a profile that never said (or does not exist yet).
+    public func demographics(profile: String) throws -> UserAttributes {
+        try read { db in
+            guard let id = try profileID(db, profile) else { return UserAttributes() }
+            let rows = try Row.fetchAll(db, sql: "SELECT attribute, value FROM profile_attribute WHERE profileId = ?",
+                                        arguments: [id])
+            let pairs: [(String, String)] = rows.map { ($0["attribute"], $0["value"]) }
+            return (try? Demographics.attributes(from: pairs)) ?? UserAttributes()
+        }
+    }
+
+    /// Replaces the profile's demographics in one transaction (creating the profile if new).
+    public func setDemographics(profile: String, _ attributes: UserAttributes) throws {
+        try Self.validate(name: profile, path: path)
+        let pairs = Demographics.values(of: attributes)
+        try write { db in
+            let id = try profileIDCreating(db, profile)
+            try db.execute(sql: "DELETE FROM profile_attribute WHERE profileId = ?", arguments: [id])
+            for (attribute, value) in pairs {
+                try db.execute(sql: "INSERT INTO profile_attribute (profileId, attribute, value) VALUES (?, ?, ?)",
+                               arguments: [id, attribute, value])
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import GRDB
 /// one. `migrateWithBackup` copies an existing file aside before applying any of them.
 enum Schema {
     /// Identifiers in order. The last one is the current schema version.
-    static let versions = ["v1", "v2"]
+    static let versions = ["v1", "v2", "demographics-v1"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -45,6 +45,18 @@ enum Schema {
         // scan of the whole log, and deleting a profile scans it again for the cascade.
         m.registerMigration("v2") { db in
             try db.execute(sql: "CREATE INDEX event_profile_live ON event (profileId, undone, id)")
+        }
+        // demographics-v1: who a profile says it is (`profile set NAME age=25-34 …`), one row per known
+        // attribute, values in the `Demographics` vocabulary (age bracket, F/M, ml-1m occupation, region).
+        m.registerMigration("demographics-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE profile_attribute (
+                    profileId INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
+                    attribute TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (profileId, attribute)
+                ) WITHOUT ROWID;
+                """)
         }
         return m
     }

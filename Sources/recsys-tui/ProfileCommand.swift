@@ -14,8 +14,61 @@ struct ProfileCommand: ParsableCommand {
             loads and evaluates like any ratings file.
             """,
         subcommands: [
-            List.self, Show.self, Export.self, Import.self, Delete.self, Rename.self, Undo.self, Bench.self,
+            List.self, Show.self, SetDemographics.self, Export.self, Import.self, Delete.self, Rename.self, Undo.self, Bench.self,
         ])
+
+    // MARK: set
+
+    struct SetDemographics: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Say who a profile is: age, gender, occupation, region (used by demographic and two-tower).",
+            discussion: """
+                Values: age \(Demographics.ageBrackets.joined(separator: ", ")); gender F or M; occupation one of \
+                the MovieLens 1M list (\(Demographics.occupations.joined(separator: ", "))); region \
+                \(Demographics.regions.joined(separator: ", ")). Attributes not named keep their value; \
+                ATTRIBUTE= (empty) forgets one. The profile is created if new.
+                """)
+        @Argument(help: "The profile name.") var name: String
+        @Argument(help: "ATTRIBUTE=VALUE pairs, e.g. age=25-34 gender=F occupation=programmer region=west.")
+        var assignments: [String] = []
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            withStoreErrors {
+                var pairs: [String: String] = [:]
+                for (attribute, value) in Demographics.values(of: try DemographicsParsing.current(store: store, name: name)) {
+                    pairs[attribute] = value
+                }
+                guard !assignments.isEmpty else {
+                    throw ParameterError("profile set \(name): give ATTRIBUTE=VALUE pairs (attributes: \(Demographics.attributes.joined(separator: ", ")))")
+                }
+                for a in assignments {
+                    guard let eq = a.firstIndex(of: "="), eq != a.startIndex else {
+                        throw ParameterError("expected ATTRIBUTE=VALUE, got '\(a)' (attributes: \(Demographics.attributes.joined(separator: ", ")))")
+                    }
+                    let key = String(a[..<eq]).lowercased()
+                    _ = try Demographics.attributes(from: [(key, String(a[a.index(after: eq)...]))])
+                    pairs[key] = String(a[a.index(after: eq)...])
+                }
+                let attributes = try Demographics.attributes(from: pairs.map { ($0.key, $0.value) })
+                let s = try store.open()
+                try s.setDemographics(profile: name, attributes)
+                let stored = Demographics.values(of: try s.demographics(profile: name))
+                print("profile \(name): " + (stored.isEmpty ? "no demographics"
+                    : stored.map { "\($0.attribute) \($0.value)" }.joined(separator: ", ")))
+            }
+        }
+    }
+
+    /// Reading a profile's demographics without creating the profile.
+    enum DemographicsParsing {
+        static func current(store: StoreOptions, name: String) throws -> UserAttributes {
+            let s = try store.open()
+            guard try s.profileNames().contains(name) else { return UserAttributes() }
+            return try s.demographics(profile: name)
+        }
+    }
 
     // MARK: list
 
@@ -90,11 +143,16 @@ struct ProfileCommand: ParsableCommand {
                     printJSON(ShowJSON(
                         profile: summary, database: s.path, dataset: datasetName, matched: matched,
                         missing: matched.map { ratings.count - $0 },
+                        demographics: Dictionary(uniqueKeysWithValues: Demographics.values(of: try s.demographics(profile: name))
+                            .map { ($0.attribute, $0.value) }),
                         ratings: ratings.map { .init(item: $0.item, rating: $0.value, timestamp: $0.timestamp,
                                                      title: titles[$0.item]) }))
                 case .text:
                     print("profile \(summary.name) (\(s.path))")
                     print("created \(isoTime(summary.created)), last used with \(summary.dataset ?? "no dataset yet")")
+                    let who = Demographics.values(of: try s.demographics(profile: name))
+                    print("demographics: " + (who.isEmpty ? "none (profile set \(name) age=… gender=… to add)"
+                        : who.map { "\($0.attribute) \($0.value)" }.joined(separator: ", ")))
                     print("\(ratings.count) rating\(ratings.count == 1 ? "" : "s")")
                     if let matched, let datasetName {
                         let missing = ratings.count - matched
@@ -121,6 +179,8 @@ struct ProfileCommand: ParsableCommand {
         var dataset: String?
         var matched: Int?
         var missing: Int?
+        /// Attribute → value for what the profile said about itself (empty when nothing).
+        var demographics: [String: String]
         var ratings: [Entry]
     }
 

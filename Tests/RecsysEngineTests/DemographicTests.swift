@@ -121,3 +121,24 @@ final class DemographicTests: XCTestCase {
         }
     }
 }
+
+/// Two-tower reads a folded-in profile's demographics; without them its answers do not change.
+final class TwoTowerDemographicsTests: XCTestCase {
+    func testFoldedProfileDemographicsEnterTheQueryTower() throws {
+        let data = DemographicTests.fixture()
+        let m = try TwoTowerRecommender(parameters: Parameters(["dim": "8", "epochs": "10", "batch": "4"]))
+        try m.fit(data, context: FitContext(seed: 3))
+        let plain = Profile([(Int32(0), Float(5))])
+        var woman = plain
+        woman.attributes = UserAttributes(age: 29, gender: "F", occupation: "writer")
+        var man = plain
+        man.attributes = UserAttributes(age: 60, gender: "M", occupation: "writer")
+        XCTAssertNotEqual(m.scores(woman), m.scores(plain))
+        XCTAssertNotEqual(m.scores(woman), m.scores(man))
+        // Unknown values (no such occupation in the training data) add nothing.
+        var stranger = plain
+        stranger.attributes = UserAttributes(occupation: "farmer")
+        XCTAssertEqual(m.scores(stranger), m.scores(plain))
+        XCTAssertTrue(m.explain(woman, item: 1).terms.contains { $0.label == "demographics" })
+    }
+}

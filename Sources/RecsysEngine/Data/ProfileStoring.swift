@@ -29,12 +29,71 @@ public protocol ProfileStoring: AnyObject, Sendable {
     func profileNames() throws -> [String]
     /// Notes which dataset the profile was last used with.
     func noteDataset(profile: String, dataset: String) throws
+    /// Who the profile says it is (empty when it never said). Durable like ratings.
+    func demographics(profile: String) throws -> UserAttributes
+    /// Replaces the profile's demographics (an empty value clears them). Durable on return.
+    func setDemographics(profile: String, _ attributes: UserAttributes) throws
+}
+
+extension ProfileStoring {
+    /// Stores that keep no demographics: every profile is unknown.
+    public func demographics(profile: String) throws -> UserAttributes { UserAttributes() }
+    public func setDemographics(profile: String, _ attributes: UserAttributes) throws {}
+}
+
+extension Demographics {
+    /// A profile's attributes as `attribute → value` in the vocabulary (age as its bracket label).
+    public static func values(of a: UserAttributes) -> [(attribute: String, value: String)] {
+        codes(of: a).enumerated().compactMap { k, c in c.map { (attributes[k], label(attribute: k, code: $0)) } }
+    }
+
+    /// Attributes from `attribute → value` in the vocabulary; throws a `ParameterError` naming the allowed
+    /// attributes or values. An empty value leaves the attribute unknown.
+    public static func attributes(from pairs: [(String, String)]) throws -> UserAttributes {
+        var a = UserAttributes()
+        for (rawKey, rawValue) in pairs {
+            let key = rawKey.trimmingCharacters(in: .whitespaces).lowercased()
+            let value = rawValue.trimmingCharacters(in: .whitespaces)
+            guard let allowed = values(of: key) else {
+                throw ParameterError("unknown attribute '\(rawKey)' (known: \(attributes.joined(separator: ", ")))")
+            }
+            if value.isEmpty { continue }
+            let bad = ParameterError("\(key) must be one of \(allowed.joined(separator: ", ")) (got '\(value)')")
+            switch key {
+            case "age":
+                guard let k = ageBrackets.firstIndex(of: value.lowercased()) else { throw bad }
+                a.age = ageLowerBounds[k]
+            case "gender":
+                guard let g = gender(fromText: value) else { throw bad }
+                a.gender = g
+            case "occupation":
+                guard let o = occupation(fromText: value) else { throw bad }
+                a.occupation = o
+            default:
+                guard let r = region(fromText: value) else { throw bad }
+                a.region = r
+            }
+        }
+        return a
+    }
 }
 
 /// A volatile store for tests and for `--db :memory:`.
 public final class InMemoryProfileStore: ProfileStoring, @unchecked Sendable {
     private let lock = NSLock()
     private var data: [String: [String: StoredRating]] = [:]
+    private var people: [String: UserAttributes] = [:]
+
+    public func demographics(profile: String) throws -> UserAttributes {
+        lock.lock(); defer { lock.unlock() }
+        return people[profile] ?? UserAttributes()
+    }
+
+    public func setDemographics(profile: String, _ attributes: UserAttributes) throws {
+        lock.lock(); defer { lock.unlock() }
+        if data[profile] == nil { data[profile] = [:] }
+        people[profile] = attributes
+    }
 
     public init() {}
 

@@ -34,6 +34,8 @@ struct TowerFeatures: Sendable {
     let itemDecade: [Int32]
     /// Demographic feature ids of each user (age bucket, gender, occupation), empty when unknown.
     let userDemo: [[Int32]]
+    /// Demographic feature key ("age2", "g:F", "o:writer") → id.
+    let demoIndex: [String: Int32]
     let firstDecade: Int
 
     init(dataset: Dataset, maxKeywords: Int = 2000) {
@@ -59,20 +61,12 @@ struct TowerFeatures: Sendable {
         firstDecade = first
         decadeCount = max(1, last - first + 1)
         itemDecade = catalog.items.map { item in item.year.map { Int32($0 / 10 - first) } ?? -1 }
-        // Demographics: age buckets, gender, occupation (MovieLens 100K/1M).
+        // Demographics: age buckets, gender, occupation (MovieLens 100K/1M, a users.csv).
         var demoIndex: [String: Int32] = [:]
         var demos: [[Int32]] = []
         for u in 0..<dataset.userCount {
             guard u < dataset.userAttributes.count else { demos.append([]); continue }
-            let a = dataset.userAttributes[u]
-            var keys: [String] = []
-            if let age = a.age {
-                let bucket = [18, 25, 35, 45, 50, 56].firstIndex { age < $0 } ?? 6
-                keys.append("age\(bucket)")
-            }
-            if let g = a.gender { keys.append("g:" + g) }
-            if let o = a.occupation { keys.append("o:" + o) }
-            demos.append(keys.map { k in
+            demos.append(Self.demoKeys(dataset.userAttributes[u]).map { k in
                 if let v = demoIndex[k] { return v }
                 let v = Int32(demoIndex.count)
                 demoIndex[k] = v
@@ -81,6 +75,37 @@ struct TowerFeatures: Sendable {
         }
         userDemo = demos
         demoCount = demoIndex.count
+        self.demoIndex = demoIndex
+    }
+
+    /// Feature keys of a user's demographics: age bucket, gender, occupation as the dataset spells it.
+    static func demoKeys(_ a: UserAttributes) -> [String] {
+        var keys: [String] = []
+        if let age = a.age {
+            let bucket = [18, 25, 35, 45, 50, 56].firstIndex { age < $0 } ?? 6
+            keys.append("age\(bucket)")
+        }
+        if let g = a.gender { keys.append("g:" + g) }
+        if let o = a.occupation { keys.append("o:" + o) }
+        return keys
+    }
+
+    /// The demographic feature ids of a folded-in profile (`profile set`): its age bucket, gender and
+    /// occupation when the training data has them. An occupation is matched through the shared vocabulary
+    /// (a profile's `college/grad student` is ml-100k's `student`).
+    func demoFeatures(_ a: UserAttributes) -> [Int32] {
+        guard !a.isEmpty, demoCount > 0 else { return [] }
+        var out: [Int32] = []
+        for k in Self.demoKeys(a) {
+            if let v = demoIndex[k] {
+                out.append(v)
+            } else if k.hasPrefix("o:"), let wanted = Demographics.occupation(fromText: String(k.dropFirst(2))) {
+                let match = demoIndex.filter { $0.key.hasPrefix("o:") && Demographics.occupation(fromText: String($0.key.dropFirst(2))) == wanted }
+                    .min { $0.value < $1.value }
+                if let match { out.append(match.value) }
+            }
+        }
+        return out
     }
 
     /// The candidate tower's bag for item `i`: (table row, weight) pairs.
@@ -99,7 +124,8 @@ struct TowerFeatures: Sendable {
     /// (the training target), with user id `user` weighted by `idWeight` (0 drops it). Each rated item
     /// enters with weight `c(r)/√n`, where `c` is the rating confidence (1 for every item when `scale` is nil).
     func queryBag(user: Int?, idWeight: Float, items: ArraySlice<Int32>, ratings: ArraySlice<Float>,
-                  scale: RatingScale?, exclude: Int32?, into bag: inout [(Int, Float)], genreScratch: inout [Float]) {
+                  scale: RatingScale?, exclude: Int32?, into bag: inout [(Int, Float)], genreScratch: inout [Float],
+                  demographics: [Int32] = []) {
         bag.removeAll(keepingCapacity: true)
         if let user, idWeight != 0 { bag.append((user, idWeight)) }
         var n = 0
@@ -124,6 +150,9 @@ struct TowerFeatures: Sendable {
         }
         if let user, user < userDemo.count {
             for f in userDemo[user] { bag.append((queryDemoOffset + Int(f), 1)) }
+        } else if user == nil {
+            // A folded-in profile that said who it is (`profile set`).
+            for f in demographics { bag.append((queryDemoOffset + Int(f), 1)) }
         }
     }
 

@@ -466,14 +466,15 @@ final class TowerNetwork: @unchecked Sendable {
     }
 
     /// The query embedding of a training user (with its id) or of a folded-in profile (features only).
-    func queryEmbedding(user: Int?, items: [Int32], ratingValues: [Float]) -> [Float] {
+    func queryEmbedding(user: Int?, items: [Int32], ratingValues: [Float],
+                        attributes: UserAttributes = UserAttributes()) -> [Float] {
         let d = config.dim
         var bag: [(Int, Float)] = []
         var genre = [Float](repeating: 0, count: max(1, features.genreCount))
         features.queryBag(user: user, idWeight: user == nil ? 0 : 1, items: ArraySlice(items),
                           ratings: ArraySlice(ratingValues), scale: config.ratingConfidence ? scale : nil,
                           exclude: nil, into: &bag,
-                          genreScratch: &genre)
+                          genreScratch: &genre, demographics: user == nil ? features.demoFeatures(attributes) : [])
         var x = [Float](repeating: 0, count: d), h = [Float](repeating: 0, count: max(1, config.hidden))
         var out = [Float](repeating: 0, count: d)
         queryTower.forward(bag, x: &x, h: &h, out: &out)

@@ -102,7 +102,8 @@ public class TowerRecommenderBase: @unchecked Sendable {
         if let u = profile.trainingUser, u >= 0, Int(u) < net.features.userCount {
             return net.queryEmbedding(user: Int(u), items: profile.items, ratingValues: profile.ratings)
         }
-        return net.queryEmbedding(user: nil, items: profile.items, ratingValues: profile.ratings)
+        return net.queryEmbedding(user: nil, items: profile.items, ratingValues: profile.ratings,
+                                  attributes: profile.attributes)
     }
 
     /// Loss per epoch (retrieval, rating), for progress charts and reports.
@@ -142,7 +143,8 @@ public class TowerRecommenderBase: @unchecked Sendable {
         let user = profile.trainingUser.flatMap { $0 >= 0 && Int($0) < net.features.userCount ? Int($0) : nil }
         net.features.queryBag(user: user, idWeight: user == nil ? 0 : 1, items: ArraySlice(profile.items),
                               ratings: ArraySlice(profile.ratings), scale: config.ratingConfidence ? net.scale : nil,
-                              exclude: nil, into: &bag, genreScratch: &genre)
+                              exclude: nil, into: &bag, genreScratch: &genre,
+                              demographics: user == nil ? net.features.demoFeatures(profile.attributes) : [])
         var terms: [Explanation.Term] = []
         var genreTotal: Float = 0, demoTotal: Float = 0
         let f = net.features
