@@ -53,6 +53,11 @@ public struct AppState {
     public var pendingSaves: Int
     /// Diverse popular movies to rate first (shown while the profile is empty).
     public let quickStart: [Int32]
+    /// The demographic attributes the dataset's users have (empty: the quick start does not ask who you are).
+    public var datasetDemographics: [String] = []
+    /// `:about` is saving who the profile is.
+    public var aboutStatus: AboutStatus = .idle
+    public enum AboutStatus: Sendable, Equatable { case idle, loading }
 
     // MARK: Explore screen
 
@@ -121,6 +126,7 @@ public struct AppState {
         lastRecomputeMillis = nil
         pendingSaves = 0
         quickStart = CatalogStats.quickStart(dataset: dataset, stats: stats)
+        datasetDemographics = Demographics.present(in: dataset.userAttributes)
         focus = .catalog
         catalogList = ListState()
         recList = ListState()

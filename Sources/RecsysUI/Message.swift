@@ -24,6 +24,8 @@ public enum Message: Sendable {
     case userDetailsReady(UserDetails)
     /// The ratings of a profile read from the store (after `:profile NAME`).
     case profileLoaded(name: String, ratings: [StoredRating])
+    /// Who a profile says it is, read from the store (after `.profileLoaded`) or just saved by `:about`.
+    case demographicsLoaded(name: String, UserAttributes)
     /// A rating write is durable.
     case saved(item: String)
     /// A rating write failed (the rating is still shown; the message says it was not saved).
@@ -58,8 +60,10 @@ public enum Effect: Sendable {
     case saveRating(profile: String, item: String, value: Float)
     /// Remove a rating. Replies `.saved` or `.failed`.
     case removeRating(profile: String, item: String)
-    /// Read a profile's ratings from the store. Replies `.profileLoaded` or `.failed`.
+    /// Read a profile's ratings from the store. Replies `.profileLoaded` (then `.demographicsLoaded`) or `.failed`.
     case loadProfile(name: String)
+    /// Store who the profile says it is (`:about`). Replies `.demographicsLoaded` or `.failed`.
+    case saveDemographics(profile: String, UserAttributes)
     /// Write `contents` to `path`. Replies `.exported` or `.failed`.
     case export(path: String, contents: String, count: Int)
     /// Leave the explorer (restore the terminal, exit 0).
@@ -71,7 +75,7 @@ public enum Effect: Sendable {
     public var lane: Lane {
         switch self {
         case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .embeddingMap, .evalLab: return .engine
-        case .saveRating, .removeRating, .loadProfile, .export: return .store
+        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export: return .store
         case .quit: return .quit
         }
     }
@@ -107,9 +111,18 @@ public enum Effect: Sendable {
             } catch { send(.saveFailed("could not remove rating: \(error)")) }
         case .loadProfile(let name):
             guard let store else { return send(.failed("no profile store")) }
-            do { send(.profileLoaded(name: name, ratings: try store.ratings(profile: name))) } catch {
+            do {
+                send(.profileLoaded(name: name, ratings: try store.ratings(profile: name)))
+                send(.demographicsLoaded(name: name, try store.demographics(profile: name)))
+            } catch {
                 send(.failed("could not load profile \(name): \(error)"))
             }
+        case .saveDemographics(let profile, let attributes):
+            guard let store else { return send(.failed("no profile store: not saved")) }
+            do {
+                try store.setDemographics(profile: profile, attributes)
+                send(.demographicsLoaded(name: profile, try store.demographics(profile: profile)))
+            } catch { send(.failed("could not save who you are: \(error)")) }
         case .export(let path, let contents, let count):
             do {
                 try contents.write(toFile: path, atomically: true, encoding: .utf8)

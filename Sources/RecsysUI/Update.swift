@@ -94,6 +94,18 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.status = StatusMessage("profile \(name): \(state.ratingCountText)")
         redo.formUnion([.refilter, .recompute])
 
+    case .demographicsLoaded(let name, let attributes):
+        guard name == state.profileName else { break }
+        if state.profile.attributes != attributes {
+            state.profile.attributes = attributes
+            redo.insert(.recompute)
+        }
+        let said = Demographics.values(of: attributes)
+        if !said.isEmpty, case .loading = state.aboutStatus {
+            state.status = StatusMessage("saved: you are " + said.map(\.value).joined(separator: ", "))
+        }
+        state.aboutStatus = .idle
+
     case .saved:
         state.pendingSaves = max(0, state.pendingSaves - 1)
 
@@ -130,7 +142,8 @@ extension AppState {
         catalogList.scrollToSelection(height: layout.catalogList.height)
         let recCount = recommendationItems.count
         recList.clamp(count: recCount)
-        recList.scrollToSelection(height: max(1, layout.recommendationList.height - (showsQuickStart ? 1 : 0)))
+        // The quick start has two header lines (the invitation and the optional "who are you" step).
+        recList.scrollToSelection(height: max(1, layout.recommendationList.height - (showsQuickStart ? 2 : 0)))
         users.list.clamp(count: dataset.userCount)
         users.list.scrollToSelection(height: layout.usersList.height)
     }
@@ -566,7 +579,7 @@ func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> Redo {
             return []
         }
         if recs.contains(x: x, y: y) {
-            let row = state.recList.offset + (y - recs.y) - (state.showsQuickStart ? 1 : 0)
+            let row = state.recList.offset + (y - recs.y) - (state.showsQuickStart ? 2 : 0)
             guard row >= 0, row < state.recommendationItems.count else { return [] }
             state.focus = .recommendations
             state.recList.selected = row
@@ -641,6 +654,32 @@ func runCommand(_ line: String, _ state: inout AppState, effects: inout [Effect]
         effects.append(.loadProfile(name: name))
         state.status = StatusMessage("loading profile \(name)…")
         return []
+    case "about":
+        // Optional quick-start step: who you are, for the demographic and two-tower models.
+        guard !state.datasetDemographics.isEmpty else {
+            return fail("\(state.dataset.name) has no demographics: rate a few films instead")
+        }
+        if args.isEmpty {
+            let said = Demographics.values(of: state.profile.attributes)
+            state.status = StatusMessage(said.isEmpty ? "usage: :about age=25-34 gender=F occupation=… region=… (or skip it)"
+                : "you are " + said.map { "\($0.attribute) \($0.value)" }.joined(separator: ", "))
+            return []
+        }
+        var pairs = Dictionary(uniqueKeysWithValues: Demographics.values(of: state.profile.attributes)
+            .map { ($0.attribute, $0.value) })
+        for a in args {
+            guard let eq = a.firstIndex(of: "=") else { return fail("usage: :about age=25-34 gender=F occupation=… region=…") }
+            pairs[String(a[..<eq]).lowercased()] = String(a[a.index(after: eq)...])
+        }
+        do {
+            let attributes = try Demographics.attributes(from: pairs.map { ($0.key, $0.value) })
+            state.aboutStatus = .loading
+            effects.append(.saveDemographics(profile: state.profileName, attributes))
+            state.status = StatusMessage("saving who you are…")
+        } catch {
+            return fail("\(error)")
+        }
+        return []
     case "export", "w":
         guard let path = args.first else { return fail("usage: :export FILE") }
         let (text, count) = state.exportCSV()
@@ -677,7 +716,7 @@ func runCommand(_ line: String, _ state: inout AppState, effects: inout [Effect]
         state.scroll = 0
         return []
     default:
-        return fail("unknown command '\(command)' (try :algo, :set, :profile, :export, :sort, :genre, :q)")
+        return fail("unknown command '\(command)' (try :algo, :set, :profile, :about, :export, :sort, :genre, :q)")
     }
 }
 

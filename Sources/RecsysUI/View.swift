@@ -293,7 +293,15 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     if state.showsQuickStart {
         buffer.write("Quick start: rate a few of these (1–5) and every algorithm becomes personal",
                      x: listArea.x, y: listArea.y, style: theme.title, maxWidth: w)
-        listArea = Rect(x: listArea.x, y: listArea.y + 1, width: listArea.width, height: listArea.height - 1)
+        // Optional step: who you are (only where the data has demographics to compare you with).
+        let about = state.datasetDemographics.isEmpty
+            ? "(this dataset has no demographics, so nobody will ask who you are)"
+            : Demographics.values(of: state.profile.attributes).isEmpty
+                ? "Optional: tell us about you (:about age=25-34 gender=F occupation=… region=…), or skip"
+                : "You are " + Demographics.values(of: state.profile.attributes).map(\.value).joined(separator: ", ")
+                    + " (:about to change)"
+        buffer.write(about, x: listArea.x, y: listArea.y + 1, style: theme.dim, maxWidth: w)
+        listArea = Rect(x: listArea.x, y: listArea.y + 2, width: listArea.width, height: max(0, listArea.height - 2))
         let items = state.recommendationItems
         let stats = state.stats
         let titleW = max(10, min(40, w - 40))

@@ -66,6 +66,7 @@ struct ExploreCommand: ParsableCommand {
         var state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
         if let saved { state.prefitted[saved.name] = saved }
+        state.profile.attributes = (try? store.demographics(profile: profile)) ?? UserAttributes()
         phases.append("state_ms=\(ms(since: t))")
         let runner = ExploreEffects(store: store)
         let program = TerminalProgram<AppState, Message, Effect>(

@@ -150,9 +150,11 @@ struct RecommendCommand: ParsableCommand {
         } else {
             let store: any ProfileStoring
             let stored: [StoredRating]
+            let who: UserAttributes
             do {
                 store = try openProfileStore(db: db)
                 stored = try store.ratings(profile: profile!)
+                who = try store.demographics(profile: profile!)
             } catch {
                 fail("cannot read profile '\(profile!)': \(error)")
             }
@@ -162,7 +164,7 @@ struct RecommendCommand: ParsableCommand {
                 if let i = ds.catalog.index(of: r.item) { pairs.append((i, r.value)) } else { unknown += 1 }
             }
             if unknown > 0 { notes.append("\(unknown) rated items of this profile are not in \(ds.name)") }
-            p = Profile(pairs)
+            p = Profile(pairs, attributes: who)
         }
         let m = withStoreErrors { try model.fittedModel(on: ds) }
         let recs = m.recommend(p, count: model.n)

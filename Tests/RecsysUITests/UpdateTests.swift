@@ -310,9 +310,9 @@ final class UpdateTests: XCTestCase {
         let tabs = Tabs(titles: d.state.tabTitles, selected: 0).visibleRanges(width: layout.tabRow.width)
         d.send(.input(.mouse(.click(x: layout.tabRow.x + tabs[1].range.lowerBound + 1, y: layout.tabRow.y))))
         XCTAssertEqual(d.state.activeTab, 1)
-        d.send(.input(.mouse(.click(x: 10, y: layout.recommendationList.y + 2))))
+        d.send(.input(.mouse(.click(x: 10, y: layout.recommendationList.y + 3))))
         XCTAssertEqual(d.state.focus, .recommendations)
-        XCTAssertEqual(d.state.selectedItem, d.state.recommendationItems[1], "row under the quick start note")
+        XCTAssertEqual(d.state.selectedItem, d.state.recommendationItems[1], "row under the two quick start notes")
     }
 
     func testStatusFadesOnTicksButErrorsStay() {

@@ -1,0 +1,46 @@
+import RecsysEngine
+import RecsysTestSupport
+import XCTest
+@testable import RecsysUI
+
+/// Issue 13, item 3: the quick start's optional "tell us about you, or skip" step (`:about`).
+final class AboutYouTests: XCTestCase {
+    func testAboutStoresWhoYouAreAndTheDemographicModelUsesIt() throws {
+        let d = Driver(algorithms: ["popularity", "demographic"], extraModels: false)
+        XCTAssertTrue(d.screenText().contains("Optional: tell us about you (:about age=25-34"), d.screenText())
+        d.key(.char(":"))
+        d.type("about age=56+ gender=M occupation=writer")
+        d.key(.enter)
+        XCTAssertEqual(try d.store.demographics(profile: "default"), UserAttributes(age: 56, gender: "M", occupation: "writer"),
+                       "on disk before the screen says saved")
+        XCTAssertEqual(d.state.profile.attributes, UserAttributes(age: 56, gender: "M", occupation: "writer"))
+        XCTAssertTrue(d.state.status.text.hasPrefix("saved: you are 56+, M, writer"), d.state.status.text)
+        XCTAssertTrue(d.screenText().contains("You are 56+, M, writer (:about to change)"), d.screenText())
+        // Bad values name the allowed ones and change nothing.
+        d.key(.char(":"))
+        d.type("about age=29")
+        d.key(.enter)
+        XCTAssertTrue(d.state.status.isError)
+        XCTAssertTrue(d.state.status.text.contains("25-34"), d.state.status.text)
+        XCTAssertEqual(d.state.profile.attributes.age, 56)
+        // The demographic model now answers for this cell: its explanation names it.
+        let model = try DemographicRecommender(parameters: Parameters(["combine": "cell", "group": "age+gender"]))
+        try model.fit(d.state.dataset, context: FitContext())
+        XCTAssertTrue(model.explain(d.state.profile, item: 0).summary.hasPrefix("popular with 56-and-over men"),
+                      model.explain(d.state.profile, item: 0).summary)
+    }
+
+    func testDatasetsWithoutDemographicsSaySoInsteadOfAsking() {
+        var data = UIFixtures.dataset()
+        data.userAttributes = []
+        let d = Driver(dataset: data, algorithms: ["popularity"], extraModels: false)
+        XCTAssertTrue(d.screenText().contains("(this dataset has no demographics, so nobody will ask who you are)"),
+                      d.screenText())
+        d.key(.char(":"))
+        d.type("about age=25-34")
+        d.key(.enter)
+        XCTAssertTrue(d.state.status.isError)
+        XCTAssertTrue(d.state.status.text.contains("has no demographics"), d.state.status.text)
+        XCTAssertEqual(try d.store.demographics(profile: "default"), UserAttributes())
+    }
+}
