@@ -39,7 +39,8 @@ public enum EvalLabEvent: Sendable {
 /// The lab's choices, progress and results.
 public struct EvalLabState: Sendable {
     /// Splits offered (`SplitSpec` syntax).
-    public static let splitChoices = ["holdout:0.2", "holdout-user:0.2", "kfold:3", "kfold:5", "loo", "temporal:0.2"]
+    public static let splitChoices = ["holdout:0.2", "holdout-user:0.2", "kfold:3", "kfold:5", "loo", "temporal:0.2",
+                                      "new-users:0.2"]
     /// Metrics offered (`MetricSpec` syntax).
     public static let metricChoices = ["rmse", "mae", "precision@10", "recall@10", "ndcg@10", "map@10", "mrr",
                                        "hitrate@10", "auc", "coverage", "novelty", "diversity", "personalization"]
@@ -68,8 +69,9 @@ public struct EvalLabState: Sendable {
     /// The grid search chosen with `g` ("item-knn.k=10,20,40,80"), or nil.
     public var grid: String?
 
-    /// Ratings kept per user in a cold-start run.
-    public static let coldStartCounts = [1, 2, 3, 5, 10, 20]
+    /// Ratings kept per user in a cold-start run. At 0 only who the user is (demographic) and what is
+    /// popular can help; `new-users:0.2` is the split where the other users' data stays whole.
+    public static let coldStartCounts = [0, 1, 2, 3, 5, 10, 20]
     /// A small grid per algorithm over its most telling parameter (see each model's `ParameterSpec`).
     public static let gridPresets: [String: String] = [
         "popularity": "damping=0,5,10,50", "baseline": "reg_i=0,5,10,25",
@@ -181,7 +183,7 @@ public enum EvalLabKeyResult: Sendable, Equatable {
 /// Applies one key to the lab. While running, only Esc (cancel) is the lab's.
 ///
 /// ↑↓ / k j move in the setup list, Space toggles an algorithm or metric (or cycles the split),
-/// ←→ / h l cycle the split, o toggles the cold-start curve (N = 1,2,3,5,10,20), g cycles a preset
+/// ←→ / h l cycle the split, o toggles the cold-start curve (N = 0,1,2,3,5,10,20), g cycles a preset
 /// grid search, r or Enter runs, PgUp / PgDn scroll the results.
 public func handleEvalLabKey(_ lab: inout EvalLabState, _ key: Key) -> EvalLabKeyResult {
     if lab.running {
@@ -385,7 +387,7 @@ func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: 
         rows.append((Line((lab.chosen.contains(a) ? "[x] " : "[ ] ") + a), k))
     }
     rows.append((Line("split ‹" + lab.splitText + "›"), lab.algorithms.count))
-    rows.append((Line("cold start " + (lab.coldStart ? "1,2,3,5,10,20 (o)" : "off (o)"), lab.coldStart ? theme.positive : theme.dim), nil))
+    rows.append((Line("cold start " + (lab.coldStart ? EvalLabState.coldStartCounts.map(String.init).joined(separator: ",") + " (o)" : "off (o)"), lab.coldStart ? theme.positive : theme.dim), nil))
     rows.append((Line("grid " + (lab.grid ?? "off") + " (g)", lab.grid != nil ? theme.positive : theme.dim), nil))
     rows.append((Line("Metrics", theme.title), nil))
     for (k, m) in EvalLabState.metricChoices.enumerated() {

@@ -44,3 +44,25 @@ final class AboutYouTests: XCTestCase {
         XCTAssertEqual(try d.store.demographics(profile: "default"), UserAttributes())
     }
 }
+
+/// Issue 13, item 4: the lab's cold-start curve starts at N = 0 and offers the new-users split, where
+/// demographic has something to say before the first rating.
+final class LabColdStartDemographicTests: XCTestCase {
+    func testDemographicIsOnTheCurveFromZeroRatings() throws {
+        var lab = EvalLabState(algorithms: ["popularity", "demographic"], chosen: ["popularity", "demographic"],
+                               metrics: ["ndcg@10"])
+        lab.split = try XCTUnwrap(EvalLabState.splitChoices.firstIndex(of: "new-users:0.2"))
+        _ = handleEvalLabKey(&lab, .char("o"))
+        let job = try XCTUnwrap(lab.start(dataset: UIFixtures.dataset(), parameters: [:], seed: 5, threads: 1))
+        XCTAssertEqual(job.coldStart.first, 0)
+        let events = EvalLabTests.Events()
+        job.run(send: events.append)
+        guard case .finished(_, let report)? = events.all.last else { return XCTFail("no report: \(events.all)") }
+        let demographic = report.results.filter { $0.algorithm == "demographic" }
+        XCTAssertEqual(demographic.compactMap(\.coldStart), EvalLabState.coldStartCounts)
+        XCTAssertTrue(demographic.allSatisfy { $0.metrics["ndcg@10"]?.isFinite == true })
+        let chart = try XCTUnwrap(labLineChart(report, theme: Theme(colour: false)))
+        XCTAssertEqual(chart.chart.series.count, 2)
+        XCTAssertEqual(chart.chart.series.map { $0.points.first?.x }, [0, 0])
+    }
+}
