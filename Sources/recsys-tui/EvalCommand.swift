@@ -51,6 +51,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Output format: table, json or csv.")
     var format: Format = .table
 
+    @Option(help: "Report the metrics per demographic group: age, gender, occupation or region (with group sizes).")
+    var by: String?
+
     @Flag(help: "No progress bar.")
     var quiet = false
 
@@ -58,6 +61,10 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         do {
+            if by != nil {
+                FileHandle.standardOutput.write(Data(try evaluateByGroup().utf8))
+                return
+            }
             let report = try evaluate()
             let text: String
             switch format {
@@ -74,6 +81,49 @@ struct EvalCommand: ParsableCommand {
             fail(e.description)
         } catch let e as ModelFileError {
             fail(e.description)
+        }
+    }
+
+    /// `--by ATTRIBUTE`: fits each algorithm once per fold and reports its metrics within each group.
+    func evaluateByGroup() throws -> String {
+        guard let by else { return "" }
+        guard Demographics.attributes.contains(by) else {
+            throw EvalError("--by \(by): expected one of \(Demographics.attributes.joined(separator: ", "))")
+        }
+        if coldStart != nil { throw EvalError("--by cannot be used with --cold-start") }
+        if modelOptions.model != nil { throw EvalError("--by cannot be used with --model") }
+        if format == .csv { throw EvalError("--by prints a table or json, not csv") }
+        let names = algorithm.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        for n in names where Algorithms.type(named: n) == nil {
+            throw EvalError("unknown algorithm '\(n)' (valid: \(Algorithms.names.joined(separator: ", ")))")
+        }
+        guard !names.isEmpty else { throw EvalError("--algorithm: name at least one") }
+        let metricSpecs = try metrics.map(MetricSpec.parseList) ?? MetricSpec.defaults
+        let grid = try ParameterGrid(parsing: param)
+        if grid.isGrid { throw EvalError("--by takes one value per parameter, not a grid") }
+        let options = LoadOptions(skipBadLines: dataOptions.skipBadLines)
+        let spec = try SplitSpec(parsing: split ?? "holdout-user:0.2")
+        let dataset: Dataset, folds: [EvalFold]
+        if spec == .ml100kFolds {
+            (dataset, folds) = try Splitter.ml100kFolds(folder: dataOptions.path, options: options)
+        } else {
+            dataset = try dataOptions.load()
+            folds = try Splitter.folds(spec, dataset: dataset, seed: seed)
+        }
+        guard !Demographics.present(in: dataset.userAttributes).isEmpty else {
+            throw EvalError("\(dataset.name) has no demographics (no u.user, users.dat or users.csv)")
+        }
+        let config = EvalConfiguration(algorithms: names, metrics: metricSpecs, parameters: grid,
+                                       relevantMin: relevantMin, seed: seed)
+        let groups = try EvalByGroup.run(folds: folds, configuration: config, attribute: by)
+        switch format {
+        case .json: return EvalByGroup.json(groups, attribute: by, configuration: config, dataset: dataset.name,
+                                            split: spec.description)
+        default:
+            return EvalByGroup.table(groups, attribute: by, configuration: config)
+                + "dataset \(dataset.name) · split \(spec.description) · seed \(seed) · groups under 30 users are marked: "
+                + "their figures swing with a few users (docs/metrics.md)\n"
         }
     }
 

@@ -142,3 +142,30 @@ final class TwoTowerDemographicsTests: XCTestCase {
         XCTAssertTrue(m.explain(woman, item: 1).terms.contains { $0.label == "demographics" })
     }
 }
+
+/// Issue 13, item 5: metrics per demographic group, with group sizes.
+final class EvalByGroupTests: XCTestCase {
+    func testEachGroupIsMeasuredOnItsOwnUsers() throws {
+        var data = PersistenceTests.fixture()
+        data.userAttributes = (0..<data.userCount).map { UserAttributes(gender: $0 % 2 == 0 ? "F" : "M") }
+        data.userAttributes[11] = UserAttributes()
+        let folds = try Splitter.folds(.holdoutUser(0.3), dataset: data, seed: 4)
+        let c = EvalConfiguration(algorithms: ["popularity", "demographic"],
+                                  metrics: try MetricSpec.parseList("ndcg@5,rmse"), seed: 4, threads: 1)
+        let groups = try EvalByGroup.run(folds: folds, configuration: c, attribute: "gender")
+        XCTAssertEqual(groups.map(\.value), ["F", "M", "unknown"])
+        XCTAssertEqual(groups.map(\.users), [6, 5, 1])
+        // The women's figure is popularity measured on the women's test ratings alone.
+        let test = folds[0].test
+        let women = test.filter { p in (0..<test.userCount).contains { u in u % 2 == 0 && test.rowStart[u] <= p && p < test.rowStart[u + 1] } }
+        let model = try Algorithms.make("popularity")
+        try model.fit(folds[0].train, context: FitContext(seed: 4))
+        let direct = try EvalRunner.evaluate(model: model, fold: EvalFold(name: "w", train: folds[0].train, test: women),
+                                             configuration: c, isFitted: true)
+        XCTAssertEqual(groups[0].metrics["popularity"]?["ndcg@5"] ?? .nan, direct.metrics["ndcg@5"] ?? -1, accuracy: 1e-12)
+        XCTAssertEqual(groups[0].metrics["popularity"]?["rmse"] ?? .nan, direct.metrics["rmse"] ?? -1, accuracy: 1e-12)
+        let table = EvalByGroup.table(groups, attribute: "gender", configuration: c)
+        XCTAssertTrue(table.contains("unknown") && table.contains("(small group)"), table)
+        XCTAssertThrowsError(try EvalByGroup.run(folds: folds, configuration: c, attribute: "shoe"))
+    }
+}
