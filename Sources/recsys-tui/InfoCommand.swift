@@ -21,11 +21,23 @@ struct InfoCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Option(help: "How taste differs by age, gender, occupation or region: mean rating, genres, over-represented films.")
+    var by: String?
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() throws {
+        if let by, !Demographics.attributes.contains(by) {
+            fail("--by \(by): expected one of \(Demographics.attributes.joined(separator: ", "))")
+        }
         let ds = try withCleanErrors { try dataOptions.load() }
-        let stats = ds.statistics()
+        var stats = ds.statistics()
+        if let by {
+            guard !stats.demographics.isEmpty else {
+                fail("\(ds.name) has no demographics (no u.user, users.dat or users.csv beside the ratings)")
+            }
+            stats.by = GroupStatistics(ds, by: by)
+        }
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -36,12 +48,30 @@ struct InfoCommand: ParsableCommand {
             print(text)
         case .text:
             print(InfoText.render(stats, source: ds.source, report: ds.loadReport), terminator: "")
+            if let g = stats.by { print(InfoText.render(g), terminator: "") }
         }
     }
 }
 
 /// The text rendering of `info`.
 enum InfoText {
+    /// `info --by ATTRIBUTE`: one block per group.
+    static func render(_ g: GroupStatistics) -> String {
+        var out = "\nby \(g.attribute) (\(g.groups.count) groups" + (g.unknownUsers > 0 ? ", \(group(g.unknownUsers)) users did not say" : "") + ")\n"
+        let w = g.groups.map(\.value.count).max() ?? 4
+        func lift(_ l: GroupStatistics.Lift) -> String { "\(l.name) \(String(format: "%.2f", l.lift))×" }
+        for x in g.groups {
+            out += "  " + x.value.padding(toLength: w, withPad: " ", startingAt: 0)
+                + "  \(group(x.users)) users, \(group(x.ratings)) ratings, mean \(String(format: "%.2f", x.meanRating))★"
+                + (x.users < 30 ? "  (small group: a few users move these figures)" : "") + "\n"
+            out += "  " + String(repeating: " ", count: w) + "  genres  " + x.topGenres.map(lift).joined(separator: ", ") + "\n"
+            out += "  " + String(repeating: " ", count: w) + "  films   "
+                + x.overRepresented.map { lift($0) + " (\($0.count))" }.joined(separator: " · ") + "\n"
+        }
+        out += "lift = share in the group ÷ share in everyone; 1.00× is no difference.\n"
+        return out
+    }
+
     static func render(_ s: DatasetStatistics, source: String, report: LoadReport) -> String {
         var out = "\(s.name)  (\(source))\n"
         func row(_ label: String, _ value: String) { out += "  " + label.padding(toLength: 18, withPad: " ", startingAt: 0) + value + "\n" }

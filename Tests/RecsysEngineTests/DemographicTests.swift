@@ -169,3 +169,31 @@ final class EvalByGroupTests: XCTestCase {
         XCTAssertThrowsError(try EvalByGroup.run(folds: folds, configuration: c, attribute: "shoe"))
     }
 }
+
+/// Issue 13, item 5: `info --by`, worked by hand on the six-user fixture.
+final class GroupStatisticsTests: XCTestCase {
+    func testGroupsSizesMeansAndLift() throws {
+        let data = DemographicTests.fixture()
+        let g = try XCTUnwrap(GroupStatistics(data, by: "gender", minSupport: 1))
+        XCTAssertEqual(g.groups.map(\.value), ["F", "M"])
+        XCTAssertEqual(g.unknownUsers, 1, "u5 did not say")
+        XCTAssertEqual(g.groups.map(\.users), [3, 2])
+        XCTAssertEqual(g.groups.map(\.ratings), [5, 4])
+        XCTAssertEqual(g.groups[0].meanRating, 21.0 / 5, accuracy: 1e-9)
+        XCTAssertEqual(g.groups[1].meanRating, 15.0 / 4, accuracy: 1e-9)
+        // Women: Movie 1 rated by 2 of 3 against 2 of 6 users overall → lift 2; Movie 0: 3 of 3 against 4 of 6 → 1.5.
+        XCTAssertEqual(g.groups[0].overRepresented.map(\.name), ["Movie 1", "Movie 0"])
+        XCTAssertEqual(g.groups[0].overRepresented[0].lift, 2, accuracy: 1e-9)
+        XCTAssertEqual(g.groups[0].overRepresented[1].lift, 1.5, accuracy: 1e-9)
+        // The 10 % support rule: with a minimum of 3 raters, no film of these tiny groups qualifies.
+        XCTAssertEqual(GroupStatistics(data, by: "gender")?.groups[0].overRepresented.count, 0)
+        XCTAssertNil(GroupStatistics(data, by: "shoe"))
+        // JSON carries it under "by" only when asked.
+        var stats = data.statistics()
+        let plain = String(decoding: try JSONEncoder().encode(stats), as: UTF8.self)
+        XCTAssertFalse(plain.contains("\"by\""))
+        stats.by = g
+        let with = String(decoding: try JSONEncoder().encode(stats), as: UTF8.self)
+        XCTAssertTrue(with.contains("\"over_represented\"") && with.contains("\"mean_rating\""), with)
+    }
+}

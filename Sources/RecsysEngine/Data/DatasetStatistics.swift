@@ -98,6 +98,8 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
     public var demographics: [String]
     /// Users with at least one known demographic attribute.
     public var usersWithDemographics: Int
+    /// How taste differs by one attribute (`info --by age`); absent otherwise.
+    public var by: GroupStatistics?
 
     enum CodingKeys: String, CodingKey {
         case name, users, items, ratings, density, histogram
@@ -115,6 +117,7 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
         case usersWithAttributes = "users_with_attributes"
         case demographics
         case usersWithDemographics = "users_with_demographics"
+        case by
     }
 
     /// The most histogram bars; wider scales are grouped into this many equal bins.
