@@ -169,7 +169,11 @@ public struct AppState {
     public var activeAlgorithm: String? { algorithms.indices.contains(activeTab) ? algorithms[activeTab] : nil }
 
     /// True when the Recommendations pane shows the quick start list.
-    public var showsQuickStart: Bool { profile.isEmpty && !quickStart.isEmpty }
+    /// Not on the demographic tab once the profile said who it is: its list needs no ratings.
+    public var showsQuickStart: Bool {
+        profile.isEmpty && !quickStart.isEmpty
+            && !(activeAlgorithm == DemographicRecommender.name && !profile.attributes.isEmpty)
+    }
 
     /// The rows of the Recommendations pane: quick start items, or the active algorithm's list.
     public var recommendationItems: [Int32] {

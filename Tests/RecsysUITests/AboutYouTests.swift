@@ -23,6 +23,14 @@ final class AboutYouTests: XCTestCase {
         XCTAssertTrue(d.state.status.isError)
         XCTAssertTrue(d.state.status.text.contains("25-34"), d.state.status.text)
         XCTAssertEqual(d.state.profile.attributes.age, 56)
+        // With no rating yet, the demographic tab shows its own list (the cell alone) instead of the quick start.
+        XCTAssertTrue(d.state.showsQuickStart, "popularity tab: still the quick start")
+        d.key(.right)
+        XCTAssertEqual(d.state.activeAlgorithm, "demographic")
+        XCTAssertFalse(d.state.showsQuickStart)
+        XCTAssertFalse(d.state.recommendationItems.isEmpty, d.screenText())
+        XCTAssertEqual(d.state.recommendationItems, d.state.results["demographic"]?.rows.map(\.item))
+        XCTAssertTrue(d.screenText().contains("demographic"), d.screenText())
         // The demographic model now answers for this cell: its explanation names it.
         let model = try DemographicRecommender(parameters: Parameters(["combine": "cell", "group": "age+gender"]))
         try model.fit(d.state.dataset, context: FitContext())
