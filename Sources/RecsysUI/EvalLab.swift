@@ -174,7 +174,7 @@ public enum EvalLabKeyResult: Sendable, Equatable {
     /// Not the lab's key: the app's key table takes it.
     case ignored
     case handled
-    /// The caller should `start` a run and perform its job.
+    /// The caller should `start` a run and return its job as an effect.
     case start
 }
 

@@ -1,5 +1,5 @@
 /// What a key does. The key table (`Keymap.bindings`) maps keys to actions;
-/// `update` performs the action and the action's handler says what must be
+/// `update` does the action (`act`) and the action's handler says what must be
 /// redone (refilter, recompute, …). The Help overlay is generated from the same
 /// table, so it always lists every key.
 public enum Action: Sendable, Equatable {

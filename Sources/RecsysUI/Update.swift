@@ -212,7 +212,7 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
             state.mode = .normal
             return [.refilter, .predict]
         case .up, .down, .pageUp, .pageDown:
-            return perform(key == .up ? .up : key == .down ? .down : key == .pageUp ? .pageUp : .pageDown,
+            return act(key == .up ? .up : key == .down ? .down : key == .pageUp ? .pageUp : .pageDown,
                            &state, effects: &effects)
         default:
             if input.handle(key) { state.mode = .search(input) }
@@ -276,13 +276,13 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
     if state.pendingHalfStar {
         state.pendingHalfStar = false
         if case .char(let c) = key, let d = c.wholeNumberValue, (1...5).contains(d) {
-            return perform(.rate(Float(d) - 0.5), &state, effects: &effects)
+            return act(.rate(Float(d) - 0.5), &state, effects: &effects)
         }
         state.status = StatusMessage("half star cancelled")
     }
     if let redo = handleScreenKey(&state, key, effects: &effects) { return redo }
     guard let action = Keymap.action(for: key, on: state.screen) else { return [] }
-    return perform(action, &state, effects: &effects)
+    return act(action, &state, effects: &effects)
 }
 
 /// Page height of whatever list the arrows move on the current screen.
@@ -296,8 +296,8 @@ func pageHeight(_ state: AppState) -> Int {
     }
 }
 
-/// Performs one action of the key table and says what must be redone.
-func perform(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> Redo {
+/// Does one action of the key table and says what must be redone.
+func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> Redo {
     switch action {
     case .quit:
         return .quit
