@@ -178,41 +178,50 @@ public enum EvalLabKeyResult: Sendable, Equatable {
     case start
 }
 
-/// Applies one key to the lab. While running, only Esc (cancel) is the lab's.
-///
-/// ↑↓ / k j move in the setup list, Space toggles an algorithm or metric (or cycles the split),
-/// ←→ / h l cycle the split, o toggles the cold-start curve (N = 1,2,3,5,10,20), g cycles a preset
-/// grid search, r or Enter runs, PgUp / PgDn scroll the results.
+/// Applies one key to the lab through the lab's key table (`Keymap.table(.evalLab)`).
+/// While running, only Esc (cancel) is the lab's.
 public func handleEvalLabKey(_ lab: inout EvalLabState, _ key: Key) -> EvalLabKeyResult {
-    if lab.running {
-        if key == .escape { lab.cancel(); return .handled }
-        return .ignored
-    }
-    let n = lab.algorithms.count
-    switch key {
-    case .up, .char("k"): lab.cursor = max(0, lab.cursor - 1)
-    case .down, .char("j"): lab.cursor = min(lab.rowCount - 1, lab.cursor + 1)
-    case .pageUp: lab.scroll = max(0, lab.scroll - 10)
-    case .pageDown: lab.scroll += 10
-    case .left, .char("h"), .right, .char("l"), .char(" "):
-        if lab.cursor < n {
-            guard key == .char(" ") else { return .handled }
-            let a = lab.algorithms[lab.cursor]
-            if lab.chosen.contains(a) { lab.chosen.remove(a) } else { lab.chosen.insert(a) }
-        } else if lab.cursor == n {
-            let c = EvalLabState.splitChoices.count
-            lab.split = (lab.split + (key == .left || key == .char("h") ? c - 1 : 1)) % c
-        } else {
-            guard key == .char(" ") else { return .handled }
-            let m = EvalLabState.metricChoices[lab.cursor - n - 1]
-            if lab.metrics.contains(m) { lab.metrics.remove(m) } else { lab.metrics.insert(m) }
+    guard case .lab(let action)? = Keymap.ownAction(for: key, on: .evalLab) else { return .ignored }
+    return lab.apply(action)
+}
+
+extension EvalLabState {
+    /// Does one lab action. While running, only `.cancel` is the lab's; the rest go to the shared keys.
+    ///
+    /// ↑↓ / k j move in the setup list, Space toggles an algorithm or metric (or cycles the split),
+    /// ←→ / h l cycle the split, o toggles the cold-start curve (N = 1,2,3,5,10,20), g cycles a preset
+    /// grid search, r or Enter runs, PgUp / PgDn scroll the results.
+    public mutating func apply(_ action: LabAction) -> EvalLabKeyResult {
+        if running {
+            if action == .cancel { cancel(); return .handled }
+            return .ignored
         }
-    case .char("o"): lab.coldStart.toggle()
-    case .char("g"): lab.cycleGrid()
-    case .char("r"), .enter: return .start
-    default: return .ignored
+        let n = algorithms.count
+        switch action {
+        case .up: cursor = max(0, cursor - 1)
+        case .down: cursor = min(rowCount - 1, cursor + 1)
+        case .pageUp: scroll = max(0, scroll - 10)
+        case .pageDown: scroll += 10
+        case .left, .right, .toggle:
+            if cursor < n {
+                guard action == .toggle else { return .handled }
+                let a = algorithms[cursor]
+                if chosen.contains(a) { chosen.remove(a) } else { chosen.insert(a) }
+            } else if cursor == n {
+                let c = EvalLabState.splitChoices.count
+                split = (split + (action == .left ? c - 1 : 1)) % c
+            } else {
+                guard action == .toggle else { return .handled }
+                let m = EvalLabState.metricChoices[cursor - n - 1]
+                if metrics.contains(m) { metrics.remove(m) } else { metrics.insert(m) }
+            }
+        case .coldStart: coldStart.toggle()
+        case .grid: cycleGrid()
+        case .run: return .start
+        case .cancel: return .ignored
+        }
+        return .handled
     }
-    return .handled
 }
 
 // MARK: - The job

@@ -213,7 +213,7 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
             return [.refilter, .predict]
         case .up, .down, .pageUp, .pageDown:
             return act(key == .up ? .up : key == .down ? .down : key == .pageUp ? .pageUp : .pageDown,
-                           &state, effects: &effects)
+                       &state, effects: &effects) ?? []
         default:
             if input.handle(key) { state.mode = .search(input) }
             return [.refilter, .predict]
@@ -276,13 +276,15 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
     if state.pendingHalfStar {
         state.pendingHalfStar = false
         if case .char(let c) = key, let d = c.wholeNumberValue, (1...5).contains(d) {
-            return act(.rate(Float(d) - 0.5), &state, effects: &effects)
+            return act(.rate(Float(d) - 0.5), &state, effects: &effects) ?? []
         }
         state.status = StatusMessage("half star cancelled")
     }
-    if let redo = handleScreenKey(&state, key, effects: &effects) { return redo }
-    guard let action = Keymap.action(for: key, on: state.screen) else { return [] }
-    return act(action, &state, effects: &effects)
+    // The screen's own table first (a screen may decline, e.g. the map before it is built), then the shared one.
+    for action in [Keymap.ownAction(for: key, on: state.screen), Keymap.action(for: key, on: state.screen)] {
+        if let action, let redo = act(action, &state, effects: &effects) { return redo }
+    }
+    return []
 }
 
 /// Page height of whatever list the arrows move on the current screen.
@@ -296,8 +298,9 @@ func pageHeight(_ state: AppState) -> Int {
     }
 }
 
-/// Does one action of the key table and says what must be redone.
-func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> Redo {
+/// Does one action of a key table and says what must be redone; nil when the screen declines the
+/// action now (its key then goes to the shared table).
+func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> Redo? {
     switch action {
     case .quit:
         return .quit
@@ -421,6 +424,10 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
     case .toggleColour:
         state.colour.toggle()
         return []
+    case .map(let a):
+        return actOnMap(a, &state)
+    case .lab(let a):
+        return actOnLab(a, &state, effects: &effects)
     }
 }
 
@@ -585,99 +592,6 @@ func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> Redo {
             return .predict
         }
         return []
-    }
-}
-
-// MARK: - Command line
-
-/// Runs a `:` command. Errors go to the status line and change nothing.
-func runCommand(_ line: String, _ state: inout AppState, effects: inout [Effect]) -> Redo {
-    let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-    guard let command = parts.first else { return [] }
-    let args = Array(parts.dropFirst())
-    func fail(_ text: String) -> Redo {
-        state.status = StatusMessage(text, isError: true)
-        return []
-    }
-    switch command {
-    case "q", "quit", "q!", "wq":
-        return .quit
-    case "algo", "a", "algorithm":
-        guard let name = args.first else { return fail("usage: :algo NAME (one of \(state.algorithms.joined(separator: ", ")))") }
-        guard let k = state.algorithms.firstIndex(of: name) else {
-            return fail("unknown algorithm '\(name)' (valid: \(state.algorithms.joined(separator: ", ")))")
-        }
-        state.activeTab = k
-        state.recList = ListState()
-        state.status = StatusMessage("showing \(name)")
-        return state.screen == .explain ? [.explain, .predict] : (state.sort == .predicted ? [.refilter, .predict] : .predict)
-    case "set":
-        var words = args
-        if words.count == 1, let eq = words[0].firstIndex(of: "=") {
-            words = [String(words[0][..<eq]), String(words[0][words[0].index(after: eq)...])]
-        }
-        guard words.count == 2, let dot = words[0].firstIndex(of: ".") else {
-            return fail("usage: :set ALGO.KEY VALUE (e.g. :set item-knn.k 20)")
-        }
-        let algo = String(words[0][..<dot]), key = String(words[0][words[0].index(after: dot)...])
-        guard state.algorithms.contains(algo) else {
-            return fail("unknown algorithm '\(algo)' (valid: \(state.algorithms.joined(separator: ", ")))")
-        }
-        var params = state.parameters[algo] ?? Parameters()
-        params[key] = words[1]
-        do {
-            _ = try Algorithms.make(algo, parameters: params)
-        } catch {
-            return fail("\(error)")
-        }
-        state.parameters[algo] = params
-        state.fitStatus[algo] = .fitting(fraction: 0, message: "refitting")
-        effects.append(.fitModels(FitJob(dataset: state.dataset, requests: [FitRequest(algorithm: algo, parameters: params)],
-                                         seed: state.seed, cancellation: state.cancellation)))
-        state.status = StatusMessage("\(algo).\(key) = \(words[1]): refitting \(algo)…")
-        return []
-    case "profile", "p":
-        guard let name = args.first, args.count == 1 else { return fail("usage: :profile NAME") }
-        effects.append(.loadProfile(name: name))
-        state.status = StatusMessage("loading profile \(name)…")
-        return []
-    case "export", "w":
-        guard let path = args.first else { return fail("usage: :export FILE") }
-        let (text, count) = state.exportCSV()
-        effects.append(.export(path: args.joined(separator: " ").isEmpty ? path : args.joined(separator: " "),
-                               contents: text, count: count))
-        return []
-    case "sort":
-        guard let a = args.first, let key = SortKey(argument: args.joined(separator: " ")) ?? SortKey(argument: a) else {
-            return fail("usage: :sort popularity|mean|title|year|your-rating|predicted")
-        }
-        state.sort = key
-        state.status = StatusMessage("sort: \(key.rawValue)")
-        return [.refilter, .predict]
-    case "genre", "g":
-        let name = args.joined(separator: " ")
-        if name.isEmpty || name.lowercased() == "all" {
-            state.genreFilter = nil
-        } else if let g = state.stats.genreNames.first(where: { $0.lowercased() == name.lowercased() }) {
-            state.genreFilter = g
-        } else {
-            return fail("unknown genre '\(name)' (valid: \(state.stats.genreNames.joined(separator: ", ")))")
-        }
-        state.status = StatusMessage(state.genreFilter.map { "genre: \($0)" } ?? "all genres")
-        return [.refilter, .predict]
-    case "colour", "color":
-        switch args.first?.lowercased() {
-        case "on"?: state.colour = true
-        case "off"?: state.colour = false
-        default: return fail("usage: :colour on|off")
-        }
-        return []
-    case "help", "h":
-        state.overlay = .help
-        state.scroll = 0
-        return []
-    default:
-        return fail("unknown command '\(command)' (try :algo, :set, :profile, :export, :sort, :genre, :q)")
     }
 }
 

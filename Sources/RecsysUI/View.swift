@@ -398,27 +398,7 @@ func drawBottomLine(_ state: AppState, area: Rect, theme: Theme, into buffer: in
         buffer.write("½ star: press 1–5 (.4 = 3.5★)", x: area.x, y: area.y, style: theme.key, maxWidth: area.width)
         return
     }
-    let hints: [(String, String)]
-    switch state.screen {
-    case .explore:
-        hints = [("?", "help"), ("q", "quit"), ("/", "search"), ("1-5", "rate"), ("u", "undo"), ("f", "genre"),
-                 ("s", "sort"), ("Tab", "pane"), ("←→", "algo"), ("c", "compare"), ("e", "explain"), ("m", "similar"),
-                 ("U", "users")]
-    case .compare:
-        hints = [("←→", "scroll algorithms"), ("↑↓", "scroll"), ("Esc", "back"), ("?", "help"), ("q", "quit")]
-    case .explain:
-        hints = [("←→", "algorithm"), ("↑↓", "scroll"), ("1-5", "rate"), ("m", "similar"), ("Esc", "back"), ("q", "quit")]
-    case .similar:
-        hints = [("←→", "scroll"), ("1-5", "rate"), ("e", "explain"), ("Esc", "back"), ("q", "quit")]
-    case .users:
-        hints = [("↑↓", "user"), ("PgUp/PgDn", "page"), ("Esc", "back"), ("?", "help"), ("q", "quit")]
-    case .embeddingMap:
-        hints = [("←↑↓→", "pan"), ("+/-", "zoom"), ("Enter", "nearest"), ("Tab", "next point"), ("c", "centre"),
-                 ("Esc", "back"), ("q", "quit")]
-    case .evalLab:
-        hints = state.evalLab?.running == true ? [("Esc", "cancel"), ("c", "compare"), ("U", "users"), ("q", "quit")]
-            : [("↑↓", "move"), ("Space", "toggle"), ("←→", "split"), ("r", "run"), ("Esc", "back"), ("q", "quit")]
-    }
+    let hints = Keymap.hints(state.screen, busy: state.screen == .evalLab && state.evalLab?.running == true)
     var x = area.x
     for (k, h) in hints {
         let piece = DisplayWidth.of(k) + DisplayWidth.of(h) + 2
