@@ -1,4 +1,5 @@
 import XCTest
+import RecsysTestSupport
 @testable import RecsysEngine
 
 final class HybridTests: XCTestCase {
@@ -68,5 +69,41 @@ final class HybridTests: XCTestCase {
         let ds = BlockFixture.degenerate(items: 3, users: 2)
         let m = try fitted(data: ds)
         XCTAssertTrue(m.scores(Profile.training(0, in: ds.ratings)).allSatisfy(\.isFinite))
+    }
+}
+
+/// Issue 13, item 4: new users start from who they are and hand over to the blend with a fitted n₀.
+final class HybridNewUserGateTests: XCTestCase {
+    static let light = Parameters(["w_svd": "0", "w_als": "0", "w_svdpp": "0"])
+
+    func testNewUsersStartFromTheirDemographicsWithAFittedHandOver() throws {
+        var board = Conformance.checkerboard()
+        board.data.userAttributes = (0..<board.data.userCount).map { UserAttributes(gender: $0 % 2 == 0 ? "F" : "M") }
+        let h = try HybridRecommender(parameters: Self.light)
+        try h.fit(board.data, context: FitContext(seed: 3))
+        XCTAssertGreaterThan(h.gateHalfway, 0, "demographics decide everything at N = 0 here: the gate must open")
+        XCTAssertEqual(h.gate(ratingCount: 0), 0)
+        XCTAssertLessThan(h.gate(ratingCount: 1), h.gate(ratingCount: 5), "smooth: more ratings, more blend")
+        var woman = Profile()
+        woman.attributes = UserAttributes(gender: "F")
+        let top = h.recommend(woman, count: 8).map(\.item)
+        XCTAssertTrue(top.allSatisfy { $0 % 2 == 0 }, "a new woman gets the women's (even) items: \(top)")
+        let e = h.explain(woman, item: top[0])
+        XCTAssertTrue(e.notes.first?.hasPrefix("blend weight g(n) = n/(n + n₀) = 0/(0 + ") == true, "\(e.notes)")
+        XCTAssertTrue(e.summary.hasPrefix("demographic: popular with"), e.summary)
+        // A training user is served by the blend as before.
+        let trained = Profile.training(0, in: board.data.ratings)
+        XCTAssertEqual(h.scores(trained), h.blendScores(trained))
+    }
+
+    func testWithoutDemographicsNothingChanges() throws {
+        let board = Conformance.checkerboard()
+        let h = try HybridRecommender(parameters: Self.light)
+        try h.fit(board.data, context: FitContext(seed: 3))
+        XCTAssertEqual(h.gateHalfway, 0)
+        XCTAssertEqual(h.gate(ratingCount: 0), 1)
+        let p = Profile([(Int32(0), Float(5)), (Int32(2), Float(4))])
+        XCTAssertEqual(h.scores(p), h.blendScores(p))
+        XCTAssertFalse(h.explain(p, item: 4).notes.joined().contains("g(n)"))
     }
 }
