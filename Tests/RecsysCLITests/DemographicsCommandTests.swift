@@ -54,6 +54,7 @@ final class DemographicsCommandTests: XCTestCase {
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(object["demographics"] as? [String], ["age", "gender", "occupation", "region"])
         XCTAssertEqual(object["users_with_demographics"] as? Int, 720)
+        XCTAssertEqual(object["users_with_attributes"] as? Int, 0, "the existing key keeps its count (MovieLens user files only)")
         XCTAssertEqual(object["users"] as? Int, 720)
         XCTAssertEqual(object["ratings"] as? Int, 55_650)
         XCTAssertEqual(object["items"] as? Int, 786)

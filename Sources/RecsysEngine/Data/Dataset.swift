@@ -71,6 +71,8 @@ public struct LoadReport: Sendable, Equatable {
     public var parseSeconds: Double = 0
     /// Seconds spent building the CSR and CSC views from the columns.
     public var buildSeconds: Double = 0
+    /// The `users.csv` the demographics were read from (MovieLens-CSV layout), nil otherwise.
+    public var usersCSV: String?
 
     public init() {}
 }

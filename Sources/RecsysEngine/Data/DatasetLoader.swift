@@ -181,6 +181,7 @@ public enum DatasetLoader {
         if FileManager.default.fileExists(atPath: usersPath) {
             let attributes = try ItemFiles.readUsersCSV(path: usersPath, options: options, report: &ds.loadReport)
             ds.userAttributes = align(attributes, to: ds.users)
+            ds.loadReport.usersCSV = usersPath
         }
         return ds
     }

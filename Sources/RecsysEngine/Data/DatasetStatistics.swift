@@ -91,7 +91,8 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
     public var duplicateRatings: Int
     public var placeholderItems: Int
     public var skippedLines: Int
-    /// Users with known attributes (age, gender, occupation, zip, region).
+    /// Users with attributes from a MovieLens users file (`u.user`, `users.dat`: age, gender, occupation,
+    /// zip). A `users.csv` counts in `usersWithDemographics` only, so this key means what it always did.
     public var usersWithAttributes: Int
     /// The demographic attributes at least one user has (``Demographics/attributes`` order; region may
     /// come from a US zip code).
@@ -185,7 +186,8 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
         duplicateRatings = dataset.loadReport.duplicateRatings
         placeholderItems = dataset.loadReport.placeholderItems
         skippedLines = dataset.loadReport.skippedLines
-        usersWithAttributes = dataset.userAttributes.filter { $0 != UserAttributes() }.count
+        usersWithAttributes = dataset.loadReport.usersCSV != nil ? 0
+            : dataset.userAttributes.filter { $0 != UserAttributes() }.count
         demographics = Demographics.present(in: dataset.userAttributes)
         usersWithDemographics = dataset.userAttributes.filter { a in Demographics.codes(of: a).contains { $0 != nil } }.count
     }
