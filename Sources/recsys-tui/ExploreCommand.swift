@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RecsysEngine
+import RecsysStore
 import RecsysTerminal
 import RecsysUI
 
@@ -15,16 +16,15 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: SavedModelOptions
 
-    @Option(help: "The profile to rate with.")
-    var profile = "default"
+    @Option(help: ArgumentHelp(
+        "The profile to rate with (default: this dataset's own 'default'; a new name is created and bound to the dataset).",
+        valueName: "name"))
+    var profile: String = DatasetProfiles.defaultName
 
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
-    @Option(help: ArgumentHelp(
-        "The profile database (default: $XDG_DATA_HOME/recsys-tui/profiles.sqlite or ~/.local/share/recsys-tui/profiles.sqlite; :memory: for none).",
-        valueName: "path"))
-    var db: String?
+    @OptionGroup var store: StoreOptions
 
     @Flag(help: .hidden)
     var keyEcho = false
@@ -48,14 +48,8 @@ struct ExploreCommand: ParsableCommand {
         let saved = try modelOptions.model.map { path in try withCleanErrors { try ModelFiles.load(from: path, dataset: ds) } }
         phases.append("load_ms=\(ms(since: t))")
         t = DispatchTime.now()
-        let store = openStore()
-        let stored: [StoredRating]
-        do {
-            stored = try store.ratings(profile: profile)
-            try store.noteDataset(profile: profile, dataset: ds.name)
-        } catch {
-            fail("cannot read profile '\(profile)': \(error)")
-        }
+        let opened = withStoreErrors { try openDatasetProfiles(store: store, dataset: ds, profile: profile) }
+        let profiles = opened.profiles
 
         phases.append("store_ms=\(ms(since: t))")
         t = DispatchTime.now()
@@ -63,11 +57,12 @@ struct ExploreCommand: ParsableCommand {
         phases.append("terminal_ms=\(ms(since: t))")
         t = DispatchTime.now()
         let size = terminal.size
-        var state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
+        var state = AppState(dataset: ds, profileName: profile, storedRatings: opened.ratings, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
+        state.status = StatusMessage(opened.notice)
         if let saved { state.prefitted[saved.name] = saved }
         phases.append("state_ms=\(ms(since: t))")
-        let runner = ExploreEffects(store: store)
+        let runner = ExploreEffects(store: profiles)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
             update: { state, message in RecsysUI.update(&state, message) },
@@ -82,11 +77,6 @@ struct ExploreCommand: ParsableCommand {
         terminal.close()
         ExploreCommand.writeFrameStats(loop.stats, phases: phases)
         if exit != .finished { Foundation.exit(exit.exitStatus) }
-    }
-
-    /// Opens the SQLite profile store at `--db` (or the XDG default, or `:memory:`); a failure is one line, exit 2.
-    func openStore() -> any ProfileStoring {
-        withStoreErrors { try openProfileStore(db: db) }
     }
 
     /// Opens the terminal or exits 2 with one clear line.

@@ -14,7 +14,7 @@ struct ProfileCommand: ParsableCommand {
             loads and evaluates like any ratings file.
             """,
         subcommands: [
-            List.self, Show.self, Export.self, Import.self, Delete.self, Rename.self, Undo.self, Bench.self,
+            List.self, Show.self, Export.self, Import.self, Copy.self, Delete.self, Rename.self, Undo.self, Bench.self,
         ])
 
     // MARK: list
@@ -40,7 +40,7 @@ struct ProfileCommand: ParsableCommand {
                     print(padRight("NAME", w) + "  RATINGS  LAST RATED            DATASET")
                     for p in all {
                         print(padRight(p.name, w) + "  " + lpad("\(p.ratingCount)", 7) + "  "
-                              + padRight(p.lastRated.map(isoTime) ?? "-", 20) + "  " + (p.dataset ?? "-"))
+                              + padRight(p.lastRated.map(isoTime) ?? "-", 20) + "  " + datasetLabel(p))
                     }
                     print("(\(all.count) profile\(all.count == 1 ? "" : "s") in \(s.path))")
                 }
@@ -54,8 +54,9 @@ struct ProfileCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a profile's ratings; with --data, match them to a dataset by raw item id.")
-        @Argument(help: "The profile name.") var name: String
+            abstract: "Show a profile's ratings with titles from its own dataset; with --data, match them to another by raw item id.")
+        @OptionGroup var selection: ProfileSelection
+        var name: String { selection.name }
         @OptionGroup var store: StoreOptions
         @Option(help: "A dataset (folder or ratings file) to match items against by raw id.") var data: String?
         @Flag(help: "Load what can be loaded from --data; skip malformed lines.") var skipBadLines = false
@@ -67,13 +68,17 @@ struct ProfileCommand: ParsableCommand {
                     throw LoadError(file: data, "no such file or folder (--data)")
                 }
                 let s = try store.open()
-                let summary = try s.summary(profile: name)
-                let ratings = try s.existingRatings(profile: name)
+                let summary = try s.summary(profile: name, dataset: selection.dataset)
+                let ratings = try s.existingRatings(profile: name, dataset: summary.dataset)
                     .sorted { ($0.timestamp, $0.item) < ($1.timestamp, $1.item) }
                 var matched: Int?
                 var titles: [String: String] = [:]
                 var datasetName: String?
-                if let data {
+                var titleNote: String?
+                if data == nil {
+                    // The profile's own dataset supplies the titles, when it is still where it was.
+                    (titles, titleNote) = ownTitles(summary, ratings: ratings, skipBadLines: skipBadLines)
+                } else if let data {
                     let ds = try DatasetLoader.load(path: data, options: LoadOptions(skipBadLines: skipBadLines))
                     datasetName = ds.name
                     var m = 0
@@ -94,7 +99,9 @@ struct ProfileCommand: ParsableCommand {
                                                      title: titles[$0.item]) }))
                 case .text:
                     print("profile \(summary.name) (\(s.path))")
-                    print("created \(isoTime(summary.created)), last used with \(summary.dataset ?? "no dataset yet")")
+                    print("created \(isoTime(summary.created)), " + (summary.bound ? "dataset " : "last used with ")
+                          + (summary.dataset ?? "no dataset yet") + (summary.datasetSource.map { " (\($0))" } ?? ""))
+                    if let titleNote { print(titleNote) }
                     print("\(ratings.count) rating\(ratings.count == 1 ? "" : "s")")
                     if let matched, let datasetName {
                         let missing = ratings.count - matched
@@ -129,7 +136,8 @@ struct ProfileCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a profile as a ratings file (CSV user,item,rating,timestamp or JSON).")
-        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var selection: ProfileSelection
+        var name: String { selection.name }
         @OptionGroup var store: StoreOptions
         @Option(help: "csv or json.") var format: ExportFormat = .csv
         @Option(help: "Write to this file instead of standard output.") var out: String?
@@ -137,8 +145,8 @@ struct ProfileCommand: ParsableCommand {
         func run() throws {
             withStoreErrors {
                 let s = try store.open()
-                let summary = try s.summary(profile: name)
-                let data = ProfileFile.export(profile: summary, ratings: try s.existingRatings(profile: name),
+                let summary = try s.summary(profile: name, dataset: selection.dataset)
+                let data = ProfileFile.export(profile: summary, ratings: try s.existingRatings(profile: name, dataset: summary.dataset),
                                               format: format.fileFormat)
                 if let out {
                     let folder = (out as NSString).deletingLastPathComponent
@@ -195,14 +203,15 @@ struct ProfileCommand: ParsableCommand {
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete a profile with its ratings and history (export it first to keep a copy).")
-        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var selection: ProfileSelection
+        var name: String { selection.name }
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             withStoreErrors {
                 let s = try store.open()
-                let n = try s.summary(profile: name).ratingCount
-                try s.deleteProfile(name)
+                let n = try s.summary(profile: name, dataset: selection.dataset).ratingCount
+                try s.deleteProfile(name, dataset: selection.dataset)
                 print("deleted profile \(name) (\(n) rating\(n == 1 ? "" : "s"))")
             }
         }
@@ -212,11 +221,14 @@ struct ProfileCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rename a profile.")
         @Argument(help: "The current name.") var old: String
         @Argument(help: "The new name.") var new: String
+        @Option(help: ArgumentHelp("The dataset (as 'profile list' names it) when several have a profile of that name.",
+                                   valueName: "name"))
+        var dataset: String?
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             withStoreErrors {
-                try store.open().renameProfile(old, to: new)
+                try store.open().renameProfile(old, to: new, dataset: dataset)
                 print("renamed profile \(old) to \(new)")
             }
         }
@@ -224,14 +236,15 @@ struct ProfileCommand: ParsableCommand {
 
     struct Undo: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Undo the profile's last rating change.")
-        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var selection: ProfileSelection
+        var name: String { selection.name }
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             withStoreErrors {
                 let s = try store.open()
-                _ = try s.summary(profile: name)
-                guard let e = try s.undoLast(profile: name) else {
+                let summary = try s.summary(profile: name, dataset: selection.dataset)
+                guard let e = try s.undoLast(profile: name, dataset: summary.dataset) else {
                     print("nothing to undo in \(name)")
                     return
                 }
@@ -320,6 +333,39 @@ struct ProfileCommand: ParsableCommand {
         var max_ms: Double
         var mean_ms: Double
     }
+}
+
+/// The profile a management command acts on: its name, and the dataset when several have one of that name.
+struct ProfileSelection: ParsableArguments {
+    @Argument(help: "The profile name.") var name: String
+    @Option(help: ArgumentHelp("The dataset (as 'profile list' names it) when several have a profile of that name.",
+                               valueName: "name"))
+    var dataset: String?
+}
+
+/// "ml-100k" for a bound profile, "ml-100k (last used; bound on next open)" for one written before
+/// profiles were bound to datasets, "-" for one never opened with a dataset.
+func datasetLabel(_ p: ProfileSummary) -> String {
+    guard let d = p.dataset else { return "-" }
+    return p.bound ? d : d + " (last used; bound on next open)"
+}
+
+/// Titles of `ratings` from the profile's own dataset (loaded from where it was bound), and a note
+/// when that dataset is gone or changed.
+func ownTitles(_ summary: ProfileSummary, ratings: [StoredRating], skipBadLines: Bool) -> ([String: String], String?) {
+    guard summary.bound, let source = summary.datasetSource, !ratings.isEmpty else { return ([:], nil) }
+    guard FileManager.default.fileExists(atPath: source) else {
+        return ([:], "titles: \(source) (its dataset) is no longer there")
+    }
+    guard let ds = try? DatasetLoader.load(path: source, options: LoadOptions(skipBadLines: skipBadLines)) else {
+        return ([:], "titles: \(source) (its dataset) no longer loads")
+    }
+    guard DatasetIdentity(ds).key == summary.datasetKey else {
+        return ([:], "titles: \(source) now holds another catalog; pass --data to match by id anyway")
+    }
+    var titles: [String: String] = [:]
+    for r in ratings { if let i = ds.catalog.index(of: r.item) { titles[r.item] = ds.catalog[i].title } }
+    return (titles, nil)
 }
 
 enum SynchronousOption: String, ExpressibleByArgument, CaseIterable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecsysEngine
+import RecsysStore
 
 /// Output formats of the listing commands.
 enum ListFormat: String, ExpressibleByArgument, CaseIterable {
@@ -129,8 +130,7 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "Name of a saved profile.")
     var profile: String?
 
-    @Option(help: "Profile database (default: the standard location).")
-    var db: String?
+    @OptionGroup var store: StoreOptions
 
     func validate() throws {
         if (user == nil) == (profile == nil) {
@@ -148,19 +148,16 @@ struct RecommendCommand: ParsableCommand {
             }
             p = Profile.training(u, in: ds.ratings)
         } else {
-            let store: any ProfileStoring
-            let stored: [StoredRating]
-            do {
-                store = try openProfileStore(db: db)
-                stored = try store.ratings(profile: profile!)
-            } catch {
-                fail("cannot read profile '\(profile!)': \(error)")
+            // Read-only: never creates or binds a profile; a profile of another catalog is refused.
+            let (stored, sharedFrom) = withStoreErrors {
+                try store.open().readProfile(profile!, on: DatasetIdentity(ds))
             }
             var pairs: [(Int32, Float)] = []
             var unknown = 0
             for r in stored {
                 if let i = ds.catalog.index(of: r.item) { pairs.append((i, r.value)) } else { unknown += 1 }
             }
+            if let sharedFrom { notes.append("profile \(profile!) belongs to \(sharedFrom), which shares movie ids with \(ds.name)") }
             if unknown > 0 { notes.append("\(unknown) rated items of this profile are not in \(ds.name)") }
             p = Profile(pairs)
         }

@@ -3,28 +3,46 @@ import Foundation
 import RecsysEngine
 import RecsysStore
 
-/// Opens the profile store for the explorer and the `profile` commands.
+/// The `--db PATH` option every profile-using command shares (declared here once).
 ///
-/// `db` is the `--db` option: nil means the XDG default
-/// (`$XDG_DATA_HOME/recsys-tui/profiles.sqlite`, else `~/.local/share/recsys-tui/profiles.sqlite`),
-/// `":memory:"` a volatile store. Resolution lives in `StorePaths` so every entry point agrees.
-///
-/// - Throws: `StoreError` naming the file and what to do (corrupted, locked, read-only, …).
-func openProfileStore(db: String?) throws -> any ProfileStoring {
-    try SQLiteProfileStore.open(db: db)
-}
-
-/// The `--db PATH` option every profile-using command shares.
+/// nil means the XDG default (`$XDG_DATA_HOME/recsys-tui/profiles.sqlite`, else
+/// `~/.local/share/recsys-tui/profiles.sqlite`), `":memory:"` a volatile store. Resolution lives in
+/// `StorePaths` so every entry point agrees.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The profile database (default: $XDG_DATA_HOME/recsys-tui/profiles.sqlite or ~/.local/share/recsys-tui/profiles.sqlite).",
+        "The profile database (default: $XDG_DATA_HOME/recsys-tui/profiles.sqlite or ~/.local/share/recsys-tui/profiles.sqlite; :memory: for none).",
         valueName: "path"))
     var db: String?
 
     /// The resolved path, for messages.
     var path: String { StorePaths.resolve(db: db) }
 
+    /// - Throws: `StoreError` naming the file and what to do (corrupted, locked, read-only, …).
     func open() throws -> SQLiteProfileStore { try SQLiteProfileStore.open(db: db) }
+}
+
+/// The explorer's profile, bound to the dataset being explored, and the line that says what happened.
+struct OpenedProfile {
+    var profiles: DatasetProfiles
+    var ratings: [StoredRating]
+    /// "new profile default for ml-100k", "profile bob of ml-latest-small (same movie ids): …", or "".
+    var notice: String
+}
+
+/// Opens `profile` for `dataset` as the explorer does: its own profile, one with shared ids, or a new
+/// one (said so); a profile of a dataset whose ids mean other films is refused with one line.
+func openDatasetProfiles(store: StoreOptions, dataset: Dataset, profile: String) throws -> OpenedProfile {
+    let identity = DatasetIdentity(dataset)
+    let profiles = DatasetProfiles(store: try store.open(), dataset: identity)
+    let ratings = try profiles.ratings(profile: profile)
+    var notice = ""
+    if profiles.created.contains(profile) {
+        notice = "new profile \(profile) for \(dataset.name)"
+    } else if let other = profiles.sharedDataset(of: profile) {
+        let matched = ratings.filter { dataset.catalog.index(of: $0.item) != nil }.count
+        notice = "profile \(profile) of \(other) (same movie ids): \(matched) ratings matched, \(ratings.count - matched) not in \(dataset.name)"
+    }
+    return OpenedProfile(profiles: profiles, ratings: ratings, notice: notice)
 }
 
 /// Runs `body`, printing any store, load or other error on one line and exiting with status 2.
