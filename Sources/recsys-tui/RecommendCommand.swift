@@ -60,11 +60,17 @@ struct ListedItem {
 }
 
 /// Writes a listing as a table, JSON (`{"algorithm": …, key: value, "items": [...]}`) or CSV.
+///
+/// - Parameters:
+///   - preface: lines printed above the table (not in JSON or CSV).
+///   - jsonFields: extra JSON members (name, already-encoded value) placed after `key`.
 func printListing(_ rows: [ListedItem], algorithm: String, key: String, value: String, format: ListFormat,
-                  notes: [String] = []) {
+                  notes: [String] = [], preface: [String] = [], jsonFields: [(String, String)] = []) {
     switch format {
     case .json:
-        var s = "{\"algorithm\": \(jsonString(algorithm)), \(jsonString(key)): \(jsonString(value)), \"items\": ["
+        var s = "{\"algorithm\": \(jsonString(algorithm)), \(jsonString(key)): \(jsonString(value)), "
+        for (name, encoded) in jsonFields { s += "\(jsonString(name)): \(encoded), " }
+        s += "\"items\": ["
         s += rows.map { r in
             "{\"rank\": \(r.rank), \"item\": \(jsonString(r.item)), \"title\": \(jsonString(r.title)), "
                 + "\"score\": \(jsonNumber(r.score)), \"reason\": \(jsonString(r.reason))}"
@@ -79,6 +85,7 @@ func printListing(_ rows: [ListedItem], algorithm: String, key: String, value: S
                 .joined(separator: ","))
         }
     case .table:
+        for line in preface { print(line) }
         for note in notes { print("note: \(note)") }
         let titleWidth = min(48, max(5, rows.map { $0.title.count }.max() ?? 5))
         let idWidth = max(4, rows.map { $0.item.count }.max() ?? 4)

@@ -10,7 +10,10 @@ struct SimilarCommand: ParsableCommand {
         discussion: """
             Pick the movie by raw id (--item) or by title (--title, case- and accent-insensitive). When a title
             matches several movies they are listed and the command exits with status 2: repeat with --item.
-            JSON: {"algorithm": …, "item": …, "items": [{"rank", "item", "title", "score", "reason"}]}.
+            The output names the movie it matched ("query"); when the title is also part of other titles, \
+            those are named as alternatives.
+            JSON: {"algorithm": …, "item": …, "query": {"item", "title"}, "alternatives": [{"item", "title"}], \
+            "items": [{"rank", "item", "title", "score", "reason"}]}.
             """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -31,11 +34,14 @@ struct SimilarCommand: ParsableCommand {
     func run() throws {
         let ds = try withCleanErrors { try dataOptions.load() }
         let target: Int32
+        var alternatives: [Int32] = []
         if let item {
             guard let i = ds.catalog.index(of: item) else { fail("unknown item '\(item)' in \(ds.name)") }
             target = i
         } else {
-            let found = TitleSearch.find(title!, in: ds.catalog)
+            let search = TitleSearch.search(title!, in: ds.catalog)
+            let found = search.exact.isEmpty ? search.partial : search.exact
+            if !search.exact.isEmpty { alternatives = search.partial }
             if found.isEmpty { fail("no movie title matches '\(title!)'") }
             if found.count > 1 {
                 var lines = ["'\(title!)' matches \(found.count) movies; pick one with --item:"]
@@ -52,8 +58,20 @@ struct SimilarCommand: ParsableCommand {
                        reason: similarityReason(ds.catalog[target], ds.catalog[s.item], score: s.score,
                                                 algorithm: m.name))
         }
-        printListing(rows, algorithm: m.name, key: "item", value: ds.catalog[target].rawID,
-                     format: model.format)
+        let query = ds.catalog[target]
+        var preface = ["similar to \(query.title) (item \(query.rawID))"]
+        if !alternatives.isEmpty {
+            let shown = alternatives.prefix(5).map { "\(ds.catalog[$0].title) (item \(ds.catalog[$0].rawID))" }
+            preface.append("also matching '\(title!)': " + shown.joined(separator: ", ")
+                           + (alternatives.count > 5 ? ", … \(alternatives.count - 5) more" : "") + "; pick one with --item")
+        }
+        func ref(_ i: Int32) -> String {
+            "{\"item\": \(jsonString(ds.catalog[i].rawID)), \"title\": \(jsonString(ds.catalog[i].title))}"
+        }
+        var fields = [("query", ref(target))]
+        if !alternatives.isEmpty { fields.append(("alternatives", "[" + alternatives.map(ref).joined(separator: ", ") + "]")) }
+        printListing(rows, algorithm: m.name, key: "item", value: query.rawID, format: model.format,
+                     preface: preface, jsonFields: fields)
     }
 }
 
