@@ -642,10 +642,9 @@ func runCommand(_ line: String, _ state: inout AppState, effects: inout [Effect]
         state.status = StatusMessage("loading profile \(name)…")
         return []
     case "export", "w":
-        guard let path = args.first else { return fail("usage: :export FILE") }
+        guard !args.isEmpty else { return fail("usage: :export FILE") }
         let (text, count) = state.exportCSV()
-        effects.append(.export(path: args.joined(separator: " ").isEmpty ? path : args.joined(separator: " "),
-                               contents: text, count: count))
+        effects.append(.export(path: UserPath.expand(args.joined(separator: " ")), contents: text, count: count))
         return []
     case "sort":
         guard let a = args.first, let key = SortKey(argument: args.joined(separator: " ")) ?? SortKey(argument: a) else {
