@@ -75,6 +75,17 @@ extension SQLiteProfileStore {
     @discardableResult
     public func importRatings(profile: String, _ ratings: [StoredRating], replace: Bool = false) throws -> ImportSummary {
         try Self.validate(name: profile, path: path)
+        return try importRatings(into: { db in try self.profileIDCreating(db, profile) }, ratings, replace: replace)
+    }
+
+    /// `importRatings` into the profile with id `id` (see `DatasetProfiles.resolve` for choosing it).
+    @discardableResult
+    public func importRatings(id: Int64, _ ratings: [StoredRating], replace: Bool = false) throws -> ImportSummary {
+        try importRatings(into: { _ in id }, ratings, replace: replace)
+    }
+
+    private func importRatings(into profileID: (Database) throws -> Int64, _ ratings: [StoredRating],
+                               replace: Bool) throws -> ImportSummary {
         for r in ratings {
             try Self.validate(item: r.item, path: path)
             guard r.value.isFinite else {
@@ -82,7 +93,7 @@ extension SQLiteProfileStore {
             }
         }
         return try write { db in
-            let id = try profileIDCreating(db, profile)
+            let id = try profileID(db)
             var summary = ImportSummary()
             var seen = Set<String>()
             for r in ratings {

@@ -9,14 +9,15 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure load time, fit time and live recompute latency of every algorithm.",
         discussion: """
-            Fits every algorithm, then simulates one interactive user: \(defaultRatings) ratings (seeded; items drawn
-            in proportion to their popularity, values uniform on the scale), added one at a time to a single
-            growing profile. After each rating every algorithm folds the profile in and lists its top 20; the
+            Fits every algorithm, then simulates one interactive user: \(defaultRatings) ratings (seeded; items drawn \
+            in proportion to their popularity, values uniform on the scale), added one at a time to a single \
+            growing profile. After each rating every algorithm folds the profile in and lists its top 20; the \
             latency of each and of all of them one after another is reported as p50 and p99.
+
             JSON keys: load_seconds, fit_seconds{algo}, foldin_ms{algo:{p50,p99}}, recompute_all_ms{p50,p99}.
 
-            With --holdout PREFIX it instead scores top-10 lists on PREFIX.train.tsv / PREFIX.test.tsv with
-            implicit's protocol (binary gains; NDCG and MAP over min(10, held-out); candidates are all items
+            With --holdout PREFIX it instead scores top-10 lists on PREFIX.train.tsv / PREFIX.test.tsv with \
+            implicit's protocol (binary gains; NDCG and MAP over min(10, held-out); candidates are all items \
             minus the user's training items).
             """)
 

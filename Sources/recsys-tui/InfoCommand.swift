@@ -12,7 +12,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show statistics of a dataset.",
         discussion: """
-            Users, items, ratings, density, rating scale and histogram, ratings per user and per item,
+            Users, items, ratings, density, rating scale and histogram, ratings per user and per item, \
             top genres, the popularity long tail (fewest items covering 80% of ratings) and the time span.
             """)
 

@@ -139,10 +139,24 @@ struct ProfileCommand: ParsableCommand {
         @OptionGroup var selection: ProfileSelection
         var name: String { selection.name }
         @OptionGroup var store: StoreOptions
-        @Option(help: "csv or json.") var format: ExportFormat = .csv
-        @Option(help: "Write to this file instead of standard output.") var out: String?
+        @Option(help: "csv or json (default: from the --out extension, else csv).") var format: ExportFormat?
+        @Option(help: "Write to this file instead of standard output (.csv or .json).") var out: String?
+
+        /// The format to write: --format, else the extension of --out, else CSV. A mismatch is refused.
+        func resolvedFormat() throws -> ExportFormat {
+            let ext = out.map { ($0 as NSString).pathExtension.lowercased() } ?? ""
+            let fromExtension = ExportFormat(rawValue: ext)
+            if let format, let fromExtension, format != fromExtension {
+                throw ValidationError("--format \(format.rawValue) does not match --out \(out!) (a .\(ext) file); "
+                                      + "change one of them")
+            }
+            return format ?? fromExtension ?? .csv
+        }
+
+        func validate() throws { _ = try resolvedFormat() }
 
         func run() throws {
+            let format = try resolvedFormat()
             withStoreErrors {
                 let s = try store.open()
                 let summary = try s.summary(profile: name, dataset: selection.dataset)
@@ -183,12 +197,22 @@ struct ProfileCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "Take the rows of this user id (required when the file has several users).") var user: String?
         @Flag(help: "Also remove the profile's ratings of items the file lacks.") var replace = false
+        @Option(help: ArgumentHelp("The dataset whose item ids the file uses: the profile is that dataset's (made and bound if new).",
+                                   valueName: "path"))
+        var data: String?
 
         func run() throws {
             withStoreErrors {
                 let parsed = try ProfileFile.read(path: file, user: user)
                 let s = try store.open()
-                let r = try s.importRatings(profile: name, parsed.ratings, replace: replace)
+                let r: ImportSummary
+                if let data {
+                    let ds = try DatasetLoader.load(path: data, options: LoadOptions())
+                    let id = try DatasetProfiles(store: s, dataset: DatasetIdentity(ds)).resolve(name)
+                    r = try s.importRatings(id: id, parsed.ratings, replace: replace)
+                } else {
+                    r = try s.importRatings(profile: name, parsed.ratings, replace: replace)
+                }
                 var line = "imported \(parsed.ratings.count) ratings into \(name) from \(file): "
                     + "\(r.added) new, \(r.changed) changed, \(r.unchanged) unchanged"
                 if replace { line += ", \(r.removed) removed" }

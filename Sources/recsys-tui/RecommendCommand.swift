@@ -23,7 +23,8 @@ struct ModelOptions: ParsableArguments {
         valueName: "KEY=VALUE"))
     var params: [String] = []
 
-    @Option(name: .short, help: "How many items to list.")
+    // `.unconditional` so that `-n -5` reaches `validate()` ("must be at least 1") instead of being read as an option.
+    @Option(name: .short, parsing: .unconditional, help: "How many items to list.")
     var n = 10
 
     @Option(help: "Seed for every random choice.")
@@ -123,8 +124,10 @@ struct RecommendCommand: ParsableCommand {
         commandName: "recommend",
         abstract: "Recommend movies for a user of the data or for a saved profile.",
         discussion: """
-            The model is fitted on the whole dataset, then lists the top N items the user has not rated,
-            each with the one-line reason from its explanation. A profile's ratings are folded in.
+            The model is fitted on the whole dataset, then lists the top N items the user has not rated, \
+            each with the one-line reason from its explanation. A profile's ratings are folded in; a \
+            profile made on another dataset is refused unless the two share movie ids.
+
             JSON: {"algorithm": …, "user"|"profile": …, "items": [{"rank", "item", "title", "score", "reason"}]}.
             """)
 

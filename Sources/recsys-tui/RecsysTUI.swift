@@ -63,7 +63,32 @@ struct DataOptions: ParsableArguments {
     var path: String { data ?? SampleData.path }
 
     func load() throws -> Dataset {
-        try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines, itemsPath: items))
+        do {
+            return try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines, itemsPath: items))
+        } catch var e as LoadError {
+            if e.file == path, Self.looksLikeItemsFile(path) {
+                e.message += " — this looks like an items file (movie id, title, genres): give the ratings file with --data and this one with --items"
+            }
+            throw e
+        }
+    }
+
+    /// True when the first line of `path` is a movies.csv / movies.dat / u.item row or header:
+    /// a "title" header, or a second field that is text with a "(year)" rather than a number.
+    static func looksLikeItemsFile(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4096)) ?? Data()
+        let first = String(decoding: head.prefix { $0 != 10 }, as: UTF8.self).lowercased()
+        if first.contains("title") { return true }
+        for sep in ["::", "|", ",", "\t"] {
+            let fields = first.components(separatedBy: sep)
+            if fields.count >= 2, Double(fields[1].trimmingCharacters(in: .whitespaces)) == nil,
+               fields[1].range(of: #"\(\d{4}\)"#, options: .regularExpression) != nil {
+                return true
+            }
+        }
+        return false
     }
 }
 

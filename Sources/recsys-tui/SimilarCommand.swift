@@ -8,10 +8,12 @@ struct SimilarCommand: ParsableCommand {
         commandName: "similar",
         abstract: "List the movies most similar to one movie.",
         discussion: """
-            Pick the movie by raw id (--item) or by title (--title, case- and accent-insensitive). When a title
+            Pick the movie by raw id (--item) or by title (--title, case- and accent-insensitive). When a title \
             matches several movies they are listed and the command exits with status 2: repeat with --item.
+
             The output names the movie it matched ("query"); when the title is also part of other titles, \
             those are named as alternatives.
+
             JSON: {"algorithm": …, "item": …, "query": {"item", "title"}, "alternatives": [{"item", "title"}], \
             "items": [{"rank", "item", "title", "score", "reason"}]}.
             """)

@@ -10,6 +10,7 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             The file (format: docs/model-format.md) records the algorithm, its parameters and a fingerprint of \
             the dataset; loading it on other data is refused. Progress goes to stderr.
+
             JSON (--format json): {"algorithm", "dataset", "users", "items", "ratings", "parameters": {…}, \
             "seed", "seconds", "out", "bytes"}.
             """)
