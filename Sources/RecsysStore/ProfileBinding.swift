@@ -44,9 +44,29 @@ extension SQLiteProfileStore {
         return .otherDatasets(rows.map { ($0["dataset"] as String?) ?? "?" })
     }
 
+    /// The id of the profile `name` (the one of `dataset` when several datasets have that name).
+    public func profileID(named name: String, dataset: String? = nil) throws -> Int64? {
+        try read { db in try profileID(db, name, dataset: dataset) }
+    }
+
     /// Binds profile `id` to `dataset` (its catalog fingerprint, name, id scheme and source).
+    ///
+    /// An empty profile of the same name already bound to that dataset (the `default` the explorer made
+    /// before the user bound an older one) gives way; one with ratings is refused (`.profileExists`).
     public func bind(id: Int64, to dataset: DatasetIdentity) throws {
-        try write { db in try Self.bind(db, id: id, to: dataset) }
+        try write { db in
+            let clash = try Int64.fetchOne(db, sql: """
+                SELECT p.id FROM profile p, profile me WHERE me.id = ? AND p.name = me.name AND p.datasetKey = ? AND p.id != me.id
+                """, arguments: [id, dataset.key])
+            if let clash {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rating WHERE profileId = ?", arguments: [clash]) ?? 0 > 0 {
+                    throw StoreError(.profileExists, file: path, "\(dataset.name) already has a profile of that name with ratings",
+                                     hint: "rename one of them first (profile rename OLD NEW --dataset NAME)")
+                }
+                try db.execute(sql: "DELETE FROM profile WHERE id = ?", arguments: [clash])
+            }
+            try Self.bind(db, id: id, to: dataset)
+        }
     }
 
     static func bind(_ db: Database, id: Int64, to d: DatasetIdentity) throws {

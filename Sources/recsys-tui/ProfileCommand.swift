@@ -14,7 +14,7 @@ struct ProfileCommand: ParsableCommand {
             loads and evaluates like any ratings file.
             """,
         subcommands: [
-            List.self, Show.self, Export.self, Import.self, Copy.self, Delete.self, Rename.self, Undo.self, Bench.self,
+            List.self, Show.self, Export.self, Import.self, Copy.self, Bind.self, Delete.self, Rename.self, Undo.self, Bench.self,
         ])
 
     // MARK: list

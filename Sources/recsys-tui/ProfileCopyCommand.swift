@@ -59,6 +59,39 @@ extension ProfileCommand {
     }
 }
 
+extension ProfileCommand {
+    /// `profile bind NAME --data PATH`: says which dataset a profile from before binding was rated on.
+    struct Bind: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bind a profile made before profiles knew their dataset to the dataset it was rated on.",
+            discussion: """
+                Profiles written by recsys-tui 0.1.0 remember only the dataset they were last opened with, \
+                which is not always the one they were rated on. A profile already bound is refused: \
+                use 'profile copy' to carry it to another dataset.
+                """)
+        @OptionGroup var selection: ProfileSelection
+        @Option(help: ArgumentHelp("The dataset the profile's ratings were made on.", valueName: "path")) var data: String
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            withStoreErrors {
+                let s = try store.open()
+                let summary = try s.summary(profile: selection.name, dataset: selection.dataset)
+                if summary.bound {
+                    throw ValidationError("profile \(selection.name) already belongs to \(summary.dataset ?? "?"); "
+                                          + "use 'profile copy \(selection.name) --to-data PATH' for another dataset")
+                }
+                let ds = try DatasetLoader.load(path: data, options: LoadOptions())
+                let ratings = try s.existingRatings(profile: selection.name, dataset: summary.dataset)
+                let found = ratings.filter { ds.catalog.index(of: $0.item) != nil }.count
+                guard let id = try s.profileID(named: selection.name, dataset: summary.dataset) else { return }
+                try s.bind(id: id, to: DatasetIdentity(ds))
+                print("bound \(selection.name) to \(ds.name): \(found) of \(ratings.count) rated items are in it")
+            }
+        }
+    }
+}
+
 /// Maps a profile's ratings from one catalog to another.
 enum ProfileTransfer {
     struct Result {

@@ -38,6 +38,11 @@ func openDatasetProfiles(store: StoreOptions, dataset: Dataset, profile: String)
     var notice = ""
     if profiles.created.contains(profile) {
         notice = "new profile \(profile) for \(dataset.name)"
+        // A profile of that name from before binding, last opened elsewhere, may hold ratings of this dataset.
+        if let old = try profiles.store.profiles().first(where: { $0.name == profile && !$0.bound && $0.ratingCount > 0 }) {
+            notice += "; the older \(profile) (\(old.ratingCount) ratings, last used with \(old.dataset ?? "?")) is kept: "
+                + "'profile bind \(profile) --dataset \(old.dataset ?? "?") --data PATH' if it was rated here"
+        }
     } else if let other = profiles.sharedDataset(of: profile) {
         let matched = ratings.filter { dataset.catalog.index(of: $0.item) != nil }.count
         notice = "profile \(profile) of \(other) (same movie ids): \(matched) ratings matched, \(ratings.count - matched) not in \(dataset.name)"

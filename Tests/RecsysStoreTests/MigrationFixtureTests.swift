@@ -75,3 +75,23 @@ final class MigrationFixtureTests: XCTestCase {
         XCTAssertEqual(try Self.ratingRows(path), before, "opening, binding and refusing changed no rating")
     }
 }
+
+extension MigrationFixtureTests {
+    /// The fixture's `default` was rated on the sample, then opened once on tiny-ml100k by 0.1.0, which
+    /// relabelled it. The sample opens a new, empty default (never tiny's reading of the ids); `bind` gives
+    /// the old one back to the sample, replacing the empty default.
+    func testAnOldProfileLastOpenedElsewhereIsKeptAndCanBeBoundBack() throws {
+        let path = try copyFixture()
+        let before = try Self.ratingRows(path)
+        let store = try SQLiteProfileStore(path: path)
+        let sample = DatasetIdentity(try DatasetLoader.load(path: Self.root.appendingPathComponent("sample-data").path))
+        let onSample = DatasetProfiles(store: store, dataset: sample)
+        XCTAssertEqual(try onSample.ratings(profile: "default"), [])
+        XCTAssertEqual(onSample.created, ["default"])
+        let old = try XCTUnwrap(try store.profileID(named: "default", dataset: "tiny-ml100k"))
+        try store.bind(id: old, to: sample)
+        XCTAssertEqual(try DatasetProfiles(store: store, dataset: sample).ratings(profile: "default").map(\.item), ["618", "642"])
+        XCTAssertEqual(try store.profiles().filter { $0.name == "default" }.count, 1, "the empty default gave way")
+        XCTAssertEqual(try Self.ratingRows(path), before)
+    }
+}
