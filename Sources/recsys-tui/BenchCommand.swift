@@ -60,12 +60,12 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if let holdout { return try runHoldout(prefix: holdout) }
         let t0 = now()
-        let ds = try withCleanErrors { try dataOptions.load() }
+        let ds = try dataOptions.load()
         let loadSeconds = now() - t0
         var models: [(String, any Recommender)] = []
         var fitSeconds: [(String, Double)] = []
         for name in chosen {
-            let m = try withCleanErrors { try Algorithms.make(name) }
+            let m = try Algorithms.make(name)
             let s = now()
             try m.fit(ds, context: FitContext(seed: seed, threads: threads))
             fitSeconds.append((name, now() - s))
@@ -89,7 +89,7 @@ struct BenchCommand: ParsableCommand {
                 let top = m.recommend(profile, count: 20)
                 perAlgo[k].append((now() - a) * 1000)
                 perAlgoCPU[k].append((threadCPU() - aCPU) * 1000)
-                if top.isEmpty && ds.itemCount > profile.count { fail("\(m.name) returned no recommendations") }
+                if top.isEmpty && ds.itemCount > profile.count { throw CommandError("\(m.name) returned no recommendations") }
             }
             all.append((now() - start) * 1000)
             allCPU.append((threadCPU() - startCPU) * 1000)
@@ -135,12 +135,10 @@ struct BenchCommand: ParsableCommand {
     /// Top-10 accuracy on a holdout split, implicit's `ranking_metrics_at_k` protocol.
     func runHoldout(prefix: String) throws {
         let trainPath = prefix + ".train.tsv", testPath = prefix + ".test.tsv"
-        var ds = try withCleanErrors { try DatasetLoader.load(path: trainPath) }
+        var ds = try DatasetLoader.load(path: trainPath)
         var users = ds.users, catalog = ds.catalog, report = LoadReport()
-        let test = try withCleanErrors {
-            try DatasetLoader.readRatings(path: testPath, users: &users, catalog: &catalog, options: LoadOptions(),
-                                          report: &report)
-        }
+        let test = try DatasetLoader.readRatings(path: testPath, users: &users, catalog: &catalog, options: LoadOptions(),
+                                      report: &report)
         // Items seen only in the test file are candidates too (as in the peers' scripts).
         let train = RatingMatrix(userCount: users.count, itemCount: catalog.count, triples: ds.ratings.triples())
         ds = Dataset(name: ds.name, source: ds.source, catalog: catalog, users: users, ratings: train, scale: ds.scale)
@@ -149,7 +147,7 @@ struct BenchCommand: ParsableCommand {
         let k = 10
         var lines: [String] = []
         for name in chosen {
-            let m = try withCleanErrors { try Algorithms.make(name) }
+            let m = try Algorithms.make(name)
             let s = now(), sCPU = processCPU()
             try m.fit(ds, context: FitContext(seed: seed, threads: threads))
             let fit = now() - s, fitCPU = processCPU() - sCPU

@@ -36,24 +36,24 @@ struct ExploreCommand: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         if let e = TerminalError.check(stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1,
                                        environment: env) {
-            fail(e.description)
+            throw e
         }
         func ms(since t: DispatchTime) -> String {
             String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e6)
         }
         var phases: [String] = []
         var t = DispatchTime.now()
-        let ds = try withCleanErrors { try dataOptions.load() }
+        let ds = try dataOptions.load()
         // A saved model is checked (fingerprint, format) before the terminal opens: one line, exit 2.
-        let saved = try modelOptions.model.map { path in try withCleanErrors { try ModelFiles.load(from: path, dataset: ds) } }
+        let saved = try modelOptions.model.map { path in try ModelFiles.load(from: path, dataset: ds) }
         phases.append("load_ms=\(ms(since: t))")
         t = DispatchTime.now()
-        let opened = withStoreErrors { try openDatasetProfiles(store: store, dataset: ds, profile: profile) }
+        let opened = try openDatasetProfiles(store: store, dataset: ds, profile: profile)
         let profiles = opened.profiles
 
         phases.append("store_ms=\(ms(since: t))")
         t = DispatchTime.now()
-        let terminal = ExploreCommand.openTerminal()
+        let terminal = try ExploreCommand.openTerminal()
         phases.append("terminal_ms=\(ms(since: t))")
         t = DispatchTime.now()
         let size = terminal.size
@@ -76,18 +76,12 @@ struct ExploreCommand: ParsableCommand {
         let exit = loop.run()
         terminal.close()
         ExploreCommand.writeFrameStats(loop.stats, phases: phases)
-        if exit != .finished { Foundation.exit(exit.exitStatus) }
+        if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 
-    /// Opens the terminal or exits 2 with one clear line.
-    static func openTerminal() -> CursesTerminal {
-        do {
-            return try CursesTerminal()
-        } catch let e as TerminalError {
-            fail(e.description)
-        } catch {
-            fail("\(error)")
-        }
+    /// Opens the terminal; a `TerminalError` (not a terminal, unknown TERM) becomes one line and exit 2.
+    static func openTerminal() throws -> CursesTerminal {
+        try CursesTerminal()
     }
 
     /// Writes the frame timings to `$RECSYS_TUI_FRAME_STATS` when set (benchmarks and the end-to-end test).
@@ -101,7 +95,7 @@ struct ExploreCommand: ParsableCommand {
 
     /// Shows every decoded input event; `q` quits. Exercises the whole backend without the engine.
     func runKeyEcho(start: DispatchTime) throws {
-        let terminal = ExploreCommand.openTerminal()
+        let terminal = try ExploreCommand.openTerminal()
         struct EchoState {
             var width = 0, height = 0
             var events: [String] = []
@@ -156,6 +150,6 @@ struct ExploreCommand: ParsableCommand {
         let exit = loop.run()
         terminal.close()
         ExploreCommand.writeFrameStats(loop.stats)
-        if exit != .finished { Foundation.exit(exit.exitStatus) }
+        if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 }

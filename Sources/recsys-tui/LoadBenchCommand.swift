@@ -51,8 +51,7 @@ struct LoadBenchCommand: ParsableCommand {
         if let dir = generate {
             let start = DispatchTime.now().uptimeNanoseconds
             let spec = SyntheticMovieLens(rows: rows, seed: seed)
-            let written: Int
-            do { written = try spec.write(to: dir) } catch let e as LoadError { fail(e.description) }
+            let written = try spec.write(to: dir)
             let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let size = fileSize((dir as NSString).appendingPathComponent("ratings.csv"))
             FileHandle.standardError.write(Data(String(format: "generated %@: %d ratings, %d users, %d rated of %d movies, ratings.csv %.1f MB in %.1f s\n",
@@ -61,10 +60,8 @@ struct LoadBenchCommand: ParsableCommand {
         }
         let path = data ?? generate!
         let cpu0 = cpuSeconds()
-        let ds = try withCleanErrors {
-            try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines,
-                                                                  parallelMinimumBytes: threads == 1 ? Int.max : 32 << 20))
-        }
+        let ds = try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines,
+                                                              parallelMinimumBytes: threads == 1 ? Int.max : 32 << 20))
         let cpu = cpuSeconds() - cpu0
         let r = ds.loadReport
         let mb = Double(r.ratingsBytes) / 1e6

@@ -25,25 +25,23 @@ struct ProfileCommand: ParsableCommand {
         @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                let all = try s.profiles()
-                switch format {
-                case .json:
-                    printJSON(ListJSON(database: s.path, profiles: all))
-                case .text:
-                    if all.isEmpty {
-                        print("no profiles in \(s.path)")
-                        return
-                    }
-                    let w = max(4, all.map { $0.name.count }.max() ?? 4)
-                    print(padRight("NAME", w) + "  RATINGS  LAST RATED            DATASET")
-                    for p in all {
-                        print(padRight(p.name, w) + "  " + lpad("\(p.ratingCount)", 7) + "  "
-                              + padRight(p.lastRated.map(isoTime) ?? "-", 20) + "  " + datasetLabel(p))
-                    }
-                    print("(\(all.count) profile\(all.count == 1 ? "" : "s") in \(s.path))")
+            let s = try store.open()
+            let all = try s.profiles()
+            switch format {
+            case .json:
+                printJSON(ListJSON(database: s.path, profiles: all))
+            case .text:
+                if all.isEmpty {
+                    print("no profiles in \(s.path)")
+                    return
                 }
+                let w = max(4, all.map { $0.name.count }.max() ?? 4)
+                print(padRight("NAME", w) + "  RATINGS  LAST RATED            DATASET")
+                for p in all {
+                    print(padRight(p.name, w) + "  " + lpad("\(p.ratingCount)", 7) + "  "
+                          + padRight(p.lastRated.map(isoTime) ?? "-", 20) + "  " + datasetLabel(p))
+                }
+                print("(\(all.count) profile\(all.count == 1 ? "" : "s") in \(s.path))")
             }
         }
     }
@@ -63,59 +61,57 @@ struct ProfileCommand: ParsableCommand {
         @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
 
         func run() throws {
-            withStoreErrors {
-                if let data, !FileManager.default.fileExists(atPath: data) {
-                    throw LoadError(file: data, "no such file or folder (--data)")
+            if let data, !FileManager.default.fileExists(atPath: data) {
+                throw LoadError(file: data, "no such file or folder (--data)")
+            }
+            let s = try store.open()
+            let summary = try s.summary(profile: name, dataset: selection.dataset)
+            let ratings = try s.existingRatings(profile: name, dataset: summary.dataset)
+                .sorted { ($0.timestamp, $0.item) < ($1.timestamp, $1.item) }
+            var matched: Int?
+            var titles: [String: String] = [:]
+            var datasetName: String?
+            var titleNote: String?
+            if data == nil {
+                // The profile's own dataset supplies the titles, when it is still where it was.
+                (titles, titleNote) = ownTitles(summary, ratings: ratings, skipBadLines: skipBadLines)
+            } else if let data {
+                let ds = try DatasetLoader.load(path: data, options: LoadOptions(skipBadLines: skipBadLines))
+                datasetName = ds.name
+                var m = 0
+                for r in ratings {
+                    if let i = ds.catalog.index(of: r.item) {
+                        m += 1
+                        titles[r.item] = ds.catalog[i].title
+                    }
                 }
-                let s = try store.open()
-                let summary = try s.summary(profile: name, dataset: selection.dataset)
-                let ratings = try s.existingRatings(profile: name, dataset: summary.dataset)
-                    .sorted { ($0.timestamp, $0.item) < ($1.timestamp, $1.item) }
-                var matched: Int?
-                var titles: [String: String] = [:]
-                var datasetName: String?
-                var titleNote: String?
-                if data == nil {
-                    // The profile's own dataset supplies the titles, when it is still where it was.
-                    (titles, titleNote) = ownTitles(summary, ratings: ratings, skipBadLines: skipBadLines)
-                } else if let data {
-                    let ds = try DatasetLoader.load(path: data, options: LoadOptions(skipBadLines: skipBadLines))
-                    datasetName = ds.name
-                    var m = 0
-                    for r in ratings {
-                        if let i = ds.catalog.index(of: r.item) {
-                            m += 1
-                            titles[r.item] = ds.catalog[i].title
-                        }
-                    }
-                    matched = m
+                matched = m
+            }
+            switch format {
+            case .json:
+                printJSON(ShowJSON(
+                    profile: summary, database: s.path, dataset: datasetName, matched: matched,
+                    missing: matched.map { ratings.count - $0 },
+                    ratings: ratings.map { .init(item: $0.item, rating: $0.value, timestamp: $0.timestamp,
+                                                 title: titles[$0.item]) }))
+            case .text:
+                print("profile \(summary.name) (\(s.path))")
+                print("created \(isoTime(summary.created)), " + (summary.bound ? "dataset " : "last used with ")
+                      + (summary.dataset ?? "no dataset yet") + (summary.datasetSource.map { " (\($0))" } ?? ""))
+                if let titleNote { print(titleNote) }
+                print("\(ratings.count) rating\(ratings.count == 1 ? "" : "s")")
+                if let matched, let datasetName {
+                    let missing = ratings.count - matched
+                    print("with \(datasetName): \(matched) matched, \(missing) not in this dataset"
+                          + (missing > 0 ? " (kept in the profile)" : ""))
                 }
-                switch format {
-                case .json:
-                    printJSON(ShowJSON(
-                        profile: summary, database: s.path, dataset: datasetName, matched: matched,
-                        missing: matched.map { ratings.count - $0 },
-                        ratings: ratings.map { .init(item: $0.item, rating: $0.value, timestamp: $0.timestamp,
-                                                     title: titles[$0.item]) }))
-                case .text:
-                    print("profile \(summary.name) (\(s.path))")
-                    print("created \(isoTime(summary.created)), " + (summary.bound ? "dataset " : "last used with ")
-                          + (summary.dataset ?? "no dataset yet") + (summary.datasetSource.map { " (\($0))" } ?? ""))
-                    if let titleNote { print(titleNote) }
-                    print("\(ratings.count) rating\(ratings.count == 1 ? "" : "s")")
-                    if let matched, let datasetName {
-                        let missing = ratings.count - matched
-                        print("with \(datasetName): \(matched) matched, \(missing) not in this dataset"
-                              + (missing > 0 ? " (kept in the profile)" : ""))
-                    }
-                    if ratings.isEmpty { return }
-                    let w = max(4, ratings.map { $0.item.count }.max() ?? 4)
-                    print("  " + padRight("ITEM", w) + "  RATING  RATED AT              TITLE")
-                    for r in ratings {
-                        let title = titles[r.item] ?? (data == nil ? "" : "(not in this dataset)")
-                        print("  " + padRight(r.item, w) + "  " + lpad(formatRating(r.value), 6) + "  "
-                              + padRight(isoTime(r.timestamp), 20) + "  " + title)
-                    }
+                if ratings.isEmpty { return }
+                let w = max(4, ratings.map { $0.item.count }.max() ?? 4)
+                print("  " + padRight("ITEM", w) + "  RATING  RATED AT              TITLE")
+                for r in ratings {
+                    let title = titles[r.item] ?? (data == nil ? "" : "(not in this dataset)")
+                    print("  " + padRight(r.item, w) + "  " + lpad(formatRating(r.value), 6) + "  "
+                          + padRight(isoTime(r.timestamp), 20) + "  " + title)
                 }
             }
         }
@@ -157,26 +153,24 @@ struct ProfileCommand: ParsableCommand {
 
         func run() throws {
             let format = try resolvedFormat()
-            withStoreErrors {
-                let s = try store.open()
-                let summary = try s.summary(profile: name, dataset: selection.dataset)
-                let data = ProfileFile.export(profile: summary, ratings: try s.existingRatings(profile: name, dataset: summary.dataset),
-                                              format: format.fileFormat)
-                if let out {
-                    let folder = (out as NSString).deletingLastPathComponent
-                    if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
-                        throw LoadError(file: out, "cannot write: the folder \(folder) does not exist")
-                    }
-                    do {
-                        try data.write(to: URL(fileURLWithPath: out), options: .atomic)
-                    } catch {
-                        throw LoadError(file: out, "cannot write the file (\(error.localizedDescription))")
-                    }
-                    FileHandle.standardError.write(Data(
-                        "exported \(summary.ratingCount) ratings of \(summary.name) to \(out)\n".utf8))
-                } else {
-                    FileHandle.standardOutput.write(data)
+            let s = try store.open()
+            let summary = try s.summary(profile: name, dataset: selection.dataset)
+            let data = ProfileFile.export(profile: summary, ratings: try s.existingRatings(profile: name, dataset: summary.dataset),
+                                          format: format.fileFormat)
+            if let out {
+                let folder = (out as NSString).deletingLastPathComponent
+                if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+                    throw LoadError(file: out, "cannot write: the folder \(folder) does not exist")
                 }
+                do {
+                    try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+                } catch {
+                    throw LoadError(file: out, "cannot write the file (\(error.localizedDescription))")
+                }
+                FileHandle.standardError.write(Data(
+                    "exported \(summary.ratingCount) ratings of \(summary.name) to \(out)\n".utf8))
+            } else {
+                FileHandle.standardOutput.write(data)
             }
         }
     }
@@ -202,23 +196,21 @@ struct ProfileCommand: ParsableCommand {
         var data: String?
 
         func run() throws {
-            withStoreErrors {
-                let parsed = try ProfileFile.read(path: file, user: user)
-                let s = try store.open()
-                let r: ImportSummary
-                if let data {
-                    let ds = try DatasetLoader.load(path: data, options: LoadOptions())
-                    let id = try DatasetProfiles(store: s, dataset: DatasetIdentity(ds)).resolve(name)
-                    r = try s.importRatings(id: id, parsed.ratings, replace: replace)
-                } else {
-                    r = try s.importRatings(profile: name, parsed.ratings, replace: replace)
-                }
-                var line = "imported \(parsed.ratings.count) ratings into \(name) from \(file): "
-                    + "\(r.added) new, \(r.changed) changed, \(r.unchanged) unchanged"
-                if replace { line += ", \(r.removed) removed" }
-                if parsed.duplicates > 0 { line += "; \(parsed.duplicates) duplicate rows (the last kept)" }
-                print(line)
+            let parsed = try ProfileFile.read(path: file, user: user)
+            let s = try store.open()
+            let r: ImportSummary
+            if let data {
+                let ds = try DatasetLoader.load(path: data, options: LoadOptions())
+                let id = try DatasetProfiles(store: s, dataset: DatasetIdentity(ds)).resolve(name)
+                r = try s.importRatings(id: id, parsed.ratings, replace: replace)
+            } else {
+                r = try s.importRatings(profile: name, parsed.ratings, replace: replace)
             }
+            var line = "imported \(parsed.ratings.count) ratings into \(name) from \(file): "
+                + "\(r.added) new, \(r.changed) changed, \(r.unchanged) unchanged"
+            if replace { line += ", \(r.removed) removed" }
+            if parsed.duplicates > 0 { line += "; \(parsed.duplicates) duplicate rows (the last kept)" }
+            print(line)
         }
     }
 
@@ -232,12 +224,10 @@ struct ProfileCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                let n = try s.summary(profile: name, dataset: selection.dataset).ratingCount
-                try s.deleteProfile(name, dataset: selection.dataset)
-                print("deleted profile \(name) (\(n) rating\(n == 1 ? "" : "s"))")
-            }
+            let s = try store.open()
+            let n = try s.summary(profile: name, dataset: selection.dataset).ratingCount
+            try s.deleteProfile(name, dataset: selection.dataset)
+            print("deleted profile \(name) (\(n) rating\(n == 1 ? "" : "s"))")
         }
     }
 
@@ -251,10 +241,8 @@ struct ProfileCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            withStoreErrors {
-                try store.open().renameProfile(old, to: new, dataset: dataset)
-                print("renamed profile \(old) to \(new)")
-            }
+            try store.open().renameProfile(old, to: new, dataset: dataset)
+            print("renamed profile \(old) to \(new)")
         }
     }
 
@@ -265,18 +253,16 @@ struct ProfileCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                let summary = try s.summary(profile: name, dataset: selection.dataset)
-                guard let e = try s.undoLast(profile: name, dataset: summary.dataset) else {
-                    print("nothing to undo in \(name)")
-                    return
-                }
-                let before = e.oldValue.map(formatRating) ?? "unrated"
-                switch e.kind {
-                case .set: print("undid rating \(e.item) = \(e.newValue.map(formatRating) ?? "?"); now \(before)")
-                case .remove: print("undid removal of \(e.item); restored \(before)")
-                }
+            let s = try store.open()
+            let summary = try s.summary(profile: name, dataset: selection.dataset)
+            guard let e = try s.undoLast(profile: name, dataset: summary.dataset) else {
+                print("nothing to undo in \(name)")
+                return
+            }
+            let before = e.oldValue.map(formatRating) ?? "unrated"
+            switch e.kind {
+            case .set: print("undid rating \(e.item) = \(e.newValue.map(formatRating) ?? "?"); now \(before)")
+            case .remove: print("undid removal of \(e.item); restored \(before)")
             }
         }
     }
@@ -304,45 +290,43 @@ struct ProfileCommand: ParsableCommand {
         }
 
         func run() throws {
-            withStoreErrors {
-                var tempDir: String?
-                var db = store.db
-                if db == nil {
-                    let dir = NSTemporaryDirectory() + "recsys-bench-\(getpid())"
-                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                    tempDir = dir
-                    db = dir + "/bench.sqlite"
+            var tempDir: String?
+            var db = store.db
+            if db == nil {
+                let dir = NSTemporaryDirectory() + "recsys-bench-\(getpid())"
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                tempDir = dir
+                db = dir + "/bench.sqlite"
+            }
+            defer { if let tempDir { try? FileManager.default.removeItem(atPath: tempDir) } }
+            let s = try SQLiteProfileStore(path: StorePaths.resolve(db: db), synchronous: synchronous.value)
+            var rng = SplitMix64(seed: seed)
+            var micros: [Double] = []
+            micros.reserveCapacity(count)
+            let base = Int64(Date().timeIntervalSince1970)
+            for k in 0..<count {
+                let item = "\(itemPrefix)\(k)"
+                let value = Float(1 + rng.nextInt(5))
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try s.setRating(profile: profile, item: item, value: value, timestamp: base + Int64(k))
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                micros.append(Double(t1 - t0) / 1000)
+                if printCommits {
+                    // write(2) directly: the line reaches the reader only after the commit returned.
+                    FileHandle.standardOutput.write(Data("committed \(item) \(formatRating(value))\n".utf8))
                 }
-                defer { if let tempDir { try? FileManager.default.removeItem(atPath: tempDir) } }
-                let s = try SQLiteProfileStore(path: StorePaths.resolve(db: db), synchronous: synchronous.value)
-                var rng = SplitMix64(seed: seed)
-                var micros: [Double] = []
-                micros.reserveCapacity(count)
-                let base = Int64(Date().timeIntervalSince1970)
-                for k in 0..<count {
-                    let item = "\(itemPrefix)\(k)"
-                    let value = Float(1 + rng.nextInt(5))
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    try s.setRating(profile: profile, item: item, value: value, timestamp: base + Int64(k))
-                    let t1 = DispatchTime.now().uptimeNanoseconds
-                    micros.append(Double(t1 - t0) / 1000)
-                    if printCommits {
-                        // write(2) directly: the line reaches the reader only after the commit returned.
-                        FileHandle.standardOutput.write(Data("committed \(item) \(formatRating(value))\n".utf8))
-                    }
-                }
-                if printCommits { return }
-                micros.sort()
-                func q(_ p: Double) -> Double { micros[min(micros.count - 1, Int((p * Double(micros.count)).rounded(.up)) - 1)] }
-                let figures = BenchJSON(database: s.path, count: count, synchronous: synchronous.rawValue.uppercased(), journal: "WAL",
-                                        p50_ms: q(0.5) / 1000, p99_ms: q(0.99) / 1000, max_ms: micros.last! / 1000,
-                                        mean_ms: micros.reduce(0, +) / Double(micros.count) / 1000)
-                if json {
-                    printJSON(figures)
-                } else {
-                    print(String(format: "%d ratings committed (WAL, synchronous=%@) in %@: p50 %.3f ms, p99 %.3f ms, max %.3f ms, mean %.3f ms",
-                                 count, figures.synchronous, s.path, figures.p50_ms, figures.p99_ms, figures.max_ms, figures.mean_ms))
-                }
+            }
+            if printCommits { return }
+            micros.sort()
+            func q(_ p: Double) -> Double { micros[min(micros.count - 1, Int((p * Double(micros.count)).rounded(.up)) - 1)] }
+            let figures = BenchJSON(database: s.path, count: count, synchronous: synchronous.rawValue.uppercased(), journal: "WAL",
+                                    p50_ms: q(0.5) / 1000, p99_ms: q(0.99) / 1000, max_ms: micros.last! / 1000,
+                                    mean_ms: micros.reduce(0, +) / Double(micros.count) / 1000)
+            if json {
+                printJSON(figures)
+            } else {
+                print(String(format: "%d ratings committed (WAL, synchronous=%@) in %@: p50 %.3f ms, p99 %.3f ms, max %.3f ms, mean %.3f ms",
+                             count, figures.synchronous, s.path, figures.p50_ms, figures.p99_ms, figures.max_ms, figures.mean_ms))
             }
         }
     }

@@ -27,34 +27,32 @@ extension ProfileCommand {
         @Flag(help: "Load what can be loaded from the datasets; skip malformed lines.") var skipBadLines = false
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                let summary = try s.summary(profile: selection.name, dataset: selection.dataset)
-                let ratings = try s.existingRatings(profile: selection.name, dataset: summary.dataset)
-                let options = LoadOptions(skipBadLines: skipBadLines)
-                let target = try DatasetLoader.load(path: toData, options: options)
-                let targetID = DatasetIdentity(target)
-                let sourcePath = fromData ?? (summary.bound ? summary.datasetSource : nil)
-                guard let sourcePath else {
-                    throw ValidationError("profile \(selection.name) does not know its dataset (made before profiles were bound to datasets); pass --from-data PATH")
-                }
-                let source = try DatasetLoader.load(path: sourcePath, options: options)
-                let sourceID = DatasetIdentity(source)
-                if fromData == nil, let key = summary.datasetKey, key != sourceID.key {
-                    throw ValidationError("\(sourcePath), the dataset of profile \(selection.name), now holds another catalog; pass --from-data PATH")
-                }
-                let result = ProfileTransfer.map(ratings, from: source, sourceID: sourceID, to: target, targetID: targetID)
-                let name = newName ?? selection.name
-                let id = try s.createProfile(name, on: targetID)
-                try s.addRatings(id: id, result.ratings)
-                var line = "copied \(result.ratings.count) of \(ratings.count) ratings of \(selection.name) (\(sourceID.name)) "
-                    + "to \(name) for \(targetID.name) \(result.byID ? "by movie id" : "by title and year"): "
-                    + "\(result.ratings.count) matched, \(result.unmatched.count) unmatched"
-                if !result.unmatched.isEmpty {
-                    line += " (e.g. " + result.unmatched.prefix(3).joined(separator: "; ") + ")"
-                }
-                print(line)
+            let s = try store.open()
+            let summary = try s.summary(profile: selection.name, dataset: selection.dataset)
+            let ratings = try s.existingRatings(profile: selection.name, dataset: summary.dataset)
+            let options = LoadOptions(skipBadLines: skipBadLines)
+            let target = try DatasetLoader.load(path: toData, options: options)
+            let targetID = DatasetIdentity(target)
+            let sourcePath = fromData ?? (summary.bound ? summary.datasetSource : nil)
+            guard let sourcePath else {
+                throw ValidationError("profile \(selection.name) does not know its dataset (made before profiles were bound to datasets); pass --from-data PATH")
             }
+            let source = try DatasetLoader.load(path: sourcePath, options: options)
+            let sourceID = DatasetIdentity(source)
+            if fromData == nil, let key = summary.datasetKey, key != sourceID.key {
+                throw ValidationError("\(sourcePath), the dataset of profile \(selection.name), now holds another catalog; pass --from-data PATH")
+            }
+            let result = ProfileTransfer.map(ratings, from: source, sourceID: sourceID, to: target, targetID: targetID)
+            let name = newName ?? selection.name
+            let id = try s.createProfile(name, on: targetID)
+            try s.addRatings(id: id, result.ratings)
+            var line = "copied \(result.ratings.count) of \(ratings.count) ratings of \(selection.name) (\(sourceID.name)) "
+                + "to \(name) for \(targetID.name) \(result.byID ? "by movie id" : "by title and year"): "
+                + "\(result.ratings.count) matched, \(result.unmatched.count) unmatched"
+            if !result.unmatched.isEmpty {
+                line += " (e.g. " + result.unmatched.prefix(3).joined(separator: "; ") + ")"
+            }
+            print(line)
         }
     }
 }
@@ -74,20 +72,18 @@ extension ProfileCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                let summary = try s.summary(profile: selection.name, dataset: selection.dataset)
-                if summary.bound {
-                    throw ValidationError("profile \(selection.name) already belongs to \(summary.dataset ?? "?"); "
-                                          + "use 'profile copy \(selection.name) --to-data PATH' for another dataset")
-                }
-                let ds = try DatasetLoader.load(path: data, options: LoadOptions())
-                let ratings = try s.existingRatings(profile: selection.name, dataset: summary.dataset)
-                let found = ratings.filter { ds.catalog.index(of: $0.item) != nil }.count
-                guard let id = try s.profileID(named: selection.name, dataset: summary.dataset) else { return }
-                try s.bind(id: id, to: DatasetIdentity(ds))
-                print("bound \(selection.name) to \(ds.name): \(found) of \(ratings.count) rated items are in it")
+            let s = try store.open()
+            let summary = try s.summary(profile: selection.name, dataset: selection.dataset)
+            if summary.bound {
+                throw ValidationError("profile \(selection.name) already belongs to \(summary.dataset ?? "?"); "
+                                      + "use 'profile copy \(selection.name) --to-data PATH' for another dataset")
             }
+            let ds = try DatasetLoader.load(path: data, options: LoadOptions())
+            let ratings = try s.existingRatings(profile: selection.name, dataset: summary.dataset)
+            let found = ratings.filter { ds.catalog.index(of: $0.item) != nil }.count
+            guard let id = try s.profileID(named: selection.name, dataset: summary.dataset) else { return }
+            try s.bind(id: id, to: DatasetIdentity(ds))
+            print("bound \(selection.name) to \(ds.name): \(found) of \(ratings.count) rated items are in it")
         }
     }
 }

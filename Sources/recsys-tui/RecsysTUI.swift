@@ -25,26 +25,38 @@ struct RecsysTUI: ParsableCommand {
         defaultSubcommand: ExploreCommand.self
     )
 
-    /// Parses and runs, turning a command-line mistake into one line on stderr and exit status 2
-    /// (help and --version still print in full and exit 0).
+    /// Parses and runs. Every failure ends here, in one place: help and --version print in full and
+    /// exit 0; anything else prints one line on stderr and exits with status 2 (or the `ExitCode` thrown).
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            if error is ExitCode { Foundation.exit(code.rawValue) }
+            exit(with: error)
+        }
+    }
+
+    /// Maps an error to its output and exit status (ArgumentParser's `exit(withError:)`, in one line).
+    static func exit(with error: any Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        let line: String
+        if let known = CommandError.describing(error) {
+            line = known
+        } else {
+            // A command-line mistake reported by ArgumentParser (or a ValidationError): one line plus a pointer to help.
             let message = RecsysTUI.message(for: error)
                 .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: " ")
-            if message.isEmpty { Foundation.exit(code.rawValue) }
-            let stripped = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-            fail(stripped + " (see 'recsys-tui help')")
+            if message.isEmpty { Foundation.exit(2) }
+            line = (message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) + " (see 'recsys-tui help')"
         }
+        FileHandle.standardError.write(Data(("recsys-tui: " + line + "\n").utf8))
+        Foundation.exit(2)
     }
 }
 
@@ -89,24 +101,5 @@ struct DataOptions: ParsableArguments {
             }
         }
         return false
-    }
-}
-
-/// Prints an error on one line to stderr and exits with `code`.
-func fail(_ message: String, code: Int32 = 2) -> Never {
-    FileHandle.standardError.write(Data(("recsys-tui: " + message + "\n").utf8))
-    exit(code)
-}
-
-/// Runs `body`, turning data and parameter errors into a one-line message and exit status 2.
-func withCleanErrors<T>(_ body: () throws -> T) rethrows -> T {
-    do {
-        return try body()
-    } catch let e as LoadError {
-        fail(e.description)
-    } catch let e as ParameterError {
-        fail(e.description)
-    } catch let e as ModelFileError {
-        fail(e.description)
     }
 }

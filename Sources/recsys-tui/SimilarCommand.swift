@@ -34,26 +34,26 @@ struct SimilarCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ds = try withCleanErrors { try dataOptions.load() }
+        let ds = try dataOptions.load()
         let target: Int32
         var alternatives: [Int32] = []
         if let item {
-            guard let i = ds.catalog.index(of: item) else { fail("unknown item '\(item)' in \(ds.name)") }
+            guard let i = ds.catalog.index(of: item) else { throw CommandError("unknown item '\(item)' in \(ds.name)") }
             target = i
         } else {
             let search = TitleSearch.search(title!, in: ds.catalog)
             let found = search.exact.isEmpty ? search.partial : search.exact
             if !search.exact.isEmpty { alternatives = search.partial }
-            if found.isEmpty { fail("no movie title matches '\(title!)'") }
+            if found.isEmpty { throw CommandError("no movie title matches '\(title!)'") }
             if found.count > 1 {
                 var lines = ["'\(title!)' matches \(found.count) movies; pick one with --item:"]
                 for i in found.prefix(30) { lines.append("  \(ds.catalog[i].rawID)\t\(ds.catalog[i].title)") }
                 if found.count > 30 { lines.append("  … and \(found.count - 30) more") }
-                fail(lines.joined(separator: "\n"))
+                throw CommandError(lines.joined(separator: "\n"))
             }
             target = found[0]
         }
-        let m = withStoreErrors { try model.fittedModel(on: ds) }
+        let m = try model.fittedModel(on: ds)
         let list = m.similarItems(to: target, count: model.n)
         let rows = list.enumerated().map { (k, s) -> ListedItem in
             ListedItem(rank: k + 1, item: ds.catalog[s.item].rawID, title: ds.catalog[s.item].title, score: s.score,

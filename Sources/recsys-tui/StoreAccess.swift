@@ -49,18 +49,3 @@ func openDatasetProfiles(store: StoreOptions, dataset: Dataset, profile: String)
     }
     return OpenedProfile(profiles: profiles, ratings: ratings, notice: notice)
 }
-
-/// Runs `body`, printing any store, load or other error on one line and exiting with status 2.
-func withStoreErrors<T>(_ body: () throws -> T) -> T {
-    do {
-        return try body()
-    } catch let e as StoreError {
-        fail(e.description)
-    } catch let e as LoadError {
-        fail(e.description)
-    } catch let e as ParameterError {
-        fail(e.description)
-    } catch {
-        fail(String(describing: error).replacingOccurrences(of: "\n", with: " "))
-    }
-}
