@@ -17,4 +17,3 @@
 ///     }
 /// ```
 import RecsysEngine
-public enum RecsysUIModule {}
