@@ -10,8 +10,8 @@ struct FuzzCommand: ParsableCommand {
         commandName: "fuzz",
         abstract: "Fuzz the dataset loaders and the profile importer with mutated inputs.",
         discussion: """
-            Exits 0 when every case loaded or failed with a one-line LoadError naming its file, 1 when a
-            case broke a rule (kept under --work/finding-N), and dies with the case number printed if a
+            Exits 0 when every case loaded or failed with a one-line LoadError naming its file, 1 when a \
+            case broke a rule (kept under --work/finding-N), and dies with the case number printed if a \
             case hangs longer than --hang-seconds. Replay one case with --replay N.
             """,
         shouldDisplay: false)

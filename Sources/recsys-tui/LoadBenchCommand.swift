@@ -12,8 +12,9 @@ struct LoadBenchCommand: ParsableCommand {
         commandName: "loadbench",
         abstract: "Benchmark the dataset loader (optionally generating a MovieLens-25M-shaped folder first).",
         discussion: """
-            --generate DIR writes ratings.csv and movies.csv with the shape of MovieLens 25M scaled to --rows
+            --generate DIR writes ratings.csv and movies.csv with the shape of MovieLens 25M scaled to --rows \
             (same seed, same bytes), then loads it unless --no-load is given. Run it in a release build:
+
             swift run -c release recsys-tui loadbench --generate /tmp/ml25m-shaped --rows 25000000
             """)
 

@@ -12,8 +12,8 @@ final class CommandStructureTests: XCTestCase {
                            "profile bench", "fuzz", "index-bench", "train"]
 
     /// Every command path in the parser's tree (hidden ones such as `fuzz` included), from `--experimental-dump-help`.
-    func commandTree() throws -> [(path: [String], shown: Bool)] {
-        let r = try run(["--experimental-dump-help"])
+    static func commandTree() throws -> [(path: [String], shown: Bool)] {
+        let r = try CLI.run(["--experimental-dump-help"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let root = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["command"]
             as? [String: Any])
@@ -44,7 +44,7 @@ final class CommandStructureTests: XCTestCase {
     }
 
     func testEverySubcommandHasWorkingHelp() throws {
-        let tree = try commandTree()
+        let tree = try Self.commandTree()
         let paths = tree.map { $0.path.joined(separator: " ") }
         for name in Self.required { XCTAssertTrue(paths.contains(name), "\(name) is a command") }
         let top = try run(["--help"])

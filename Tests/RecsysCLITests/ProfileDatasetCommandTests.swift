@@ -119,8 +119,9 @@ final class ProfileDatasetCommandTests: XCTestCase {
 
     /// Help paragraphs break only where the 80-column wrap needs to, never mid-sentence.
     func testHelpTextWrapsOnlyAtTheLineWidth() throws {
-        for command in ["recommend", "similar", "profile", "profile copy", "eval", "explore", "info", "bench", "train"] {
-            let r = try CLI.run(["help"] + command.split(separator: " ").map(String.init))
+        for path in try CommandStructureTests.commandTree().map(\.path) {
+            let command = path.joined(separator: " ")
+            let r = try CLI.run(["help"] + path)
             XCTAssertEqual(r.status, 0, command)
             let body = r.stdout.components(separatedBy: "USAGE:")[0].components(separatedBy: "\n")
             // A line may end a sentence early; inside a sentence it ends only where the next word would pass 79 columns.
