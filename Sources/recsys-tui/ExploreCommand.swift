@@ -60,6 +60,7 @@ struct ExploreCommand: ParsableCommand {
         var state = AppState(dataset: ds, profileName: profile, storedRatings: opened.ratings, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
         state.status = StatusMessage(opened.notice)
+        state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
         phases.append("state_ms=\(ms(since: t))")
         let runner = ExploreEffects(store: profiles)

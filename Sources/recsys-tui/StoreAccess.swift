@@ -27,6 +27,8 @@ struct OpenedProfile {
     var ratings: [StoredRating]
     /// "new profile default for ml-100k", "profile bob of ml-latest-small (same movie ids): …", or "".
     var notice: String
+    /// The header's tag: "new", "of ml-latest-small", or "".
+    var tag: String
 }
 
 /// Opens `profile` for `dataset` as the explorer does: its own profile, one with shared ids, or a new
@@ -35,8 +37,9 @@ func openDatasetProfiles(store: StoreOptions, dataset: Dataset, profile: String)
     let identity = DatasetIdentity(dataset)
     let profiles = DatasetProfiles(store: try store.open(), dataset: identity)
     let ratings = try profiles.ratings(profile: profile)
-    var notice = ""
+    var notice = "", tag = ""
     if profiles.created.contains(profile) {
+        tag = "new"
         notice = "new profile \(profile) for \(dataset.name)"
         // A profile of that name from before binding, last opened elsewhere, may hold ratings of this dataset.
         if let old = try profiles.store.profiles().first(where: { $0.name == profile && !$0.bound && $0.ratingCount > 0 }) {
@@ -44,8 +47,9 @@ func openDatasetProfiles(store: StoreOptions, dataset: Dataset, profile: String)
                 + "'profile bind \(profile) --dataset \(old.dataset ?? "?") --data PATH' if it was rated here"
         }
     } else if let other = profiles.sharedDataset(of: profile) {
+        tag = "of \(other)"
         let matched = ratings.filter { dataset.catalog.index(of: $0.item) != nil }.count
         notice = "profile \(profile) of \(other) (same movie ids): \(matched) ratings matched, \(ratings.count - matched) not in \(dataset.name)"
     }
-    return OpenedProfile(profiles: profiles, ratings: ratings, notice: notice)
+    return OpenedProfile(profiles: profiles, ratings: ratings, notice: notice, tag: tag)
 }

@@ -16,12 +16,11 @@ marked() { screen | grep -cE '^│ +[0-9](\.5)?★ ' || true; }
 
 step "rate two films in default on the sample"
 start s1 120 40 "$BIN" --db "$DB"
-wait_for "profile default · 0 ratings"
-wait_for "new profile default for sample-data"
+wait_for "profile default (new) · 0 ratings"
 keys 5
-wait_for "profile default · 1 rating"
+wait_for "profile default (new) · 1 rating"
 keys j 4
-wait_for "profile default · 2 ratings"
+wait_for "profile default (new) · 2 ratings"
 wait_for "saved"
 [ "$(marked)" -eq 2 ] || fail "expected two rated rows in the catalog"
 keys q
@@ -29,8 +28,8 @@ keys q
 
 step "the same profile name on another dataset: its own, empty default"
 start s2 120 40 "$BIN" --db "$DB" --data "$TINY"
-wait_for "profile default · 0 ratings"
-wait_for "new profile default for tiny-ml100k"
+wait_for "profile default (new) · 0 ratings"
+screen | grep -qF "│ tiny-ml100k │" || fail "the header does not name tiny-ml100k"
 [ "$(marked)" -eq 0 ] || fail "the sample's ratings were read as tiny-ml100k's films"
 keys q
 [ "$(wait_status s2)" = 0 ] || fail "the explorer did not exit 0"

@@ -393,3 +393,17 @@ final class ExportPathTests: XCTestCase {
         XCTAssertTrue(d.state.status.text.contains("exported 1 rating to \(home)/mine.csv"), d.state.status.text)
     }
 }
+
+/// Issue 17 items 1 and 2: the header says when the explorer made the profile for this dataset.
+final class ProfileTagTests: XCTestCase {
+    func testTheHeaderTagsANewProfileUntilAnotherIsLoaded() {
+        let d = Driver()
+        XCTAssertTrue(d.screen()[0].contains("profile default · 0 ratings"), d.screen()[0])
+        d.state.profileTag = "new"
+        XCTAssertTrue(d.screen()[0].contains("profile default (new) · 0 ratings"), d.screen()[0])
+        try! d.store.setRating(profile: "bob", item: "7", value: 5, timestamp: 1)
+        d.key(.char(":")); d.type("profile bob"); d.key(.enter)
+        XCTAssertTrue(d.screen()[0].contains("profile bob · 1 rating"), d.screen()[0])
+        XCTAssertEqual(d.state.profileTag, "")
+    }
+}
