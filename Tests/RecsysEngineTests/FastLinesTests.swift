@@ -4,19 +4,27 @@ import XCTest
 
 /// The one fast loop the reader and the region parser share (issue 10 item 4).
 final class FastLinesTests: XCTestCase {
-    func scan(_ text: String, _ d: FieldDelimiter?, stopAtOther: Bool = false) -> (fast: [String], other: [String], finished: Bool) {
+    struct Collect: FastLineSink {
+        var bytes: [UInt8]
+        var stopAtOther: Bool
         var fast: [String] = [], other: [String] = []
-        let bytes = Array(text.utf8)
-        let finished = bytes.withUnsafeBufferPointer { block in
-            FastLines.scan(block, delimiter: d, rule: .halfStars, wantTimestamp: true, line: { l in
-                fast.append("\(l.user) \(l.item) \(l.rating) \(l.hasTimestamp ? String(l.timestamp) : "-")")
-                return true
-            }, other: { s, e in
-                other.append(String(decoding: bytes[s..<e], as: UTF8.self))
-                return !stopAtOther
-            })
+        mutating func fastLine(_ l: FastLine) -> Bool {
+            fast.append("\(l.user) \(l.item) \(l.rating) \(l.hasTimestamp ? String(l.timestamp) : "-")")
+            return true
         }
-        return (fast, other, finished)
+        mutating func otherLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+            other.append(String(decoding: line, as: UTF8.self))
+            return !stopAtOther
+        }
+    }
+
+    func scan(_ text: String, _ d: FieldDelimiter?, stopAtOther: Bool = false) -> (fast: [String], other: [String], finished: Bool) {
+        let bytes = Array(text.utf8)
+        var sink = Collect(bytes: bytes, stopAtOther: stopAtOther)
+        let finished = bytes.withUnsafeBufferPointer { block in
+            try! FastLines.scan(block, delimiter: d, rule: .halfStars, wantTimestamp: true, into: &sink)
+        }
+        return (sink.fast, sink.other, finished)
     }
 
     func testCanonicalLinesTakeTheFastPathAndTheRestGoesToOtherInOrder() {

@@ -35,46 +35,53 @@ struct WhitespaceDelimiter: FastDelimiter {
     }
 }
 
+/// What a fast scan hands its lines to (the reader, the region parser). A protocol rather than
+/// closures so that the loop is specialised for each sink and its state stays in registers.
+protocol FastLineSink {
+    /// A `user<d>item<d>rating[<d>timestamp]` line of canonical integer ids. Returns false to stop.
+    mutating func fastLine(_ line: FastLine) -> Bool
+    /// Any other line (header, blank, quotes, string ids, an error), without its newline. Returns false to stop.
+    mutating func otherLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool
+}
+
 /// The one fast parse loop and the one delimiter switch, shared by `RatingsReader` (sequential, with
 /// the careful path for odd lines) and `RegionParser` (the second half of a large file on another thread).
 enum FastLines {
-    /// Parses every line of `block` (whole lines; the last may lack its newline).
+    /// Parses every line of `block` (whole lines; the last may lack its newline) into `sink`, in order.
     ///
-    /// A `user<d>item<d>rating[<d>timestamp]` line of canonical integer ids goes to `line`; any other
-    /// line goes to `other` with its start and end offsets (end at its newline, which is excluded).
-    /// With a nil `delimiter` (a non-canonical column order) or `|`, every line goes to `other`.
-    /// Either callback returns false to stop; `scan` then returns false.
+    /// With a nil `delimiter` (a non-canonical column order) or `|`, every line goes to `otherLine`.
     ///
-    /// Complexity: O(block bytes); the loop is specialised per delimiter, so the fast path has no
-    /// dynamic dispatch and makes no `String`.
+    /// - Returns: false when the sink stopped the scan.
+    /// - Complexity: O(block bytes); the loop is specialised per delimiter and sink, so the fast
+    ///   path has no dynamic dispatch and makes no `String`.
     @inline(__always)
-    static func scan(_ block: UnsafeBufferPointer<UInt8>, delimiter: FieldDelimiter?, rule: ScaleRule, wantTimestamp: Bool,
-                     line: (FastLine) throws -> Bool, other: (Int, Int) throws -> Bool) rethrows -> Bool {
+    static func scan<S: FastLineSink>(_ block: UnsafeBufferPointer<UInt8>, delimiter: FieldDelimiter?, rule: ScaleRule,
+                                      wantTimestamp: Bool, into sink: inout S) throws -> Bool {
         switch delimiter {
-        case .comma?: return try scan(block, CommaDelimiter.self, rule, wantTimestamp, line, other)
-        case .tab?: return try scan(block, TabDelimiter.self, rule, wantTimestamp, line, other)
-        case .doubleColon?: return try scan(block, DoubleColonDelimiter.self, rule, wantTimestamp, line, other)
-        case .whitespace?: return try scan(block, WhitespaceDelimiter.self, rule, wantTimestamp, line, other)
-        case .pipe?, nil: return try scan(block, NoFastPath.self, rule, wantTimestamp, line, other)
+        case .comma?: return try scan(block, CommaDelimiter.self, rule, wantTimestamp, &sink)
+        case .tab?: return try scan(block, TabDelimiter.self, rule, wantTimestamp, &sink)
+        case .doubleColon?: return try scan(block, DoubleColonDelimiter.self, rule, wantTimestamp, &sink)
+        case .whitespace?: return try scan(block, WhitespaceDelimiter.self, rule, wantTimestamp, &sink)
+        case .pipe?, nil: return try scan(block, NoFastPath.self, rule, wantTimestamp, &sink)
         }
     }
 
     @inline(__always)
-    static func scan<D: FastDelimiter>(_ block: UnsafeBufferPointer<UInt8>, _: D.Type, _ rule: ScaleRule, _ wantTimestamp: Bool,
-                                       _ line: (FastLine) throws -> Bool, _ other: (Int, Int) throws -> Bool) rethrows -> Bool {
+    static func scan<D: FastDelimiter, S: FastLineSink>(_ block: UnsafeBufferPointer<UInt8>, _: D.Type, _ rule: ScaleRule,
+                                                        _ wantTimestamp: Bool, _ sink: inout S) throws -> Bool {
         guard let p = block.baseAddress else { return true }
         let n = block.count
         var i = 0
         while i < n {
             let start = i
             if D.self != NoFastPath.self, let parsed = FastLine.parse(p, &i, n, D.self, rule: rule, wantTimestamp: wantTimestamp) {
-                if try !line(parsed) { return false }
+                if !sink.fastLine(parsed) { return false }
                 continue
             }
             var end = start
             while end < n && p[end] != ASCII.newline { end += 1 }
             i = end + 1
-            if try !other(start, end) { return false }
+            if try !sink.otherLine(UnsafeBufferPointer(rebasing: block[start..<end])) { return false }
         }
         return true
     }
@@ -198,26 +205,9 @@ struct RegionParser {
         do {
             _ = try ChunkedLineReader(path: path, range: range).forEachBlock { block in
                 guard !failed else { return }
-                let ok = FastLines.scan(block, delimiter: layout.delimiter, rule: rule, wantTimestamp: wantTimestamp,
-                                        line: { line in
-                    out.lines += 1
-                    guard line.user <= UInt64(UInt32.max), line.item <= UInt64(UInt32.max) else { return false }
-                    out.users.append(UInt32(line.user))
-                    out.items.append(UInt32(line.item))
-                    out.ratings.append(line.rating)
-                    out.stamps.append(line.timestamp)
-                    if line.rating < out.minRating { out.minRating = line.rating }
-                    if line.rating > out.maxRating { out.maxRating = line.rating }
-                    if !line.whole { out.sawFraction = true }
-                    if line.hasTimestamp { out.sawTimestamp = true }
-                    return true
-                }, other: { start, end in
-                    // Blank lines are skipped, as the careful path does; anything else ends the region's fast run.
-                    out.lines += 1
-                    guard let p = block.baseAddress else { return false }
-                    return end == start || (end == start + 1 && p[start] == ASCII.carriageReturn)
-                })
-                if !ok { failed = true }
+                if try !FastLines.scan(block, delimiter: layout.delimiter, rule: rule, wantTimestamp: wantTimestamp, into: &out) {
+                    failed = true
+                }
             }
         } catch {
             return nil
@@ -230,4 +220,27 @@ struct RegionParser {
 /// by the worker before `DispatchGroup.wait()` returns, then read by the caller.
 final class RegionBox: @unchecked Sendable {
     var output: RegionParser.Output?
+}
+
+extension RegionParser.Output: FastLineSink {
+    mutating func fastLine(_ line: FastLine) -> Bool {
+        lines += 1
+        guard line.user <= UInt64(UInt32.max), line.item <= UInt64(UInt32.max) else { return false }
+        users.append(UInt32(line.user))
+        items.append(UInt32(line.item))
+        ratings.append(line.rating)
+        stamps.append(line.timestamp)
+        if line.rating < minRating { minRating = line.rating }
+        if line.rating > maxRating { maxRating = line.rating }
+        if !line.whole { sawFraction = true }
+        if line.hasTimestamp { sawTimestamp = true }
+        return true
+    }
+
+    /// Blank lines are skipped, as the careful path does; anything else ends the region's fast run
+    /// (the caller then parses the region carefully, in order).
+    mutating func otherLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        lines += 1
+        return line.isEmpty || (line.count == 1 && line[0] == ASCII.carriageReturn)
+    }
 }

@@ -39,7 +39,7 @@ struct NumericIndex {
 ///
 /// Complexity: O(file bytes); memory one 8 MB chunk plus the columns
 /// (20 bytes per rating).
-struct RatingsReader {
+struct RatingsReader: FastLineSink {
     let path: String
     let layout: RatingsLayout
     let rule: ScaleRule
@@ -139,26 +139,29 @@ struct RatingsReader {
     /// Parses one block of whole lines: canonical lines on the fast path, any other line (header,
     /// blank, quotes, string ids, an error) carefully, in file order.
     mutating func parseBlock(_ block: UnsafeBufferPointer<UInt8>) throws {
-        let delimiter = layout.isCanonical ? layout.delimiter : nil
-        _ = try FastLines.scan(block, delimiter: delimiter, rule: rule, wantTimestamp: layout.timestamp == 3,
-                               line: { line in
-            lineNo += 1
-            var ui = userIndex.get(line.user)
-            if ui < 0 { ui = newUser(number: line.user) }
-            var ii = itemIndex.get(line.item)
-            if ii < 0 { ii = newItem(number: line.item) }
-            columns.users.append(ui)
-            columns.items.append(ii)
-            columns.ratings.append(line.rating)
-            columns.note(line.rating, whole: line.whole)
-            columns.stamps.append(line.timestamp)
-            if line.hasTimestamp { columns.sawTimestamp = true }
-            return true
-        }, other: { start, end in
-            lineNo += 1
-            try slowLine(UnsafeBufferPointer(rebasing: block[start..<end]))
-            return true
-        })
+        _ = try FastLines.scan(block, delimiter: layout.isCanonical ? layout.delimiter : nil, rule: rule,
+                               wantTimestamp: layout.timestamp == 3, into: &self)
+    }
+
+    mutating func fastLine(_ line: FastLine) -> Bool {
+        lineNo += 1
+        var ui = userIndex.get(line.user)
+        if ui < 0 { ui = newUser(number: line.user) }
+        var ii = itemIndex.get(line.item)
+        if ii < 0 { ii = newItem(number: line.item) }
+        columns.users.append(ui)
+        columns.items.append(ii)
+        columns.ratings.append(line.rating)
+        columns.note(line.rating, whole: line.whole)
+        columns.stamps.append(line.timestamp)
+        if line.hasTimestamp { columns.sawTimestamp = true }
+        return true
+    }
+
+    mutating func otherLine(_ line: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        lineNo += 1
+        try slowLine(line)
+        return true
     }
 
     /// Appends ratings parsed by a ``RegionParser`` (raw numeric ids, in file
