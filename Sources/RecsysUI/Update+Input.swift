@@ -10,8 +10,13 @@ func handleInput(_ state: inout AppState, _ event: InputEvent, effects: inout [E
         state.height = max(0, h)
         return []
     case .mouse(let m):
+        if Layout(width: state.width, height: state.height).isTooSmall { return [] }
         return handleMouse(&state, m)
     case .key(let key):
+        // Behind "terminal too small" nothing the user cannot see may happen: only quit acts.
+        if Layout(width: state.width, height: state.height).isTooSmall {
+            return Keymap.action(for: key, on: .explore) == .quit ? .quit : []
+        }
         return handleKey(&state, key, effects: &effects)
     }
 }

@@ -3,7 +3,7 @@ import RecsysEngine
 
 /// Draws the whole frame for `state`: a pure function, so screens are tested as text.
 ///
-/// Below 80×24 the frame holds only "terminal too small (need 80×24)".
+/// Below 80×24 the frame holds only "terminal too small (need 80×24)", and only q acts.
 /// Complexity: proportional to the visible rows, never to the catalog size.
 public func view(_ state: AppState) -> ScreenBuffer {
     var buffer = ScreenBuffer(width: state.width, height: state.height)
@@ -38,7 +38,8 @@ public func view(_ state: AppState) -> ScreenBuffer {
 
 func drawTooSmall(_ state: AppState, into buffer: inout ScreenBuffer) {
     guard state.width > 0, state.height > 0 else { return }
-    let lines = ["terminal too small (need \(Layout.minWidth)×\(Layout.minHeight))", "now \(state.width)×\(state.height)"]
+    let lines = ["terminal too small (need \(Layout.minWidth)×\(Layout.minHeight))", "now \(state.width)×\(state.height)",
+                 "keys wait until it is bigger · q quits"]
     let top = max(0, state.height / 2 - 1)
     for (k, l) in lines.enumerated() where top + k < state.height {
         let w = DisplayWidth.of(l)
