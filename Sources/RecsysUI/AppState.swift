@@ -51,8 +51,13 @@ public struct AppState {
     public var lastRecomputeMillis: Double?
     /// Store writes sent and not yet confirmed (`.saved`); the status line says "saving…" meanwhile.
     public var pendingSaves: Int
-    /// Diverse popular movies to rate first (shown while the profile is empty).
+    /// Diverse popular movies to rate first.
     public let quickStart: [Int32]
+    /// Whether the Recommendations pane holds the quick start: on when a session (or profile) starts
+    /// empty, off after `quickStartGoal` ratings (once the hand is off the pane) or when `d` hides it.
+    public var quickStartOn: Bool
+    /// Ratings after which every list counts as personal and the quick start gives way.
+    public static let quickStartGoal = 10
 
     // MARK: Explore screen
 
@@ -121,6 +126,7 @@ public struct AppState {
         lastRecomputeMillis = nil
         pendingSaves = 0
         quickStart = CatalogStats.quickStart(dataset: dataset, stats: stats)
+        quickStartOn = false
         focus = .catalog
         catalogList = ListState()
         recList = ListState()
@@ -147,6 +153,7 @@ public struct AppState {
     }
 
     /// Replaces the profile's ratings with stored ones; items not in the dataset go to `unmatchedRatings`.
+    /// An empty profile starts with the quick start.
     public mutating func loadRatings(_ stored: [StoredRating]) {
         var pairs: [(Int32, Float)] = []
         unmatchedRatings = []
@@ -154,6 +161,7 @@ public struct AppState {
             if let i = dataset.catalog.index(of: r.item) { pairs.append((i, r.value)) } else { unmatchedRatings.append(r) }
         }
         profile = Profile(pairs)
+        quickStartOn = profile.isEmpty
     }
 
     /// The theme for the colour flag.
@@ -163,11 +171,15 @@ public struct AppState {
     public var activeAlgorithm: String? { algorithms.indices.contains(activeTab) ? algorithms[activeTab] : nil }
 
     /// True when the Recommendations pane shows the quick start list.
-    public var showsQuickStart: Bool { profile.isEmpty && !quickStart.isEmpty }
+    public var showsQuickStart: Bool { quickStartOn && !quickStart.isEmpty }
 
-    /// The rows of the Recommendations pane: quick start items, or the active algorithm's list.
+    /// Ratings still to make before the lists count as personal (0 when done).
+    public var ratingsToPersonal: Int { max(0, AppState.quickStartGoal - profile.count) }
+
+    /// The rows of the Recommendations pane: quick start items (rated ones stay, so no row moves
+    /// under the cursor), or the active algorithm's list.
     public var recommendationItems: [Int32] {
-        if showsQuickStart { return quickStart.filter { !profile.contains($0) } }
+        if showsQuickStart { return quickStart }
         guard let name = activeAlgorithm, let r = results[name] else { return [] }
         return r.rows.map(\.item)
     }

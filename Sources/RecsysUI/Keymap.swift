@@ -14,6 +14,8 @@ public enum Action: Sendable, Equatable {
     case compare, explain, similar, users
     case embeddingMap, evalLab
     case toggleColour
+    /// Hide or show the quick start list in the Recommendations pane.
+    case toggleQuickStart
     /// A key of the embedding map screen.
     case map(MapAction)
     /// A key of the evaluation lab screen.
@@ -121,6 +123,8 @@ public enum Keymap {
             KeyBinding([.char("F")], .clearFilters, "Find and sort", "clear search and genre filter", screens: [.explore]),
             KeyBinding([.char("s")], .cycleSort, "Find and sort",
                        "cycle sort: popularity/mean/title/year/yours/predicted", screens: [.explore]),
+            KeyBinding([.char("d")], .toggleQuickStart, "Panes and tabs", "quick start list hidden / shown",
+                       screens: [.explore]),
         ]
         for d in 1...5 {
             b.append(KeyBinding([.char(Character(String(d)))], .rate(Float(d)), "Rate", "rate \(d)★", screens: rated))

@@ -31,7 +31,18 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         return move(action, &state)
     case .nextPane, .previousPane:
         state.focus = state.focus == .catalog ? .recommendations : .catalog
+        if state.quickStartOn && state.ratingsToPersonal == 0 {
+            // The quick start was kept after its last rating only so the row under the cursor stayed put.
+            state.quickStartOn = false
+            state.recList = ListState()
+        }
         state.recList.clamp(count: state.recommendationItems.count)
+        return .predict
+    case .toggleQuickStart:
+        state.quickStartOn.toggle()
+        state.recList = ListState()
+        state.status = StatusMessage(state.quickStartOn ? "quick start shown (d hides it)"
+                                                         : "quick start hidden (d shows it)")
         return .predict
     case .nextTab, .previousTab:
         guard !state.algorithms.isEmpty else { return [] }
@@ -197,6 +208,12 @@ func changeRating(_ state: inout AppState, item: Int32, to value: Float?, effect
             + " · \(state.ratingCountText)")
     }
     state.pendingSaves += 1
+    if state.quickStartOn && state.ratingsToPersonal == 0 {
+        // Enough ratings: the algorithm's list takes the pane, but not while the cursor is in it
+        // (the row under the learner's hand never changes after a rating; Tab or d moves on).
+        if state.focus == .catalog { state.quickStartOn = false }
+        state.status.text += " · every list is personal now"
+    }
     var redo: Redo = .recompute
     if state.sort == .yourRating { redo.insert(.refilter) }
     if state.focus == .recommendations { state.recList.clamp(count: state.recommendationItems.count) }

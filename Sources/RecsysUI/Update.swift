@@ -89,6 +89,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .profileLoaded(let name, let ratings):
         state.profileName = name
         state.loadRatings(ratings)
+        state.recList = ListState()
         state.undoStack = []
         state.baseline = [:]
         state.status = StatusMessage("profile \(name): \(state.ratingCountText)")

@@ -196,8 +196,15 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     let catalog = state.dataset.catalog
     let w = listArea.width
     if state.showsQuickStart {
-        buffer.write("Quick start: rate a few of these (1–5) and every algorithm becomes personal",
-                     x: listArea.x, y: listArea.y, style: theme.title, maxWidth: w)
+        let left = state.ratingsToPersonal
+        let more = "\(left) more rating\(left == 1 ? "" : "s")"
+        // The longest text that fits: never cut mid-word.
+        let heads = left == 0
+            ? ["Quick start done: every list is personal now · Tab or d shows them", "Quick start done · d shows your lists"]
+            : ["Quick start: rate these (1–5) · \(more) make every list personal · d hides",
+               "Quick start: rate these · \(more) make the lists personal · d hides", "Quick start · \(more) · d hides"]
+        let head = heads.first { DisplayWidth.of($0) <= w } ?? heads[heads.count - 1]
+        buffer.write(head, x: listArea.x, y: listArea.y, style: theme.title, maxWidth: w)
         listArea = Rect(x: listArea.x, y: listArea.y + 1, width: listArea.width, height: listArea.height - 1)
         let items = state.recommendationItems
         let stats = state.stats
@@ -205,8 +212,10 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
         ListView(count: items.count, highlight: highlight) { k in
             let i = items[k]
             let it = catalog[i]
+            let yours = state.profile.rating(of: i)
             return Line([
-                Span(DisplayWidth.pad("\(k + 1).", to: 3, alignRight: true) + " "),
+                yours.map { Span(DisplayWidth.pad(starText($0), to: 3, alignRight: true) + " ", theme.star) }
+                    ?? Span(DisplayWidth.pad("\(k + 1).", to: 3, alignRight: true) + " "),
                 Span(DisplayWidth.pad(stats.displayTitles[Int(i)], to: titleW) + " "),
                 Span((it.year.map(String.init) ?? "    ") + " ", theme.dim),
                 Span(fixed(Double(stats.means[Int(i)]), 1) + "★ ", theme.star),

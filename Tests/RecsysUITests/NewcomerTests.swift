@@ -32,3 +32,67 @@ final class NewcomerTests: XCTestCase {
         XCTAssertTrue(d.state.shouldQuit, "q still quits")
     }
 }
+
+extension NewcomerTests {
+    /// Item 3: the quick start stays until 10 ratings or `d`; the row under the cursor never changes after a rating.
+    func testQuickStartStaysAndTheCursorStaysOnTheRatedFilm() {
+        let d = Driver()
+        XCTAssertTrue(d.state.showsQuickStart)
+        XCTAssertTrue(d.screenText().contains("10 more ratings"), d.screenText())
+        d.key(.tab); d.key(.char("j"))
+        let film = d.state.selectedItem!
+        d.key(.char("5"))
+        XCTAssertEqual(d.state.profile.rating(of: film), 5)
+        XCTAssertTrue(d.state.showsQuickStart, "one rating does not end the quick start")
+        XCTAssertEqual(d.state.selectedItem, film, "the cursor is still on the film just rated")
+        XCTAssertTrue(d.screenText().contains("9 more ratings"), d.screenText())
+        d.key(.char("4"))
+        XCTAssertEqual(d.state.profile.rating(of: film), 4, "the next key rates the same film, not a neighbour")
+        XCTAssertEqual(d.state.profile.count, 1)
+
+        // Rate down the list to the goal: the pane keeps the quick start while the cursor is in it.
+        d.key(.home)
+        var k = 0
+        while d.state.profile.count < AppState.quickStartGoal {
+            let before = d.state.selectedItem
+            d.key(.char("3"))
+            XCTAssertEqual(d.state.selectedItem, before)
+            d.key(.char("j"))
+            k += 1
+            if k > 30 { return XCTFail("the quick start list is too short for the goal") }
+        }
+        XCTAssertTrue(d.state.showsQuickStart)
+        XCTAssertTrue(d.screenText().contains("Quick start done"), d.screenText())
+        d.key(.tab)
+        XCTAssertFalse(d.state.showsQuickStart, "off once the hand leaves the pane")
+        d.key(.tab)
+        XCTAssertNotNil(d.state.results[d.state.activeAlgorithm!])
+        XCTAssertEqual(d.state.recommendationItems, d.state.results[d.state.activeAlgorithm!]!.rows.map(\.item))
+    }
+
+    func testQuickStartGivesWayAtTheGoalWhenRatingFromTheCatalogAndDTogglesIt() {
+        let d = Driver()
+        for film in ["Alien", "Aliens", "Heat", "Casablanca", "Star Wars", "Amélie", "Airplane!", "Toy Story", "Blade Runner"] {
+            d.select(film); d.key(.char("4"))
+        }
+        XCTAssertTrue(d.state.showsQuickStart)
+        XCTAssertTrue(d.screenText().contains("1 more rating "), d.screenText())
+        d.select("The Godfather"); d.key(.char("4"))
+        XCTAssertFalse(d.state.showsQuickStart, "the cursor is in the catalog: the pane may change")
+        XCTAssertTrue(d.state.status.text.contains("every list is personal now"), d.state.status.text)
+        d.key(.char("d"))
+        XCTAssertTrue(d.state.showsQuickStart)
+        XCTAssertEqual(d.state.status.text, "quick start shown (d hides it)")
+        d.key(.char("d"))
+        XCTAssertFalse(d.state.showsQuickStart)
+        XCTAssertEqual(d.state.status.text, "quick start hidden (d shows it)")
+    }
+
+    func testTheQuickStartHeaderIsNeverCutMidWord() {
+        for width in [80, 100, 120] {
+            let d = Driver(width: width, height: 30)
+            let line = d.screen().first { $0.contains("Quick start") }!
+            XCTAssertTrue(line.contains("d hides"), "\(width): \(line)")
+        }
+    }
+}

@@ -157,6 +157,8 @@ final class UpdateTests: XCTestCase {
         XCTAssertTrue(d.state.showsQuickStart)
         XCTAssertTrue(d.screenText().contains("Quick start"))
         d.select("Alien"); d.key(.char("5"))
+        XCTAssertTrue(d.state.showsQuickStart, "the quick start stays until 10 ratings or d (issue 17.3)")
+        d.key(.char("d"))
         XCTAssertFalse(d.state.showsQuickStart)
         let before = d.state.results["genre-fan"]!.rows.map(\.item)
         d.select("Casablanca"); d.key(.char("5"))
