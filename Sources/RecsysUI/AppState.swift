@@ -67,6 +67,8 @@ public struct AppState {
     /// Catalog rows after search, genre filter and sort.
     public var visible: [Int32]
     public var search: String
+    /// The last query kept with Enter: a new `/` starts empty and ↑ brings this back.
+    public var lastSearch: String
     public var genreFilter: String?
     public var sort: SortKey
     /// Index into `algorithms` of the active Recommendations tab.
@@ -132,6 +134,7 @@ public struct AppState {
         recList = ListState()
         visible = []
         search = ""
+        lastSearch = ""
         genreFilter = nil
         sort = .popularity
         activeTab = 0
@@ -239,7 +242,7 @@ public struct AppState {
             visible = order.filter { i in
                 if filterUnknownGenre { return false }
                 if let b = bit, stats.genreMasks[Int(i)] & b == 0 { return false }
-                let t = stats.foldedTitles[Int(i)]
+                let t = stats.searchKeys[Int(i)]
                 return terms.allSatisfy { t.contains($0) }
             }
         }

@@ -275,8 +275,23 @@ public enum Keymap {
             guard let g = table.group else { continue }
             for b in table.own { out.append((g, b.keys.map(name).joined(separator: " "), b.help)) }
         }
+        for (keys, help) in typing { out.append((typingGroup, keys, help)) }
         return out
     }
+
+    /// Help group of the keys of the search and `:` lines.
+    public static let typingGroup = "Typing (/ search, : command line)"
+
+    /// Keys of the search and `:` lines (`TextInputState.handle` and `handleKey`'s text modes).
+    public static let typing: [(keys: String, help: String)] = [
+        ("Enter", "keep the search / run the command"),
+        ("Esc", "cancel (the previous search stays)"),
+        ("↑", "on an empty search: the last query"),
+        ("↑ ↓ PgUp PgDn", "move in the catalog while searching"),
+        ("Ctrl-U", "clear the line"),
+        ("Ctrl-W", "delete the word before the cursor"),
+        ("← → Home End", "move the cursor"),
+    ]
 
     /// Commands of the `:` line, for Help (from the command table).
     public static var commands: [(String, String)] { ColonCommands.helpEntries }

@@ -54,7 +54,8 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         if state.screen == .explain { redo.insert(.explain) }
         return redo
     case .search:
-        state.mode = .search(TextInputState(state.search))
+        if !state.search.isEmpty { state.lastSearch = state.search }
+        state.mode = .search(TextInputState())
         state.focus = .catalog
         return []
     case .genreFilter:

@@ -30,7 +30,12 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
             return [.refilter, .predict]
         case .enter:
             state.search = input.text
+            if !input.text.isEmpty { state.lastSearch = input.text }
             state.mode = .normal
+            return [.refilter, .predict]
+        case .up where input.text.isEmpty && !state.lastSearch.isEmpty:
+            // A new search starts empty; the last query is one key away.
+            state.mode = .search(TextInputState(state.lastSearch))
             return [.refilter, .predict]
         case .up, .down, .pageUp, .pageDown:
             return act(key == .up ? .up : key == .down ? .down : key == .pageUp ? .pageUp : .pageDown,

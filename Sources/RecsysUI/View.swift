@@ -109,7 +109,8 @@ func drawBottomLine(_ state: AppState, area: Rect, theme: Theme, into buffer: in
     switch state.mode {
     case .search(let input):
         TextInput(prompt: "/", style: theme.input).render(area, into: &buffer, state: input)
-        let hint = "  Enter keep · Esc cancel · ↑↓ move"
+        let hint = input.text.isEmpty && !state.lastSearch.isEmpty
+            ? "  ↑ last query · Enter keep · Esc cancel · Ctrl-U clear" : "  Enter keep · Esc cancel · ↑↓ move"
         let used = DisplayWidth.of(input.text) + 2
         if used + DisplayWidth.of(hint) < area.width {
             buffer.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: theme.dim)

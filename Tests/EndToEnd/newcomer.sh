@@ -3,6 +3,9 @@
 #   4  at 60x20 the "terminal too small" screen is up; pressing 3 must not rate anything.
 #   3  Tab, j, 5 on the quick start: the list stays, the cursor stays on the rated film, and
 #      the next 4 re-rates that film (the profile still has 1 rating).
+#   6  "/four wed" Enter, then "/blade runner": the second search starts empty (no
+#      "/four wedblade runner"), ↑ on an empty search brings back the last query, and
+#      "alien 1979" / "alien (19" find Alien (1979).
 source "$(dirname "$0")/lib.bash"
 echo "newcomer steps with $RECSYS_TUI_BIN"
 BIN="$RECSYS_TUI_BIN"
@@ -28,9 +31,10 @@ step "17.3: the quick start stays after a rating and the cursor does not move"
 start quick 120 40 "$BIN" --db "$DB" --seed 7
 wait_for "Quick start: rate these"
 wait_for " content │" 20
+film="$(screen | grep -E '^│ 2\. ' | head -1 | sed -E 's/^│ 2\. (.*[^ ]) +[0-9]{4} .*/\1/')"
+[ -n "$film" ] || fail "no second row in the quick start"
 keys Tab j
-film="$(screen | awk '/┌ Details/ { getline; print; exit }' | sed 's/.*││//; s/ *│$//')"
-[ -n "$film" ] || fail "no film in the details pane"
+wait_for "││$film"                 # the details pane follows the selection: row 2 is selected
 keys 5
 wait_for "profile default · 1 rating "
 wait_for "9 more ratings"
@@ -39,6 +43,21 @@ keys 4
 wait_for "rated $film"
 wait_for "profile default · 1 rating "
 screen | grep -qF "Quick start" || fail "the quick start went away after one rating"
+
+step "17.6: a new / starts empty, ↑ recalls, a year matches"
+keys BTab / ; literal "four wed"; wait_for "/four wed"; keys Enter
+wait_for "Four Weddings"
+keys /; literal "blade runner"
+wait_for "/blade runner"
+screen | grep -qF "wedblade" && fail "the new search continued the old one"
+keys Enter
+wait_for "││Blade Runner"
+keys / Up
+wait_for "/blade runner"
+keys C-u; literal "alien 1979"; keys Enter
+wait_for "││Alien"
+keys /; literal "alien (19"; keys Enter
+wait_for "Aliens"
 keys q
 [ "$(wait_status quick)" = 0 ] || fail "quit"
 

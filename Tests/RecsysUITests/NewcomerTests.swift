@@ -96,3 +96,40 @@ extension NewcomerTests {
         }
     }
 }
+
+extension NewcomerTests {
+    func visibleTitles(_ d: Driver) -> [String] { d.state.visible.map { d.state.title($0) } }
+
+    /// Item 6: a new `/` starts empty, ↑ brings the last query back, and a year in the query matches.
+    func testSearchStartsEmptyRecallsWithUpAndMatchesYears() {
+        let d = Driver()
+        d.key(.char("/")); d.type("four wed"); d.key(.enter)
+        XCTAssertEqual(d.state.search, "four wed")
+        d.key(.char("/"))
+        guard case .search(let input) = d.state.mode else { return XCTFail("not searching") }
+        XCTAssertEqual(input.text, "", "a new search starts empty, not '/four wed…'")
+        XCTAssertTrue(d.screenText().contains("↑ last query"), d.screenText())
+        d.key(.up)
+        guard case .search(let recalled) = d.state.mode else { return XCTFail("not searching") }
+        XCTAssertEqual(recalled.text, "four wed")
+        d.key(.ctrl("u"))
+        d.type("blade runner"); d.key(.enter)
+        XCTAssertEqual(d.state.search, "blade runner", "no '/four wedblade runner'")
+        XCTAssertEqual(visibleTitles(d), ["Blade Runner (1982)"])
+
+        let expected: [(String, Set<String>)] = [
+            ("alien 1979", ["Alien (1979)"]), ("ALIEN (1979)", ["Alien (1979)"]),
+            ("alien (19", ["Alien (1979)", "Aliens (1986)"]), ("alien (198", ["Aliens (1986)"]),
+        ]
+        for (query, titles) in expected {
+            d.key(.char("/")); d.type(query); d.key(.enter)
+            XCTAssertEqual(Set(visibleTitles(d)), titles, query)
+        }
+        d.key(.char("/")); d.type("aliens 1979"); d.key(.enter)
+        XCTAssertEqual(visibleTitles(d), [], "the year must match the film")
+        // Esc keeps the previous search.
+        d.key(.char("/")); d.type("heat"); d.key(.escape)
+        XCTAssertEqual(d.state.search, "aliens 1979")
+        XCTAssertTrue(Keymap.helpLines().contains { $0.keys == "Ctrl-U" }, "Help documents Ctrl-U")
+    }
+}
