@@ -120,6 +120,7 @@ enum ColonCommands {
         case "off"?: state.colour = false
         default: throw CommandFailure("usage: :colour on|off")
         }
+        state.status = StatusMessage(state.colour ? "colour on" : "colour off (monochrome)")
         return []
     }
 }

@@ -29,7 +29,7 @@ public enum MapAction: Sendable, Equatable {
 
 /// The evaluation lab's own actions.
 public enum LabAction: Sendable, Equatable {
-    case up, down, pageUp, pageDown, left, right, toggle, coldStart, grid, run, cancel
+    case up, down, pageUp, pageDown, first, last, left, right, toggle, coldStart, grid, nextGrid, run, cancel
 }
 
 /// One row of a key table.
@@ -139,11 +139,11 @@ public enum Keymap {
             KeyBinding([.char("m")], .similar, "Screens", "movies similar to the selected one", screens: [.explore, .explain]),
             KeyBinding([.char("U")], .users, "Screens", "browse the dataset's users"),
             KeyBinding([.char("M")], .embeddingMap, "Screens", "embedding map of item vectors (svd, als, two-tower…)"),
-            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, g grid search)"),
+            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, p grid search)"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
-            KeyBinding([.char("C")], .toggleColour, "Other", "colour on/off"),
+            KeyBinding([.char("C")], .toggleColour, "Other", "colour on/off (the status line says which)"),
             KeyBinding([.char("q"), .ctrl("c")], .quit, "Other", "quit"),
         ]
         return b
@@ -195,11 +195,14 @@ public enum Keymap {
             KeyBinding([.down, .char("j")], .lab(.down), "", "next setup row"),
             KeyBinding([.pageUp], .lab(.pageUp), "", "scroll the results up"),
             KeyBinding([.pageDown], .lab(.pageDown), "", "scroll the results down"),
+            KeyBinding([.home, .char("g")], .lab(.first), "", "first setup row"),
+            KeyBinding([.end, .char("G")], .lab(.last), "", "last setup row"),
             KeyBinding([.left, .char("h")], .lab(.left), "", "previous split (on the split row)"),
             KeyBinding([.right, .char("l")], .lab(.right), "", "next split (on the split row)"),
             KeyBinding([.char(" ")], .lab(.toggle), "", "choose / drop an algorithm or metric"),
             KeyBinding([.char("o")], .lab(.coldStart), "", "cold-start curve on/off"),
-            KeyBinding([.char("g")], .lab(.grid), "", "cycle a preset grid search"),
+            KeyBinding([.char("p")], .lab(.grid), "", "parameter grid search on/off"),
+            KeyBinding([.char("P")], .lab(.nextGrid), "", "next preset grid (when on)"),
             KeyBinding([.char("r"), .enter], .lab(.run), "", "run the evaluation"),
             KeyBinding([.escape], .lab(.cancel), "", "cancel a running evaluation"),
         ], hints: [

@@ -140,6 +140,7 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         return openEvalLab(&state)
     case .toggleColour:
         state.colour.toggle()
+        state.status = StatusMessage(state.colour ? "colour on" : "colour off (monochrome)")
         return []
     case .map(let a):
         return actOnMap(a, &state)

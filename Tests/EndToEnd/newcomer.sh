@@ -6,6 +6,8 @@
 #   6  "/four wed" Enter, then "/blade runner": the second search starts empty (no
 #      "/four wedblade runner"), ↑ on an empty search brings back the last query, and
 #      "alien 1979" / "alien (19" find Alien (1979).
+#   8  C says "colour off"/"colour on"; in the lab g goes to the first row, p turns the grid
+#      on and, pressed again, off.
 source "$(dirname "$0")/lib.bash"
 echo "newcomer steps with $RECSYS_TUI_BIN"
 BIN="$RECSYS_TUI_BIN"
@@ -58,6 +60,19 @@ keys C-u; literal "alien 1979"; keys Enter
 wait_for "││Alien"
 keys /; literal "alien (19"; keys Enter
 wait_for "Aliens"
+
+step "17.8: toggles say their new state; g is first row in the lab, p the grid toggle"
+keys C
+wait_for "colour off (monochrome)"
+keys C
+wait_for "colour on"
+keys v
+wait_for "Evaluation lab"
+keys j j g p
+wait_for "grid search on:"
+keys p
+wait_for "grid search off"
+keys Escape
 keys q
 [ "$(wait_status quick)" = 0 ] || fail "quit"
 

@@ -60,7 +60,7 @@ final class KeyTableTests: XCTestCase {
         var text = ""
         for _ in 0..<12 { text += d.screenText(); d.key(.pageDown) }
         XCTAssertTrue(text.contains("Embedding map (M)"))
-        XCTAssertTrue(text.contains("cycle a preset grid search"))
+        XCTAssertTrue(text.contains("parameter grid search on/off"))
     }
 
     func testTheMapDeclinesItsKeysUntilItIsBuilt() {

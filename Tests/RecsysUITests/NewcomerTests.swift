@@ -133,3 +133,39 @@ extension NewcomerTests {
         XCTAssertTrue(Keymap.helpLines().contains { $0.keys == "Ctrl-U" }, "Help documents Ctrl-U")
     }
 }
+
+extension NewcomerTests {
+    /// Item 8: `g` means first row everywhere, the lab's grid is `p` (a real toggle), and every toggle
+    /// says its new state in the status line.
+    func testKeysAreConsistentAndTogglesSayTheirNewState() {
+        let d = Driver(algorithms: ["popularity", "baseline"], extraModels: false, width: 100, height: 30)
+        d.key(.char("C"))
+        XCTAssertEqual(d.state.status.text, d.state.colour ? "colour on" : "colour off (monochrome)")
+        let colour = d.state.colour
+        d.key(.char("C"))
+        XCTAssertEqual(d.state.colour, !colour)
+        XCTAssertEqual(d.state.status.text, d.state.colour ? "colour on" : "colour off (monochrome)")
+
+        d.key(.char("v"))
+        d.key(.char("j")); d.key(.char("j"))
+        XCTAssertEqual(d.state.evalLab?.cursor, 2)
+        d.key(.char("g"))
+        XCTAssertEqual(d.state.evalLab?.cursor, 0, "g is the first row, as in every list")
+        XCTAssertNil(d.state.evalLab?.grid, "g does not touch the grid")
+        d.key(.char("G"))
+        XCTAssertEqual(d.state.evalLab?.cursor, (d.state.evalLab?.rowCount ?? 0) - 1)
+        d.key(.char("p"))
+        XCTAssertEqual(d.state.evalLab?.grid, "popularity.damping=0,5,10,50")
+        XCTAssertEqual(d.state.status.text, "grid search on: popularity.damping=0,5,10,50 (P next preset, p off)")
+        d.key(.char("p"))
+        XCTAssertNil(d.state.evalLab?.grid)
+        XCTAssertEqual(d.state.status.text, "grid search off")
+        d.key(.char("o"))
+        XCTAssertEqual(d.state.status.text, "cold-start curve on (N = 1,2,3,5,10,20)")
+        d.key(.char("o"))
+        XCTAssertEqual(d.state.status.text, "cold-start curve off")
+        d.key(.char("g")); d.key(.char("j")); d.key(.char(" "))
+        XCTAssertEqual(d.state.status.text, "baseline chosen")
+        XCTAssertTrue(Keymap.helpLines().contains { $0.keys == "p" && $0.help.contains("grid") })
+    }
+}
