@@ -242,6 +242,16 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     }
     let rows = result.rows
     let titleW = max(12, min(40, (w - 16) * 2 / 5))
+    let reasonW = max(1, w - titleW - 17)
+    // The selected row's whole reason, when its row has to cut it: a detail line under the list.
+    if focused, let k = list.selected, rows.indices.contains(k), DisplayWidth.of(rows[k].reason) > reasonW {
+        let detail = wrap("↳ " + rows[k].reason, width: w).prefix(2)
+        let h = min(detail.count, max(0, listArea.height - 3))
+        for (j, text) in detail.prefix(h).enumerated() {
+            buffer.write(text, x: listArea.x, y: listArea.maxY - h + j, style: theme.text, maxWidth: w)
+        }
+        listArea = Rect(x: listArea.x, y: listArea.y, width: listArea.width, height: listArea.height - h)
+    }
     ListView(count: rows.count, highlight: highlight, placeholder: "no recommendations") { k in
         let row = rows[k]
         let mark = state.movement(algorithm: name, item: row.item, rank: k)
@@ -251,7 +261,7 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
             Span(DisplayWidth.pad(mark, to: 4), markStyle),
             Span(DisplayWidth.pad(state.title(row.item), to: titleW) + " "),
             Span(DisplayWidth.pad(formatScore(row.score), to: 7, alignRight: true) + "  ", theme.star),
-            Span(row.reason, theme.dim),
+            Span(DisplayWidth.truncateWords(row.reason, to: reasonW), theme.dim),
         ])
     }.render(listArea, into: &buffer, state: &list)
 }

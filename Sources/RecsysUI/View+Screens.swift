@@ -212,7 +212,11 @@ func drawSimilar(_ state: AppState, area: Rect, theme: Theme, into buffer: inout
     let names = r.lists.map(\.name)
     let rows = r.lists.map { $0.items.map { state.stats.displayTitles[Int($0.item)] } }
     let first = max(0, (names.firstIndex(of: state.activeAlgorithm ?? "") ?? 0))
-    var lines = sideBySide(names: names, rows: rows, first: first, width: inner.width, minWidth: 16, theme: theme)
+    // Columns wide enough for whole titles (fewer lists side by side; ← → scrolls through the rest).
+    let longest = rows.joined().map { DisplayWidth.of($0) }.max() ?? 16
+    let colW = min(max(16, longest + 1), 30, max(16, inner.width - 4))
+    let cut = rows.map { $0.map { DisplayWidth.truncateWords($0, to: colW - 1) } }
+    var lines = sideBySide(names: names, rows: cut, first: first, width: inner.width, minWidth: colW, theme: theme)
     lines.append("")
     lines.append(Line("genres: Jaccard overlap of genre sets · others: each model's own item similarity", theme.dim))
     Paragraph(lines, scroll: clampedScroll(state.scroll, lines: lines.count, height: inner.height)).render(inner, into: &buffer)

@@ -8,6 +8,8 @@
 #      "alien 1979" / "alien (19" find Alien (1979).
 #   8  C says "colour off"/"colour on"; in the lab g goes to the first row, p turns the grid
 #      on and, pressed again, off.
+#   9  at 120 columns Similar shows whole titles (not ~15 characters), and no reason in the
+#      Recommendations pane is cut inside a word (a cut ends in "…" after a whole word).
 source "$(dirname "$0")/lib.bash"
 echo "newcomer steps with $RECSYS_TUI_BIN"
 BIN="$RECSYS_TUI_BIN"
@@ -73,6 +75,19 @@ wait_for "grid search on:"
 keys p
 wait_for "grid search off"
 keys Escape
+
+step "17.9: whole titles in Similar, reasons cut only between words"
+keys F / ; literal "alien 1979"; keys Enter
+wait_for "││Alien"
+keys m
+wait_for "Similar to Alien (1979)"
+wait_for " 1 "
+screen | sed -n '4,14p' | grep -qE '[[:alpha:]][^│]{15,}[[:alpha:])]  ' || fail "no title longer than 15 characters shown whole"
+keys Escape
+keys d Tab
+wait_for "Recommendations"
+cut="$(screen | awk '/┌ Recommendations/ { f = 1 } f' | grep -E '[[:alnum:]]…' | grep -vE ' [^ ]+…' || true)"
+[ -z "$cut" ] || fail "a reason is cut inside a word: $cut"
 keys q
 [ "$(wait_status quick)" = 0 ] || fail "quit"
 

@@ -169,3 +169,52 @@ extension NewcomerTests {
         XCTAssertTrue(Keymap.helpLines().contains { $0.keys == "p" && $0.help.contains("grid") })
     }
 }
+
+extension NewcomerTests {
+    /// Item 9: text is cut at word boundaries (never mid-word or mid-number), and the selected row's
+    /// whole reason shows in a detail line; Similar's columns fit whole titles.
+    func testTruncationKeepsWordsAndNumbersWhole() {
+        XCTAssertEqual(DisplayWidth.truncateWords("factors align with 2.75 here", to: 14), "factors align…")
+        XCTAssertEqual(DisplayWidth.truncateWords("similarity 2.75 to Alien", to: 13), "similarity…")
+        XCTAssertEqual(DisplayWidth.truncateWords("short", to: 10), "short")
+        XCTAssertEqual(DisplayWidth.truncateWords("unbreakableword", to: 6), "unbre…")
+        for s in ["because you rated Alien (1979) 5★ and Aliens (1986) 4★", "a 12.5 b 3.25 c"] {
+            for w in 3..<DisplayWidth.of(s) {
+                let t = DisplayWidth.truncateWords(s, to: w)
+                XCTAssertLessThanOrEqual(DisplayWidth.of(t), w)
+                let kept = String(t.dropLast())
+                XCTAssertTrue(s.hasPrefix(kept))
+                let next = s.dropFirst(kept.count).first
+                XCTAssertTrue(next == nil || next == " " || !kept.contains(" "), "'\(t)' cuts a word of '\(s)'")
+            }
+        }
+    }
+
+    func testTheSelectedRecommendationShowsItsWholeReason() {
+        let d = Driver(width: 80, height: 24)
+        d.select("Alien"); d.key(.char("5"))
+        d.key(.char("d")); d.key(.tab)
+        let row = d.state.results[d.state.activeAlgorithm!]!.rows[0]
+        let screen = d.screenText()
+        let flat = screen.replacingOccurrences(of: "│", with: " ").split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        if DisplayWidth.of(row.reason) > 80 - 16 - 17 - 2 {
+            XCTAssertTrue(flat.contains("↳"), screen)
+        }
+        XCTAssertTrue(flat.replacingOccurrences(of: "  ", with: " ").contains(row.reason.split(separator: " ").suffix(2).joined(separator: " ")),
+                      "the end of the reason is on screen: \(row.reason)\n\(screen)")
+    }
+
+    func testSimilarShowsWholeTitles() {
+        let d = Driver(width: 120, height: 40)
+        d.select("Alien"); d.key(.char("m"))
+        let text = d.screenText()
+        XCTAssertTrue(text.contains("Similar to Alien (1979)"))
+        for list in d.state.similar.result!.lists.prefix(2) {
+            for item in list.items.prefix(3) {
+                let title = d.state.stats.displayTitles[Int(item.item)]
+                XCTAssertTrue(text.contains(title), "\(title) whole in\n\(text)")
+            }
+        }
+    }
+}
