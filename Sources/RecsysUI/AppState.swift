@@ -275,6 +275,8 @@ public enum Overlay: Sendable, Equatable {
     case help
     /// Choosing a genre filter: row 0 is "all genres", then `CatalogStats.genreNames`.
     case genrePicker(ListState)
+    /// The parameter panel of the active algorithm: one row per parameter (Enter edits it).
+    case parameters(ListState)
 }
 
 /// Whether keys go to the key table or to a text input.

@@ -103,7 +103,7 @@ public struct EvalLabState: Sendable {
         chosenAlgorithms.compactMap { a in Self.gridPresets[a].map { a + "." + $0 } }
     }
 
-    /// `P`: the next preset of `gridChoices`, wrapping around (only while a grid is on).
+    /// `S`: the next preset of `gridChoices`, wrapping around (only while a grid is on).
     public mutating func nextGrid() {
         let choices = gridChoices
         guard let g = grid, !choices.isEmpty else { return }
@@ -185,8 +185,8 @@ extension EvalLabState {
     /// Does one lab action. While running, only `.cancel` is the lab's; the rest go to the shared keys.
     ///
     /// ↑↓ / k j move in the setup list, Space toggles an algorithm or metric (or cycles the split),
-    /// ←→ / h l cycle the split, o toggles the cold-start curve (N = 1,2,3,5,10,20), p turns a preset
-    /// grid search on or off and P moves to the next preset, g / G jump to the first / last row,
+    /// ←→ / h l cycle the split, o toggles the cold-start curve (N = 1,2,3,5,10,20), s turns a preset
+    /// grid search on or off and S moves to the next preset, g / G jump to the first / last row,
     /// r or Enter runs, PgUp / PgDn scroll the results.
     public mutating func apply(_ action: LabAction) -> EvalLabKeyResult {
         if running {

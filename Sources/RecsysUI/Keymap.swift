@@ -16,6 +16,8 @@ public enum Action: Sendable, Equatable {
     case toggleColour
     /// Hide or show the quick start list in the Recommendations pane.
     case toggleQuickStart
+    /// The parameter panel of the active algorithm.
+    case parameters
     /// A key of the embedding map screen.
     case map(MapAction)
     /// A key of the evaluation lab screen.
@@ -139,10 +141,11 @@ public enum Keymap {
             KeyBinding([.char("m")], .similar, "Screens", "movies similar to the selected one", screens: [.explore, .explain]),
             KeyBinding([.char("U")], .users, "Screens", "browse the dataset's users"),
             KeyBinding([.char("M")], .embeddingMap, "Screens", "embedding map of item vectors (svd, als, two-tower…)"),
-            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, p grid search)"),
+            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, s grid search)"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
+            KeyBinding([.char("p")], .parameters, "Other", "parameter panel: values, ranges, what each changes"),
             KeyBinding([.char("C")], .toggleColour, "Other", "colour on/off (the status line says which)"),
             KeyBinding([.char("q"), .ctrl("c")], .quit, "Other", "quit"),
         ]
@@ -201,8 +204,8 @@ public enum Keymap {
             KeyBinding([.right, .char("l")], .lab(.right), "", "next split (on the split row)"),
             KeyBinding([.char(" ")], .lab(.toggle), "", "choose / drop an algorithm or metric"),
             KeyBinding([.char("o")], .lab(.coldStart), "", "cold-start curve on/off"),
-            KeyBinding([.char("p")], .lab(.grid), "", "parameter grid search on/off"),
-            KeyBinding([.char("P")], .lab(.nextGrid), "", "next preset grid (when on)"),
+            KeyBinding([.char("s")], .lab(.grid), "", "parameter grid search on/off"),
+            KeyBinding([.char("S")], .lab(.nextGrid), "", "next preset grid (when on)"),
             KeyBinding([.char("r"), .enter], .lab(.run), "", "run the evaluation"),
             KeyBinding([.escape], .lab(.cancel), "", "cancel a running evaluation"),
         ], hints: [

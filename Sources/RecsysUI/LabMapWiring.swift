@@ -84,7 +84,7 @@ func labToggleStatus(before: EvalLabState, after: EvalLabState) -> String? {
         return after.coldStart ? "cold-start curve on (N = 1,2,3,5,10,20)" : "cold-start curve off"
     }
     if before.grid != after.grid {
-        return after.grid.map { "grid search on: \($0) (P next preset, p off)" } ?? "grid search off"
+        return after.grid.map { "grid search on: \($0) (S next preset, s off)" } ?? "grid search off"
     }
     if before.grid == nil && after.grid == nil, let m = after.message, m != before.message { return m }
     for a in after.algorithms where before.chosen.contains(a) != after.chosen.contains(a) {

@@ -38,6 +38,9 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         }
         state.recList.clamp(count: state.recommendationItems.count)
         return .predict
+    case .parameters:
+        openParameterPanel(&state)
+        return []
     case .toggleQuickStart:
         state.quickStartOn.toggle()
         state.recList = ListState()

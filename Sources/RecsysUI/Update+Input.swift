@@ -95,6 +95,8 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
         }
         state.overlay = .genrePicker(list)
         return []
+    case .parameters(let list):
+        return handleParameterPanelKey(&state, key, list: list)
     case nil:
         break
     }

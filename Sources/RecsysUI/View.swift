@@ -29,6 +29,7 @@ public func view(_ state: AppState) -> ScreenBuffer {
     switch state.overlay {
     case .help: drawHelp(state, area: layout.body, theme: theme, into: &buffer)
     case .genrePicker(let list): drawGenrePicker(state, list: list, layout: layout, theme: theme, into: &buffer)
+    case .parameters(let list): drawParameterPanel(state, list: list, layout: layout, theme: theme, into: &buffer)
     case nil: break
     }
     drawStatus(state, area: layout.status, theme: theme, into: &buffer)

@@ -6,10 +6,12 @@
 #   6  "/four wed" Enter, then "/blade runner": the second search starts empty (no
 #      "/four wedblade runner"), ↑ on an empty search brings back the last query, and
 #      "alien 1979" / "alien (19" find Alien (1979).
-#   8  C says "colour off"/"colour on"; in the lab g goes to the first row, p turns the grid
+#   8  C says "colour off"/"colour on"; in the lab g goes to the first row, s turns the grid
 #      on and, pressed again, off.
 #   9  at 120 columns Similar shows whole titles (not ~15 characters), and no reason in the
 #      Recommendations pane is lost: the selected row's cut reason is shown whole in a "↳" line.
+#   5  ":set item-knn.kk 20" gives an error that fits the status line; p opens the parameter
+#      panel (value, default, what it changes); ":set item-knn.topn_k 5" refits item-knn.
 source "$(dirname "$0")/lib.bash"
 echo "newcomer steps with $RECSYS_TUI_BIN"
 BIN="$RECSYS_TUI_BIN"
@@ -63,16 +65,16 @@ wait_for "││Alien"
 keys /; literal "alien (19"; keys Enter
 wait_for "Aliens"
 
-step "17.8: toggles say their new state; g is first row in the lab, p the grid toggle"
+step "17.8: toggles say their new state; g is first row in the lab, s the grid toggle"
 keys C
 wait_for "colour off (monochrome)"
 keys C
 wait_for "colour on"
 keys v
 wait_for "Evaluation lab"
-keys j j g p
+keys j j g s
 wait_for "grid search on:"
-keys p
+keys s
 wait_for "grid search off"
 keys Escape
 
@@ -90,6 +92,19 @@ wait_for "Recommendations"
 row1="$(screen | awk '/┌ Recommendations/ { f = 1 } f' | grep -E '^│ 1 ' | head -1)"
 [ -n "$row1" ] || fail "no first recommendation"
 if printf '%s' "$row1" | grep -q '…'; then wait_for "↳ "; fi
+
+step "17.5: the parameter panel, a short error, and a :set that refits"
+keys :; literal "algo item-knn"; keys Enter
+wait_for "showing item-knn"
+keys :; literal "set item-knn.kk 20"; keys Enter
+wait_for "item-knn has no parameter 'kk' · p or :params lists them"
+keys p
+wait_for "Parameters · item-knn"
+wait_for "topn_k"
+wait_for "top-N"
+keys Escape
+keys :; literal "set item-knn.topn_k 5"; keys Enter
+wait_for "item-knn ready in" 30
 keys q
 [ "$(wait_status quick)" = 0 ] || fail "quit"
 

@@ -135,7 +135,7 @@ extension NewcomerTests {
 }
 
 extension NewcomerTests {
-    /// Item 8: `g` means first row everywhere, the lab's grid is `p` (a real toggle), and every toggle
+    /// Item 8: `g` means first row everywhere, the lab's grid is `s` (a real toggle), and every toggle
     /// says its new state in the status line.
     func testKeysAreConsistentAndTogglesSayTheirNewState() {
         let d = Driver(algorithms: ["popularity", "baseline"], extraModels: false, width: 100, height: 30)
@@ -154,10 +154,10 @@ extension NewcomerTests {
         XCTAssertNil(d.state.evalLab?.grid, "g does not touch the grid")
         d.key(.char("G"))
         XCTAssertEqual(d.state.evalLab?.cursor, (d.state.evalLab?.rowCount ?? 0) - 1)
-        d.key(.char("p"))
+        d.key(.char("s"))
         XCTAssertEqual(d.state.evalLab?.grid, "popularity.damping=0,5,10,50")
-        XCTAssertEqual(d.state.status.text, "grid search on: popularity.damping=0,5,10,50 (P next preset, p off)")
-        d.key(.char("p"))
+        XCTAssertEqual(d.state.status.text, "grid search on: popularity.damping=0,5,10,50 (S next preset, s off)")
+        d.key(.char("s"))
         XCTAssertNil(d.state.evalLab?.grid)
         XCTAssertEqual(d.state.status.text, "grid search off")
         d.key(.char("o"))
@@ -166,7 +166,7 @@ extension NewcomerTests {
         XCTAssertEqual(d.state.status.text, "cold-start curve off")
         d.key(.char("g")); d.key(.char("j")); d.key(.char(" "))
         XCTAssertEqual(d.state.status.text, "baseline chosen")
-        XCTAssertTrue(Keymap.helpLines().contains { $0.keys == "p" && $0.help.contains("grid") })
+        XCTAssertTrue(Keymap.helpLines().contains { $0.keys == "s" && $0.help.contains("grid") })
     }
 }
 
@@ -216,5 +216,51 @@ extension NewcomerTests {
                 XCTAssertTrue(text.contains(title), "\(title) whole in\n\(text)")
             }
         }
+    }
+}
+
+extension NewcomerTests {
+    /// Item 5: the panel lists each parameter with value, default, range, what it changes and its meaning;
+    /// editing one refits the model; the help example visibly changes a list; errors fit the status line.
+    func testParameterPanelShowsEditsAndRefits() throws {
+        let d = Driver(algorithms: ["item-knn", "popularity"], extraModels: false, width: 120, height: 40)
+        for film in ["Alien", "Heat", "Casablanca"] { d.select(film); d.key(.char("5")) }
+        XCTAssertEqual(d.state.activeAlgorithm, "item-knn")
+        let before = d.state.results["item-knn"]!.rows.map(\.item)
+        d.key(.char("p"))
+        guard case .parameters = d.state.overlay else { return XCTFail("p opens the panel") }
+        let text = d.screenText()
+        XCTAssertTrue(text.contains("Parameters · item-knn"), text)
+        for spec in parameterSpecs(of: "item-knn").prefix(5) {
+            XCTAssertTrue(text.contains(spec.key), spec.key)
+            XCTAssertTrue(text.contains(DisplayWidth.truncateWords(spec.help, to: 200).prefix(20)), spec.help)
+        }
+        XCTAssertTrue(text.contains("prediction") && text.contains("top-N"), "what each parameter changes")
+        XCTAssertTrue(text.contains("an integer in 1...10000"), "the allowed range")
+        // Edit topn_k: Enter puts `:set item-knn.topn_k ` on the command line.
+        let k = try XCTUnwrap(parameterSpecs(of: "item-knn").firstIndex { $0.key == "topn_k" })
+        for _ in 0..<k { d.key(.down) }
+        d.key(.enter)
+        XCTAssertEqual(d.state.mode, .command(TextInputState("set item-knn.topn_k ")))
+        d.type("2"); d.key(.enter)
+        XCTAssertEqual(d.state.parameters["item-knn"]?.values["topn_k"], "2")
+        XCTAssertTrue(d.effects.contains { if case .fitModels(let job) = $0 { return job.requests.map(\.algorithm) == ["item-knn"] }; return false },
+                      "the edit refits that model (in the background)")
+        let after = d.state.results["item-knn"]!.rows.map(\.item)
+        XCTAssertNotEqual(before, after, "the help's example visibly changes the list")
+        d.key(.char("p"))
+        XCTAssertTrue(d.screenText().contains("topn_k"))
+        d.key(.escape)
+        XCTAssertNil(d.state.overlay)
+
+        // The unknown-parameter error fits the status line.
+        d.key(.char(":")); d.type("set item-knn.kk 20"); d.key(.enter)
+        XCTAssertTrue(d.state.status.isError)
+        XCTAssertEqual(d.state.status.text, "item-knn has no parameter 'kk' · p or :params lists them")
+        XCTAssertLessThan(DisplayWidth.of(d.state.status.text), 80)
+        // :params NAME opens the panel on that algorithm.
+        d.key(.char(":")); d.type("params popularity"); d.key(.enter)
+        XCTAssertEqual(d.state.activeAlgorithm, "popularity")
+        XCTAssertTrue(d.screenText().contains("Parameters · popularity"))
     }
 }
