@@ -183,8 +183,17 @@ public struct AppState {
     /// under the cursor), or the active algorithm's list.
     public var recommendationItems: [Int32] {
         if showsQuickStart { return quickStart }
+        return shownRecommendations.map(\.row.item)
+    }
+
+    /// The active algorithm's rows the pane shows, each with its rank in the whole list: all of them,
+    /// or with a genre filter (`f`) only the films of that genre.
+    public var shownRecommendations: [(rank: Int, row: RecommendationRow)] {
         guard let name = activeAlgorithm, let r = results[name] else { return [] }
-        return r.rows.map(\.item)
+        let all = r.rows.enumerated().map { (rank: $0.offset, row: $0.element) }
+        guard let g = genreFilter else { return all }
+        guard let bit = stats.genreBit(g) else { return [] }
+        return all.filter { stats.genreMasks[Int($0.row.item)] & bit != 0 }
     }
 
     /// The item the rating keys, `e` and `m` act on: the selected row of the focused pane.

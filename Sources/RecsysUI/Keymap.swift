@@ -121,7 +121,7 @@ public enum Keymap {
             KeyBinding([.right, .char("l"), .char("]")], .nextTab, "Panes and tabs", "next algorithm"),
             KeyBinding([.left, .char("h"), .char("[")], .previousTab, "Panes and tabs", "previous algorithm"),
             KeyBinding([.char("/")], .search, "Find and sort", "search titles (case and accents ignored)", screens: [.explore]),
-            KeyBinding([.char("f")], .genreFilter, "Find and sort", "filter by genre", screens: [.explore]),
+            KeyBinding([.char("f")], .genreFilter, "Find and sort", "filter catalog and recommendations by genre", screens: [.explore]),
             KeyBinding([.char("F")], .clearFilters, "Find and sort", "clear search and genre filter", screens: [.explore]),
             KeyBinding([.char("s")], .cycleSort, "Find and sort",
                        "cycle sort: popularity/mean/title/year/yours/predicted", screens: [.explore]),

@@ -186,7 +186,11 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     let name = state.activeAlgorithm
     var right = ""
     if let name, let r = state.results[name], !state.showsQuickStart { right = "\(name) · \(formatMillis(r.millis))" }
-    Block(title: "Recommendations", titleStyle: focused ? theme.title : theme.text,
+    var title = "Recommendations"
+    if let g = state.genreFilter, !state.showsQuickStart {
+        title += " · \(g) only (\(state.shownRecommendations.count) of \(state.results[name ?? ""]?.rows.count ?? 0))"
+    }
+    Block(title: title, titleStyle: focused ? theme.title : theme.text,
           borderStyle: focused ? theme.focusedBorder : theme.border, rightTitle: right).render(area, into: &buffer)
     Tabs(titles: state.tabTitles, selected: state.activeTab, style: theme.tab, activeStyle: theme.activeTab)
         .render(layout.tabRow, into: &buffer)
@@ -229,7 +233,7 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
         buffer.write("no algorithms registered", x: listArea.x, y: listArea.y, style: theme.dim, maxWidth: w)
         return
     }
-    guard let result = state.results[name] else {
+    guard state.results[name] != nil else {
         let text: String
         switch state.fitStatus[name] ?? .waiting {
         case .failed(let m): text = "\(name) failed: \(m)"
@@ -240,7 +244,8 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
         buffer.write(text, x: listArea.x, y: listArea.y, style: theme.dim, maxWidth: w)
         return
     }
-    let rows = result.rows
+    let shown = state.shownRecommendations
+    let rows = shown.map(\.row)
     let titleW = max(12, min(40, (w - 16) * 2 / 5))
     let reasonW = max(1, w - titleW - 17)
     // The selected row's whole reason, when its row has to cut it: a detail line under the list.
@@ -252,12 +257,14 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
         }
         listArea = Rect(x: listArea.x, y: listArea.y, width: listArea.width, height: listArea.height - h)
     }
-    ListView(count: rows.count, highlight: highlight, placeholder: "no recommendations") { k in
+    let placeholder = state.genreFilter.map { "none of \(name)'s list is \($0) (F clears the filter)" } ?? "no recommendations"
+    ListView(count: rows.count, highlight: highlight, placeholder: placeholder) { k in
         let row = rows[k]
-        let mark = state.movement(algorithm: name, item: row.item, rank: k)
+        let rank = shown[k].rank
+        let mark = state.movement(algorithm: name, item: row.item, rank: rank)
         let markStyle = mark.hasPrefix("▲") ? theme.up : mark.hasPrefix("▼") ? theme.down : theme.new
         return Line([
-            Span(DisplayWidth.pad("\(k + 1)", to: 2, alignRight: true) + " "),
+            Span(DisplayWidth.pad("\(rank + 1)", to: 2, alignRight: true) + " "),
             Span(DisplayWidth.pad(mark, to: 4), markStyle),
             Span(DisplayWidth.pad(state.title(row.item), to: titleW) + " "),
             Span(DisplayWidth.pad(formatScore(row.score), to: 7, alignRight: true) + "  ", theme.star),

@@ -12,6 +12,7 @@
 #      Recommendations pane is lost: the selected row's cut reason is shown whole in a "↳" line.
 #   5  ":set item-knn.kk 20" gives an error that fits the status line; p opens the parameter
 #      panel (value, default, what it changes); ":set item-knn.topn_k 5" refits item-knn.
+#   7  f → a genre filters the Recommendations pane too, and its title says so.
 source "$(dirname "$0")/lib.bash"
 echo "newcomer steps with $RECSYS_TUI_BIN"
 BIN="$RECSYS_TUI_BIN"
@@ -105,6 +106,12 @@ wait_for "top-N"
 keys Escape
 keys :; literal "set item-knn.topn_k 5"; keys Enter
 wait_for "item-knn ready in" 30
+
+step "17.7: the genre filter applies to the recommendation lists, visible in the pane title"
+keys :; literal "genre Drama"; keys Enter
+wait_for "Recommendations · Drama only ("
+keys F
+wait_gone "Drama only ("
 keys q
 [ "$(wait_status quick)" = 0 ] || fail "quit"
 

@@ -264,3 +264,29 @@ extension NewcomerTests {
         XCTAssertTrue(d.screenText().contains("Parameters · popularity"))
     }
 }
+
+extension NewcomerTests {
+    /// Item 7: the genre filter applies to the recommendation lists too, and the pane title says so.
+    func testGenreFilterAppliesToRecommendations() {
+        let d = Driver(width: 120, height: 40)
+        for film in ["Alien", "Heat", "Casablanca"] { d.select(film); d.key(.char("5")) }
+        d.key(.char("d"))
+        let name = d.state.activeAlgorithm!
+        let all = d.state.results[name]!.rows.map(\.item)
+        let comedy = all.filter { d.state.dataset.catalog[$0].genres.contains("Comedy") }
+        XCTAssertFalse(comedy.isEmpty)
+        XCTAssertNotEqual(comedy.count, all.count, "the fixture's list mixes genres")
+        d.key(.char(":")); d.type("genre Comedy"); d.key(.enter)
+        XCTAssertEqual(d.state.recommendationItems, comedy)
+        XCTAssertTrue(d.screenText().contains("Recommendations · Comedy only (\(comedy.count) of \(all.count))"), d.screenText())
+        // Ranks stay those of the whole list.
+        let firstRank = all.firstIndex(of: comedy[0])! + 1
+        d.key(.tab)
+        XCTAssertEqual(d.state.selectedItem, comedy[0])
+        XCTAssertTrue(d.screen().contains { $0.hasPrefix("│\(String(repeating: " ", count: firstRank < 10 ? 1 : 0))\(firstRank) ") },
+                      d.screenText())
+        d.key(.char("F"))
+        XCTAssertEqual(d.state.recommendationItems, all)
+        XCTAssertFalse(d.screenText().contains("only ("))
+    }
+}
