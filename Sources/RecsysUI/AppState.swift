@@ -51,6 +51,13 @@ public struct AppState {
     public var lastRecomputeMillis: Double?
     /// Store writes sent and not yet confirmed (`.saved`); the status line says "saving…" meanwhile.
     public var pendingSaves: Int
+    /// True tastes of synthetic users by raw user id (the sample's `tastes.csv`; empty for other data).
+    public var knownTastes: [String: KnownTaste] = [:]
+    /// True after "become this user" (`b` on Users): the profile is a copy of a dataset user's ratings,
+    /// and rating changes are not written to the store.
+    public var isScratch = false
+    /// The stored profile a scratch profile came from (what `:profile` goes back to).
+    public var homeProfile = ""
     /// Diverse popular movies to rate first.
     public let quickStart: [Int32]
     /// Whether the Recommendations pane holds the quick start: on when a session (or profile) starts
@@ -375,5 +382,7 @@ public struct SimilarState: Sendable {
 public struct UsersState: Sendable {
     public var list = ListState()
     public var details: UserDetails?
+    /// `t`: show synthetic users' true tastes (hidden by default so exercises can ask learners to guess).
+    public var showTastes = false
     public init() {}
 }

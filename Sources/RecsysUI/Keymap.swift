@@ -18,6 +18,10 @@ public enum Action: Sendable, Equatable {
     case toggleQuickStart
     /// The parameter panel of the active algorithm.
     case parameters
+    /// Users screen: show / hide the selected user's true tastes (synthetic data).
+    case toggleTastes
+    /// Users screen: copy the selected user's ratings into a scratch profile and go to Explore.
+    case becomeUser
     /// A key of the embedding map screen.
     case map(MapAction)
     /// A key of the evaluation lab screen.
@@ -172,8 +176,12 @@ public enum Keymap {
             KeyHint(.nextTab, "scroll", label: "←→"), KeyHint(.rate(1), "rate", label: "1-5"), KeyHint(.explain, "explain"),
             KeyHint(.back, "back"), KeyHint(.quit, "quit"),
         ]),
-        ScreenKeys(.users, hints: [
-            KeyHint(.down, "user", label: "↑↓"), KeyHint(.pageDown, "page", label: "PgUp/PgDn"), KeyHint(.back, "back"),
+        ScreenKeys(.users, group: "Users (U)", own: [
+            KeyBinding([.char("t")], .toggleTastes, "", "true tastes of a synthetic user shown / hidden"),
+            KeyBinding([.char("b")], .becomeUser, "", "become this user: their ratings in a scratch profile"),
+        ], hints: [
+            KeyHint(.down, "user", label: "↑↓"), KeyHint(.pageDown, "page", label: "PgUp/PgDn"),
+            KeyHint(.toggleTastes, "true tastes"), KeyHint(.becomeUser, "become user"), KeyHint(.back, "back"),
             KeyHint(.help, "help"), KeyHint(.quit, "quit"),
         ]),
         ScreenKeys(.embeddingMap, group: "Embedding map (M)", own: [

@@ -261,7 +261,18 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     }
     var lines: [Line] = []
     let w = inner.width
-    let room = max(3, (inner.height - 4 - state.algorithms.count) / 2)
+    if let taste = state.knownTastes[ds.users.id(at: u)] {
+        if state.users.showTastes {
+            func names(_ l: [(name: String, weight: Double)]) -> String { l.map(\.name).joined(separator: ", ") }
+            let arch = taste.archetypes.map { "\($0.name) \(Int(($0.weight * 100).rounded()))%" }.joined(separator: " · ")
+            lines.append(Line([Span("True taste ", theme.title), Span(arch)]))
+            lines.append(Line([Span("  likes    ", theme.positive), Span(DisplayWidth.truncateWords(names(taste.liked), to: w - 11))]))
+            lines.append(Line([Span("  dislikes ", theme.negative), Span(DisplayWidth.truncateWords(names(taste.disliked), to: w - 11))]))
+        } else {
+            lines.append(Line("t shows this synthetic user's true taste · b becomes this user", theme.dim))
+        }
+    }
+    let room = max(3, (inner.height - 4 - lines.count - state.algorithms.count) / 2)
     lines.append(Line("Highest rated", theme.title))
     for h in d.history.prefix(room) {
         lines.append(Line([Span(DisplayWidth.pad(starText(h.rating), to: 5, alignRight: true) + " ", theme.star),

@@ -13,6 +13,8 @@
 #   5  ":set item-knn.kk 20" gives an error that fits the status line; p opens the parameter
 #      panel (value, default, what it changes); ":set item-knn.topn_k 5" refits item-knn.
 #   7  f → a genre filters the Recommendations pane too, and its title says so.
+#  13  U: the sample's synthetic user shows its true taste only after t; b becomes that user
+#      in a scratch profile.
 source "$(dirname "$0")/lib.bash"
 echo "newcomer steps with $RECSYS_TUI_BIN"
 BIN="$RECSYS_TUI_BIN"
@@ -112,6 +114,17 @@ keys :; literal "genre Drama"; keys Enter
 wait_for "Recommendations · Drama only ("
 keys F
 wait_gone "Drama only ("
+
+step "17.13: true tastes behind t, become this user with b"
+keys U
+wait_for "t shows this synthetic user's true taste"
+screen | grep -qF "True taste" && fail "the true taste shows before t"
+keys t
+wait_for "True taste"
+wait_for "dislikes"
+keys b
+wait_for "(scratch) ·"
+wait_for "in a scratch profile, not saved"
 keys q
 [ "$(wait_status quick)" = 0 ] || fail "quit"
 

@@ -1,3 +1,4 @@
+import Foundation
 import RecsysEngine
 import RecsysTestSupport
 import XCTest
@@ -288,5 +289,53 @@ extension NewcomerTests {
         d.key(.char("F"))
         XCTAssertEqual(d.state.recommendationItems, all)
         XCTAssertFalse(d.screenText().contains("only ("))
+    }
+}
+
+extension NewcomerTests {
+    /// Item 13: the Users screen shows a synthetic user's true taste behind `t`, and `b` becomes that user
+    /// in a scratch profile (nothing written to the store).
+    func testUsersShowTrueTastesBehindAKeyAndBecomeThisUser() throws {
+        let path = NSTemporaryDirectory() + "tastes-\(getpid()).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ("userId,archetypes,likedGenres,dislikedGenres,likedKeywords\n"
+             + "u1,blockbuster:0.700|noir:0.300,Action:1.000|Sci-Fi:0.775,Documentary:-0.783|Musical:-0.393,x:1\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let tastes = try KnownTaste.read(path: path)
+        XCTAssertEqual(tastes["u1"]?.archetypes.map(\.name), ["blockbuster", "noir"])
+        XCTAssertEqual(tastes["u1"]?.disliked.map(\.name), ["Documentary", "Musical"])
+
+        let d = Driver(width: 120, height: 40)
+        d.state.knownTastes = tastes
+        d.key(.char("U"))
+        let u = try XCTUnwrap(d.state.selectedUser)
+        XCTAssertEqual(d.state.dataset.users.id(at: u), "u1", "the fixture's first user")
+        XCTAssertFalse(d.screenText().contains("blockbuster"), "hidden until asked for (exercises)")
+        XCTAssertTrue(d.screenText().contains("t shows this synthetic user's true taste"))
+        d.key(.char("t"))
+        XCTAssertEqual(d.state.status.text, "true tastes shown (t hides them)")
+        let text = d.screenText()
+        XCTAssertTrue(text.contains("True taste blockbuster 70% · noir 30%"), text)
+        XCTAssertTrue(text.contains("likes    Action, Sci-Fi"), text)
+        XCTAssertTrue(text.contains("dislikes Documentary, Musical"), text)
+
+        let theirs = d.state.dataset.ratings.row(u)
+        let savedBefore = try d.store.ratings(profile: "default").count
+        d.key(.char("b"))
+        XCTAssertEqual(d.state.screen, .explore)
+        XCTAssertEqual(d.state.profileName, "user u1 (scratch)")
+        XCTAssertEqual(d.state.profile.items.sorted(), Array(theirs.items).sorted())
+        XCTAssertTrue(d.screenText().contains("profile user u1 (scratch)"), d.screenText())
+        let item = d.state.profile.items[0]
+        d.state.focus = .catalog
+        d.state.catalogList.selected = d.state.visible.firstIndex(of: item)
+        d.key(.char("1"))
+        XCTAssertEqual(d.state.profile.rating(of: item), 1)
+        XCTAssertTrue(d.state.status.text.contains("scratch, not saved"), d.state.status.text)
+        XCTAssertEqual(try d.store.ratings(profile: "default").count, savedBefore, "nothing written for a scratch profile")
+        XCTAssertFalse(d.effects.contains { if case .saveRating(let p, _, _) = $0 { return p.contains("scratch") }; return false })
+        d.key(.char(":")); d.type("profile default"); d.key(.enter)
+        XCTAssertFalse(d.state.isScratch)
+        XCTAssertEqual(d.state.profileName, "default")
     }
 }
