@@ -129,10 +129,10 @@ extension AppState {
     public mutating func syncScroll() {
         let layout = Layout(width: width, height: height)
         catalogList.clamp(count: visible.count)
-        catalogList.scrollToSelection(height: layout.catalogList.height)
+        catalogList.fit(count: visible.count, height: layout.catalogList.height)
         let recCount = recommendationItems.count
         recList.clamp(count: recCount)
-        recList.scrollToSelection(height: max(1, layout.recommendationList.height - (showsQuickStart ? 1 : 0)))
+        recList.fit(count: recCount, height: max(1, layout.recommendationList.height - (showsQuickStart ? 1 : 0)))
         users.list.clamp(count: dataset.userCount)
         users.list.scrollToSelection(height: layout.usersList.height)
     }

@@ -47,9 +47,10 @@ wait_for "││$film"                 # the details pane follows the selection:
 keys 5
 wait_for "profile default · 1 rating "
 wait_for "9 more ratings"
+wait_for "│ 5★ $film"               # the rated film keeps its row
 wait_for "││$film"
 keys 4
-wait_for "rated $film"
+wait_for "│ 4★ $film"               # the same row, now 4★: the film under the cursor was re-rated
 wait_for "profile default · 1 rating "
 screen | grep -qF "Quick start" || fail "the quick start went away after one rating"
 

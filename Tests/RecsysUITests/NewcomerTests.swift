@@ -339,3 +339,18 @@ extension NewcomerTests {
         XCTAssertEqual(d.state.profileName, "default")
     }
 }
+
+extension NewcomerTests {
+    /// Found replaying 17.6: after a narrower search the catalog kept its scroll offset, hiding the
+    /// first match above an empty list. A shorter list is pulled up to fill the pane.
+    func testANarrowerSearchShowsEveryMatch() {
+        let d = Driver()
+        d.key(.char("G"))                        // scroll to the end of the catalog
+        d.select("Alien")
+        d.key(.char("/")); d.type("alien"); d.key(.enter)
+        XCTAssertEqual(d.state.visible.count, 2)
+        XCTAssertEqual(d.state.catalogList.offset, 0)
+        let text = d.screenText()
+        XCTAssertTrue(text.contains("│     Alien ") && text.contains("│     Aliens "), text)
+    }
+}
