@@ -39,7 +39,9 @@ keys q
 step "17.3: the quick start stays after a rating and the cursor does not move"
 start quick 120 40 "$BIN" --db "$DB" --seed 7
 wait_for "Quick start: rate these"
-wait_for " content │" 20
+# Every model fitted, so that no "… ready in" message replaces the status lines checked below.
+end=$(( $(now_ms) + 180000 ))
+until screen | grep -qE ' ([0-9]+)/\1 models'; do [ "$(now_ms)" -lt "$end" ] || fail "models not fitted"; sleep 0.1; done
 film="$(screen | grep -E '^│ 2\. ' | head -1 | sed -E 's/^│ 2\. (.*[^ ]) +[0-9]{4} .*/\1/')"
 [ -n "$film" ] || fail "no second row in the quick start"
 keys Tab j
@@ -81,6 +83,7 @@ wait_for "grid search on:"
 keys s
 wait_for "grid search off"
 keys Escape
+wait_for "│ Explore │"              # (a key sent right after Esc would read as Alt-key)
 
 step "17.9: whole titles in Similar, reasons cut only between words"
 keys F / ; literal "alien 1979"; keys Enter
@@ -90,6 +93,7 @@ wait_for "Similar to Alien (1979)"
 wait_for " 1 "
 screen | sed -n '4,14p' | grep -qE '[[:alpha:]][^│]{15,}[[:alpha:])]  ' || fail "no title longer than 15 characters shown whole"
 keys Escape
+wait_for "│ Explore │"
 keys d Tab
 wait_for "Recommendations"
 # The selected (first) row: when its reason is cut, the whole reason is in the detail line.
@@ -107,6 +111,7 @@ wait_for "Parameters · item-knn"
 wait_for "topn_k"
 wait_for "top-N"
 keys Escape
+wait_gone "Parameters ·"
 keys :; literal "set item-knn.topn_k 5"; keys Enter
 wait_for "item-knn ready in" 30
 
