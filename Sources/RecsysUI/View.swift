@@ -85,14 +85,17 @@ func drawStatus(_ state: AppState, area: Rect, theme: Theme, into buffer: inout 
         return nil
     }
     var gauge: (String, Double)? = nil
+    // Whether the last rating change is on disk: shown while models fit too (first, so it is never cut).
+    let save = state.pendingSaves > 0 ? "saving…" : (!state.undoStack.isEmpty && !state.isScratch ? "saved" : "")
     if let (name, f, m) = fitting.first {
-        right = " fitting \(name) \(m)" + (fitting.count > 1 ? " (+\(fitting.count - 1))" : "") + " "
+        right = (save.isEmpty ? "" : " " + save + " ·") + " fitting \(name) \(m)"
+            + (fitting.count > 1 ? " (+\(fitting.count - 1))" : "") + " "
         gauge = (name, f)
     } else {
         if let ms = state.lastRecomputeMillis {
             right = " recomputed in \(formatMillis(ms))"
         }
-        if state.pendingSaves > 0 { right += " · saving…" } else if !state.undoStack.isEmpty { right += " · saved" }
+        if !save.isEmpty { right += " · " + save }
         right += " "
     }
     let gaugeW = gauge == nil ? 0 : 12

@@ -354,3 +354,17 @@ extension NewcomerTests {
         XCTAssertTrue(text.contains("│     Alien ") && text.contains("│     Aliens "), text)
     }
 }
+
+extension NewcomerTests {
+    /// The store replies later now (its own queue): "saving…" until `.saved`, shown while models fit too.
+    func testSavingThenSavedIsVisibleWhileModelsFit() {
+        let d = Driver(width: 120, height: 40)
+        d.runEngine = false
+        d.select("Alien")
+        _ = update(&d.state, .input(.key(.char("5"))))   // the save effect is not run yet
+        d.state.fitStatus["svd"] = .fitting(fraction: 0.5, message: "epoch 2/5")
+        XCTAssertTrue(d.screenText().contains("saving… · fitting svd"), d.screenText())
+        d.send(.saved(item: "x"))
+        XCTAssertTrue(d.screenText().contains("saved · fitting svd"), d.screenText())
+    }
+}
