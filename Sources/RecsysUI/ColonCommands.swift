@@ -22,6 +22,8 @@ enum ColonCommands {
     static let table: [ColonCommand] = [
         ColonCommand(names: ["algo", "a", "algorithm"], usage: ":algo NAME", help: "show NAME's recommendations", run: algo),
         ColonCommand(names: ["set"], usage: ":set ALGO.KEY VALUE", help: "change a parameter and refit that model", run: set),
+        ColonCommand(names: ["params", "parameters"], usage: ":params [ALGO]",
+                     help: "the parameter panel (also p): values, ranges, what each changes", run: params),
         ColonCommand(names: ["profile", "p"], usage: ":profile NAME", help: "switch to (or create) a profile", run: profile),
         ColonCommand(names: ["about"], usage: ":about age=25-34 …",
                      help: "optional: who you are (age, gender, occupation, region), for demographic and two-tower", run: about),
@@ -59,7 +61,7 @@ enum ColonCommands {
             words = [String(words[0][..<eq]), String(words[0][words[0].index(after: eq)...])]
         }
         guard words.count == 2, let dot = words[0].firstIndex(of: ".") else {
-            throw CommandFailure("usage: :set ALGO.KEY VALUE (e.g. :set item-knn.k 20)")
+            throw CommandFailure("usage: :set ALGO.KEY VALUE (e.g. :set item-knn.topn_k 5)")
         }
         let algo = String(words[0][..<dot]), key = String(words[0][words[0].index(after: dot)...])
         guard state.algorithms.contains(algo) else {
@@ -70,7 +72,10 @@ enum ColonCommands {
         do {
             _ = try Algorithms.make(algo, parameters: params)
         } catch {
-            throw CommandFailure("\(error)")
+            // One status line: the list of known keys belongs to the panel, not the error.
+            var text = "\(error)"
+            if let r = text.range(of: " (known: ") { text = String(text[..<r.lowerBound]) + " · p or :params lists them" }
+            throw CommandFailure(text)
         }
         state.parameters[algo] = params
         state.fitStatus[algo] = .fitting(fraction: 0, message: "refitting")
@@ -78,6 +83,19 @@ enum ColonCommands {
                                          seed: state.seed, cancellation: state.cancellation)))
         state.status = StatusMessage("\(algo).\(key) = \(words[1]): refitting \(algo)…")
         return []
+    }
+
+    static func params(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
+        if let name = args.first {
+            guard let k = state.algorithms.firstIndex(of: name) else {
+                throw CommandFailure("unknown algorithm '\(name)' (valid: \(state.algorithms.joined(separator: ", ")))")
+            }
+            state.activeTab = k
+            state.recList = ListState()
+        }
+        state.overlay = nil
+        openParameterPanel(&state)
+        return .predict
     }
 
     static func profile(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
@@ -121,7 +139,7 @@ enum ColonCommands {
     static func export(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
         guard !args.isEmpty else { throw CommandFailure("usage: :export FILE") }
         let (text, count) = state.exportCSV()
-        effects.append(.export(path: args.joined(separator: " "), contents: text, count: count))
+        effects.append(.export(path: UserPath.expand(args.joined(separator: " ")), contents: text, count: count))
         return []
     }
 
@@ -153,6 +171,7 @@ enum ColonCommands {
         case "off"?: state.colour = false
         default: throw CommandFailure("usage: :colour on|off")
         }
+        state.status = StatusMessage(state.colour ? "colour on" : "colour off (monochrome)")
         return []
     }
 }

@@ -88,7 +88,10 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
 
     case .profileLoaded(let name, let ratings):
         state.profileName = name
+        state.profileTag = ""
+        state.isScratch = false
         state.loadRatings(ratings)
+        state.recList = ListState()
         state.undoStack = []
         state.baseline = [:]
         state.status = StatusMessage("profile \(name): \(state.ratingCountText)")
@@ -139,11 +142,11 @@ extension AppState {
     public mutating func syncScroll() {
         let layout = Layout(width: width, height: height)
         catalogList.clamp(count: visible.count)
-        catalogList.scrollToSelection(height: layout.catalogList.height)
+        catalogList.fit(count: visible.count, height: layout.catalogList.height)
         let recCount = recommendationItems.count
         recList.clamp(count: recCount)
         // The quick start has two header lines (the invitation and the optional "who are you" step).
-        recList.scrollToSelection(height: max(1, layout.recommendationList.height - (showsQuickStart ? 2 : 0)))
+        recList.fit(count: recCount, height: max(1, layout.recommendationList.height - (showsQuickStart ? 2 : 0)))
         users.list.clamp(count: dataset.userCount)
         users.list.scrollToSelection(height: layout.usersList.height)
     }

@@ -60,28 +60,18 @@ struct EvalCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     func run() throws {
-        do {
-            if by != nil {
-                FileHandle.standardOutput.write(Data(try evaluateByGroup().utf8))
-                return
-            }
-            let report = try evaluate()
-            let text: String
-            switch format {
-            case .table: text = report.table()
-            case .json: text = report.json()
-            case .csv: text = report.csv()
-            }
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } catch let e as EvalError {
-            fail(e.description)
-        } catch let e as LoadError {
-            fail(e.description)
-        } catch let e as ParameterError {
-            fail(e.description)
-        } catch let e as ModelFileError {
-            fail(e.description)
+        if by != nil {
+            FileHandle.standardOutput.write(Data(try evaluateByGroup().utf8))
+            return
         }
+        let report = try evaluate()
+        let text: String
+        switch format {
+        case .table: text = report.table()
+        case .json: text = report.json()
+        case .csv: text = report.csv()
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     /// `--by ATTRIBUTE`: fits each algorithm once per fold and reports its metrics within each group.

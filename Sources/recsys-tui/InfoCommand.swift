@@ -12,7 +12,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show statistics of a dataset.",
         discussion: """
-            Users, items, ratings, density, rating scale and histogram, ratings per user and per item,
+            Users, items, ratings, density, rating scale and histogram, ratings per user and per item, \
             top genres, the popularity long tail (fewest items covering 80% of ratings) and the time span.
             """)
 
@@ -28,13 +28,13 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         if let by, !Demographics.attributes.contains(by) {
-            fail("--by \(by): expected one of \(Demographics.attributes.joined(separator: ", "))")
+            throw CommandError("--by \(by): expected one of \(Demographics.attributes.joined(separator: ", "))")
         }
-        let ds = try withCleanErrors { try dataOptions.load() }
+        let ds = try dataOptions.load()
         var stats = ds.statistics()
         if let by {
             guard !stats.demographics.isEmpty else {
-                fail("\(ds.name) has no demographics (no u.user, users.dat or users.csv beside the ratings)")
+                throw CommandError("\(ds.name) has no demographics (no u.user, users.dat or users.csv beside the ratings)")
             }
             stats.by = GroupStatistics(ds, by: by)
         }
@@ -43,7 +43,7 @@ struct InfoCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             guard let data = try? encoder.encode(stats), let text = String(data: data, encoding: .utf8) else {
-                fail("cannot encode the statistics as JSON")
+                throw CommandError("cannot encode the statistics as JSON")
             }
             print(text)
         case .text:

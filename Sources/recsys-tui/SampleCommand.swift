@@ -50,14 +50,11 @@ struct SampleCommand: ParsableCommand {
 
         func run() throws {
             let moviesPath = movies ?? (SampleData.path as NSString).appendingPathComponent("movies.csv")
-            let summary = try withCleanErrors {
-                try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out,
-                                        options: {
-                                            var o = SampleGeneratorOptions(seed: seed, users: users)
-                                            o.demographicTie = demographicTie
-                                            return o
-                                        }())
-            }
+            let summary = try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out, options: {
+                var o = SampleGeneratorOptions(seed: seed, users: users)
+                o.demographicTie = demographicTie
+                return o
+            }())
             print("wrote \(summary.ratings) ratings by \(summary.users) users over \(summary.movies) movies "
                   + "(seed \(seed)) to \(summary.directory)")
         }

@@ -35,6 +35,17 @@ final class ConformanceTests: XCTestCase {
         check("demographic", .init(parameters: Parameters(["group": "age+gender", "by": "liked", "shrinkage": "5"]),
                                    demographics: true))
     }
+    /// A 24×16 fixture wants a small, regularised embedding (parity is one dimension).
+    func testTwoTower() { check("two-tower", .init(parameters: Parameters(["dim": "4", "epochs": "40", "batch": "32", "lr": "0.02", "reg": "0.05"]))) }
+    func testRanking() { check("ranking", .init(parameters: Parameters(["dim": "8", "epochs": "40", "batch": "16"]))) }
+
+    /// Every registered algorithm has its line above: a new model is not done until it is here.
+    func testEveryRegisteredAlgorithmIsChecked() {
+        let checked: Set = ["popularity", "baseline", "svd", "svdpp", "user-knn", "item-knn", "als", "bpr", "ease",
+                            "content", "hybrid", "two-tower", "ranking", "demographic"]
+        XCTAssertEqual(Set(Algorithms.names), checked)
+    }
+
     /// The exact per-row solver with the rating-weighted confidence.
     func testALSCholesky() {
         check("als", .init(parameters: Parameters(["factors": "8", "iterations": "10", "solver": "cholesky"]),
