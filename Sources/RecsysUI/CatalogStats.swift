@@ -14,6 +14,8 @@ public final class CatalogStats: Sendable {
     public let dampedMeans: [Float]
     /// Titles without the trailing "(1995)", as lists show them.
     public let displayTitles: [String]
+    /// The catalog's own titles (with the year), as explanations cite them.
+    public let titles: [String]
     /// Title (without year) folded for case- and accent-insensitive search.
     public let foldedTitles: [String]
     /// Each item's genres as a bitset over `genreNames` (for fast filtering and diversity).
@@ -51,6 +53,7 @@ public final class CatalogStats: Sendable {
         userCount = dataset.userCount
         let items = dataset.catalog.items
         displayTitles = items.map(CatalogStats.displayTitle)
+        titles = items.map(\.title)
         foldedTitles = displayTitles.map(SearchText.fold)
         let names = dataset.catalog.genres
         genreNames = names

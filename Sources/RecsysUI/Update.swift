@@ -364,7 +364,7 @@ func perform(_ action: Action, _ state: inout AppState, effects: inout [Effect])
             return []
         }
         guard value >= min(scale.min, 1) && value <= scale.max else {
-            state.status = StatusMessage("ratings go from \(stars(scale.min)) to \(stars(scale.max))", isError: true)
+            state.status = StatusMessage("ratings go from \(starText(scale.min)) to \(starText(scale.max))", isError: true)
             return []
         }
         return changeRating(&state, item: item, to: value, effects: &effects, verb: "rated")
@@ -463,9 +463,6 @@ func move(_ action: Action, _ state: inout AppState) -> Redo {
     }
 }
 
-func stars(_ v: Float) -> String {
-    v == v.rounded() ? "\(Int(v))★" : fixed(Double(v), 1) + "★"
-}
 
 /// Sets (`value != nil`) or removes a rating: updates the profile, records undo,
 /// snapshots the lists for movement markers, persists, and asks for a recompute.
@@ -481,11 +478,11 @@ func changeRating(_ state: inout AppState, item: Int32, to value: Float?, effect
     if let value {
         state.profile.set(item, rating: value)
         effects.append(.saveRating(profile: state.profileName, item: raw, value: value))
-        state.status = StatusMessage("\(verb) \(state.title(item)) \(stars(value)) · \(state.ratingCountText)")
+        state.status = StatusMessage("\(verb) \(state.title(item)) \(starText(value)) · \(state.ratingCountText)")
     } else {
         state.profile.remove(item)
         effects.append(.removeRating(profile: state.profileName, item: raw))
-        state.status = StatusMessage("\(verb) \(state.title(item))\(before == nil ? "" : " (was \(stars(before!)))")"
+        state.status = StatusMessage("\(verb) \(state.title(item))\(before == nil ? "" : " (was \(starText(before!)))")"
             + " · \(state.ratingCountText)")
     }
     state.pendingSaves += 1

@@ -81,7 +81,6 @@ func drawExplore(_ state: AppState, layout: Layout, theme: Theme, into buffer: i
 }
 
 /// "4★", "3.5★".
-func starText(_ v: Float) -> String { formatRating(v) + "★" }
 
 /// 583 → "583", 1234 → "1.2k", 12345 → "12k", 1234567 → "1.2M".
 func compactCount(_ n: Int) -> String {

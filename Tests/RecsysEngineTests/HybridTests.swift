@@ -43,8 +43,8 @@ final class HybridTests: XCTestCase {
         XCTAssertLessThan(cold[e], warm[e])
         XCTAssertGreaterThan(cold[c], warm[c])
         XCTAssertEqual(warm, m.weights)
-        XCTAssertTrue(m.explain(Profile(), item: 0).summary.hasPrefix("cold start"))
-        XCTAssertTrue(m.explain(Profile([(Int32(1), Float(5))]), item: 2).notes.contains { $0.hasPrefix("few ratings") })
+        XCTAssertEqual(m.explain(Profile(), item: 0).notes, [.coldStart])
+        XCTAssertTrue(m.explain(Profile([(Int32(1), Float(5))]), item: 2).notes.contains(.fewRatings(1)))
     }
 
     func testExplanationHasOneTermPerComponentSummingToScore() throws {
@@ -52,7 +52,8 @@ final class HybridTests: XCTestCase {
         let m = try fitted(data: ds)
         let p = Profile.training(0, in: ds.ratings)
         let e = m.explain(p, item: 0)
-        XCTAssertEqual(Set(e.terms.map(\.label)), Set(zip(m.componentNames, m.weights).filter { $0.1 != 0 }.map(\.0)))
+        XCTAssertEqual(e.parts.count, e.terms.count)
+        XCTAssertEqual(Set(e.terms.compactMap(\.name)), Set(zip(m.componentNames, m.weights).filter { $0.1 != 0 }.map(\.0)))
         XCTAssertEqual(e.terms.map(\.value).reduce(0, +), m.scores(p)[0], accuracy: 1e-3)
     }
 

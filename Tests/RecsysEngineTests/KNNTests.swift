@@ -111,10 +111,10 @@ final class KNNTests: XCTestCase {
         let neighbours = e.terms.filter { $0.kind == .neighbour }
         XCTAssertFalse(neighbours.isEmpty)
         for t in neighbours {
-            let v = Int32(board.users.index(of: String(t.label.dropFirst(5)))!)
-            XCTAssertNotNil(board.ratings.rating(user: v, item: withheld), "\(t.label) did not rate the item")
+            let v = try XCTUnwrap(t.user)
+            XCTAssertNotNil(board.ratings.rating(user: v, item: withheld), "user \(v) did not rate the item")
         }
-        XCTAssertTrue(e.notes.contains { $0.contains("live") })
+        XCTAssertTrue(e.notes.contains(.liveNeighbours))
     }
 
     func testItemKNNExplainUsesRatedItems() throws {
@@ -125,7 +125,8 @@ final class KNNTests: XCTestCase {
         let e = m.explain(prof, item: Conformance.checkerboard().withheld[0].1)
         XCTAssertFalse(e.terms.isEmpty)
         XCTAssertTrue(e.terms.allSatisfy { $0.item.map { prof.contains($0) } ?? true })
-        XCTAssertTrue(e.summary.hasPrefix("because you rated"))
+        XCTAssertFalse(e.reasonsFor.isEmpty, "a liked film is the reason")
+        XCTAssertEqual(e.terms.map(\.value).reduce(0, +), e.score, accuracy: 1e-4)
     }
 
     func testThreadCountDoesNotChangeNeighbours() throws {

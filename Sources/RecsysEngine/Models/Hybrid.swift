@@ -41,6 +41,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         ParameterSpec("holdout", .real(0.05...0.5), default: "0.1", "fraction of each user's ratings held out to fit weights"),
         ParameterSpec("cold_threshold", .integer(0...1000), default: "10",
                       "profiles with fewer ratings lean towards content and popularity"),
+        FeedbackRule.parameterSpec,
     ]
 
     public let parameters: Parameters
@@ -52,7 +53,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     public private(set) var ratingIntercept: Float = 0
     public private(set) var ratingWeights: [Float] = []
     private var fallback = RatingFallback()
-    private var notes: [String] = []
+    private var notes: [Explanation.Note] = []
 
     public init(parameters: Parameters = Parameters()) throws {
         let resolved = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
@@ -72,6 +73,15 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
 
     static func key(_ name: String) -> String { "w_" + name.replacingOccurrences(of: "-", with: "_") }
 
+    /// A component with the blend's feedback rule (when it reads feedback at all).
+    func makeComponent(_ name: String) throws -> any Recommender {
+        var p = Parameters()
+        if Algorithms.type(named: name)?.parameterSpecs.contains(where: { $0.key == "feedback" }) == true {
+            p["feedback"] = parameters.string("feedback")
+        }
+        return try Algorithms.make(name, parameters: p)
+    }
+
     public func fit(_ data: Dataset, context: FitContext) throws {
         fallback = RatingFallback(data.ratings, scale: data.scale)
         let given = componentNames.map { parameters.double(Self.key($0)) }
@@ -90,7 +100,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                 try context.checkCancelled()
                 context.progress(FitProgress(fraction: 0.4 * Double(k) / Double(componentNames.count),
                                              message: "weights: fitting \(name) on the training slice"))
-                let m = try Algorithms.make(name)
+                let m = try makeComponent(name)
                 try m.fit(subData, context: FitContext(seed: context.seed, threads: context.threads,
                                                        cancellation: context.cancellation))
                 trial.append(m)
@@ -101,7 +111,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
             fitRatingBlend(trial, sub: sub, heldOut: heldOut)
         } else {
             weights = given.map { $0 < 0 ? 1 : Float($0) }
-            notes.append("too few ratings to fit weights: equal weights")
+            notes.append(.equalWeights)
         }
         // 2. The final components on all the data.
         components = []
@@ -109,13 +119,12 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
             try context.checkCancelled()
             context.progress(FitProgress(fraction: 0.5 + 0.5 * Double(k) / Double(componentNames.count),
                                          message: "fitting \(name)"))
-            let m = try Algorithms.make(name)
+            let m = try makeComponent(name)
             try m.fit(data, context: FitContext(seed: context.seed, threads: context.threads,
                                                 cancellation: context.cancellation))
             components.append(m)
         }
-        notes.append("weights " + zip(componentNames, weights).map { "\($0) \(String(format: "%.2f", $1))" }
-            .joined(separator: ", "))
+        notes.append(.weights(names: componentNames, values: weights))
         context.progress(FitProgress(fraction: 1, message: "blend ready"))
     }
 
@@ -208,7 +217,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                 }
             }
         }
-        notes.append(String(format: "weights fitted on %d held-out users: NDCG@10 %.4f", users.count, best))
+        notes.append(.fittedWeights(users: users.count, ndcg: Float(best)))
         return w
     }
 
@@ -333,32 +342,25 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         return topK(s, k: count) { $0 != item && s[Int($0)] > 0 }
     }
 
-    /// One term per component: its weight times its standardised score, with the component's own reason.
+    /// One term per component: its weight times its standardised score, with the component's own
+    /// explanation in `parts` (same order as the terms).
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         guard !profile.isEmpty, !components.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
-        guard Int(item) >= 0, Int(item) < fallback.popularity.count else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
+        guard Int(item) >= 0, Int(item) < fallback.popularity.count else { return .unknown(Self.name, item: item) }
         let w = effectiveWeights(ratingCount: profile.count)
         var terms: [Explanation.Term] = []
+        var parts: [Explanation] = []
         var total: Float = 0
-        var reasons: [String: String] = [:]
         for (k, m) in components.enumerated() where w[k] != 0 {
             let z = Self.standardise(m.scores(profile))[Int(item)]
             let v = w[k] * z
             total += v
-            let reason = m.explain(profile, item: item).summary
-            reasons[componentNames[k]] = reason
-            terms.append(.init(kind: .other, label: componentNames[k], value: v,
-                               detail: String(format: "weight %.2f × z %.2f: ", w[k], z) + reason))
+            terms.append(.init(kind: .component, value: v, name: componentNames[k], weight: w[k]))
+            parts.append(m.explain(profile, item: item))
         }
-        terms.sort { abs($0.value) > abs($1.value) }
-        let top = terms.first { $0.value > 0 }
-        let summary = top.map { "\($0.label): " + (reasons[$0.label] ?? "") } ?? "no component ranks it high"
-        var n = notes
-        if profile.count < parameters.int("cold_threshold") {
-            n.append("few ratings (\(profile.count)): leaning towards content and popularity")
-        }
-        return Explanation(algorithm: Self.name, item: item, score: total, summary: summary, terms: terms, notes: n)
+        var n = notes + Feedback(parameters: parameters, scale: fallback.scale).notes
+        if profile.count < parameters.int("cold_threshold") { n.append(.fewRatings(profile.count)) }
+        return Explanation(algorithm: Self.name, item: item, score: total,
+                           formula: "score(i) = Σ_c w_c z_c(i)", terms: terms, notes: n, parts: parts)
     }
 }
