@@ -107,7 +107,9 @@ public struct ExplanationText: Sendable {
         if e.terms.contains(where: { $0.kind == .bias }) && !e.terms.contains(where: { $0.kind == .ratedItem }) {
             return "ranked high by its bias"
         }
-        return e.formula.contains("B_ji") ? "weakly linked to what you \(verb)" : "latent taste match"
+        if e.formula.contains("B_ji") { return "weakly linked to what you \(verb)" }
+        if e.formula.contains("x_u") { return "latent taste match" }
+        return "nothing you rated is linked to it"
     }
 
     private func signed(_ v: Float, _ name: String) -> String {
@@ -241,12 +243,12 @@ public struct ExplanationText: Sendable {
         }
     }
 
-    /// "ranking score 0.834: only the order matters" / "predicted rating 4.1★".
+    /// What the raw score means: "the score is a predicted rating (★)", "… a ranking score: …".
     public func scoreLine(_ e: Explanation) -> String {
         switch e.meaning {
-        case .predictedRating: return "raw score \(formatScore(e.score)) = predicted rating \(starText((e.score * 10).rounded() / 10))"
-        case .rankingScore: return "raw score \(formatScore(e.score)): a ranking score, higher ranks first (its size has no unit)"
-        case .popularity: return "raw score \(formatScore(e.score)): popularity (number of ratings)"
+        case .predictedRating: return "the score is a predicted rating in stars"
+        case .rankingScore: return "the score is a ranking score: higher ranks first; its size has no unit"
+        case .popularity: return "the score is popularity: the number of ratings"
         }
     }
 }

@@ -137,9 +137,8 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         facts += " · you rated it \(starText(mine))"
     }
     lines.append(Line(facts))
-    lines.append(Line(text.scoreLine(e), theme.dim))
-    if !e.formula.isEmpty { lines.append(Line(e.formula, theme.dim)) }
     lines.append(Line(text.reason(e), theme.star))
+    lines.append(Line(text.scoreLine(e) + (e.formula.isEmpty ? "" : " · " + e.formula), theme.dim))
     lines.append("")
     let terms = e.termsByMagnitude
     if terms.isEmpty {

@@ -275,7 +275,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(d.state.screen, .explain)
         XCTAssertEqual(d.state.explain.result?.item, d.item("Aliens"))
         XCTAssertNotNil(d.state.explain.result?.whyNot.rank, "an unrated item gets a rank (why not?)")
-        XCTAssertTrue(d.screenText().contains("Alien (rated item)"), "terms about a movie name it:\n" + d.screenText())
+        XCTAssertTrue(d.screenText().contains("item    Alien (1979)"), "terms about a movie name it:\n" + d.screenText())
         d.key(.right)
         XCTAssertEqual(d.state.explain.result?.algorithm, d.state.activeAlgorithm, "← → re-explain under another algorithm")
         d.key(.escape)
