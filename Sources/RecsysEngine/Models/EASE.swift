@@ -160,6 +160,12 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
             }
         }
         guard any else { return fallback.popularity }
+        if !signals.contains(where: \.isLike) {
+            // No like: nothing pulls a film up, so kept films rank by popularity (a share below 10⁻⁴)
+            // minus what the dislikes hold down.
+            let top = (fallback.popularity.max() ?? 0) + 1
+            for k in 0..<n { acc[k] += 1e-4 * fallback.popularity[Int(kept[k])] / top }
+        }
         if n == itemCount { return Array(acc[0..<n]) }
         var low = Float.infinity
         for k in 0..<n { low = min(low, acc[k]) }
@@ -169,6 +175,10 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
         for i in 0..<itemCount where local[i] < 0 { out[i] = low - 1 - (1 - fallback.popularity[i] / (maxPop + 1)) }
         for (k, i) in kept.enumerated() { out[Int(i)] = acc[k] }
         return out
+    }
+
+    func noLikesPopularity(_ i: Int) -> Float {
+        1e-4 * fallback.popularity[i] / ((fallback.popularity.max() ?? 0) + 1)
     }
 
     /// Items j with the largest B_item,j: what liking `item` raises most.
@@ -197,6 +207,9 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
         for x in feedback.signals(profile) where Int(x.item) < local.count && x.item >= 0 && local[Int(x.item)] >= 0 {
             let b = weights[Int(local[Int(x.item)]) * ld + li]
             if b != 0 && x.weight != 0 { terms.append(.rated(x, value: x.weight * b, weight: b)) }
+        }
+        if !feedback.signals(profile).contains(where: \.isLike) {
+            terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item))
         }
         var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
                             formula: "score(i) = Σ_j w_j B_ji", terms: terms, notes: notes + feedback.notes)

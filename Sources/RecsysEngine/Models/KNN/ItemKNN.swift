@@ -183,13 +183,26 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
             return predict(profile, items: (0..<itemCount).map { Int32($0) }).map(\.value)
         case .topn:
             var s = [Float](repeating: 0, count: itemCount)
-            for x in feedback.signals(profile) where x.weight != 0 && x.item >= 0 && Int(x.item) < topN.rows {
+            let signals = feedback.signals(profile)
+            for x in signals where x.weight != 0 && x.item >= 0 && Int(x.item) < topN.rows {
                 let nb = topN.neighbours(Int(x.item))
                 for (i, sim) in zip(nb.index, nb.sim) { s[Int(i)] += x.weight * sim }
+            }
+            if !signals.contains(where: \.isLike) {
+                let top = Float(maxCount + 1)
+                for i in 0..<itemCount { s[i] += 1e-4 * Float(biases.itemCount[i]) / top }
             }
             return s
         }
     }
+
+    /// With no like in the profile nothing pulls a film up: films rank by popularity (a share below
+    /// 10⁻⁴), minus what the dislikes hold down.
+    func noLikesPopularity(_ i: Int) -> Float {
+        1e-4 * Float(biases.itemCount[i]) / Float(maxCount + 1)
+    }
+
+    var maxCount: Int32 { biases.itemCount.max() ?? 0 }
 
     /// The feedback rule in force, on the training scale.
     var feedback: Feedback { Feedback(parameters: parameters, scale: biases.scale) }
@@ -217,6 +230,10 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
                 if let k = nb.index.firstIndex(of: item) {
                     terms.append(.rated(x, value: x.weight * nb.sim[k], weight: nb.sim[k]))
                 }
+            }
+            if !feedback.signals(profile).contains(where: \.isLike) {
+                terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item,
+                                   count: Int(biases.itemCount[Int(item)])))
             }
             notes.append(.summedSimilarity(weighting: weighting.rawValue))
             notes += feedback.notes
