@@ -67,6 +67,12 @@ public struct ExplanationText: Sendable {
             }
             return "because you \(verb) " + liked.joined(separator: " and ")
         }
+        if !e.dislikesAgainst.isEmpty || e.terms.contains(where: { $0.kind == .dislike }),
+           let p = e.terms.first(where: { $0.kind == .popularity }), !e.terms.contains(where: { $0.kind == .ratedItem }) {
+            let popular = "popular" + (p.count.map { " (\($0) ratings)" } ?? "") + "; nothing you liked yet"
+            return popular + (e.dislikesAgainst.isEmpty ? ", and not linked to what you disliked"
+                : ", held down by what you disliked")
+        }
         let neighbours = e.terms.filter { $0.kind == .neighbour }
         if !neighbours.isEmpty {
             let up = neighbours.filter { $0.value > 0 }.count, down = neighbours.filter { $0.value < 0 }.count
@@ -172,8 +178,12 @@ public struct ExplanationText: Sendable {
         case .ratedItem, .dislike:
             if let r = t.rating, t.kind == .ratedItem { parts.append("you rated it " + starText(r)) }
             if let w = t.signal {
-                parts.append(w < 0 ? "disliked (w " + fixed(Double(w), 2) + "): lowers films like it"
-                    : "liked (w " + fixed(Double(w), 2) + ")")
+                let ws = "(w " + fixed(Double(w), 2) + ")"
+                if w >= 0 { parts.append("liked " + ws) } else if t.value < 0 {
+                    parts.append("disliked " + ws + ": pulls down films like it")
+                } else {
+                    parts.append("disliked " + ws + ": this film is unlike it, so it rises")
+                }
             }
             if let s = t.weight { parts.append("weight " + fixed(Double(s), 2)) }
         case .neighbour:

@@ -209,7 +209,8 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
             if b != 0 && x.weight != 0 { terms.append(.rated(x, value: x.weight * b, weight: b)) }
         }
         if !feedback.signals(profile).contains(where: \.isLike) {
-            terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item))
+            terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item,
+                               count: Int(fallback.popularity[Int(item)])))
         }
         var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
                             formula: "score(i) = Σ_j w_j B_ji", terms: terms, notes: notes + feedback.notes)
