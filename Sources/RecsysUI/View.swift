@@ -80,8 +80,6 @@ func drawExplore(_ state: AppState, layout: Layout, theme: Theme, into buffer: i
     drawRecommendations(state, layout: layout, theme: theme, into: &buffer)
 }
 
-/// "4★", "3.5★".
-
 /// 583 → "583", 1234 → "1.2k", 12345 → "12k", 1234567 → "1.2M".
 func compactCount(_ n: Int) -> String {
     if n < 1000 { return String(n) }

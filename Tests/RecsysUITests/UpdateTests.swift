@@ -242,6 +242,11 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(d.state.parameters["popularity"]?["by"], "mean")
         XCTAssertEqual(d.state.models["popularity"]?.parameters["by"], "mean", "the model was refitted")
         XCTAssertNotEqual(d.state.models["popularity"].map(ObjectIdentifier.init), before)
+        // The feedback rule goes through the same parameter machinery.
+        d.key(.char(":")); d.type("set item-knn.feedback liked"); d.key(.enter)
+        XCTAssertTrue(d.state.status.text.contains("one of centered, binary, threshold:T"), d.state.status.text)
+        d.key(.char(":")); d.type("set item-knn.feedback threshold:4"); d.key(.enter)
+        XCTAssertEqual(d.state.models["item-knn"]?.parameters["feedback"], "threshold:4", "the model was refitted")
         d.key(.char(":")); d.type("sort title"); d.key(.enter)
         XCTAssertEqual(d.state.sort, .title)
         d.key(.char(":")); d.type("genre war"); d.key(.enter)

@@ -248,12 +248,7 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
 
     /// Cosine similarity of item factors.
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
-        guard Int(item) >= 0, Int(item) < itemCount else { return [] }
-        let y = Array(itemFactors[Int(item) * ld..<(Int(item) + 1) * ld])
-        var s = scoreRows(itemFactors, rows: itemCount, ld: ld, x: y)
-        let n0 = max(itemNorms[Int(item)], 1e-12)
-        for i in 0..<itemCount { s[i] /= max(itemNorms[i], 1e-12) * n0 }
-        return topK(s, k: count) { $0 != item }
+        cosineNeighbours(of: item, in: itemFactors, norms: itemNorms, rows: itemCount, ld: ld, count: count)
     }
 
     /// The item bias and the factor part x_uᵀy_i. BPR's x_u is learned, not a sum over rated items, so
