@@ -67,8 +67,7 @@ public struct ExplanationText: Sendable {
             }
             return "because you \(verb) " + liked.joined(separator: " and ")
         }
-        if !e.dislikesAgainst.isEmpty || e.terms.contains(where: { $0.kind == .dislike }),
-           let p = e.terms.first(where: { $0.kind == .popularity }), !e.terms.contains(where: { $0.kind == .ratedItem }) {
+        if e.notes.contains(.noLikes), let p = e.terms.first(where: { $0.kind == .popularity }) {
             let popular = "popular" + (p.count.map { " (\($0) ratings)" } ?? "") + "; nothing you liked yet"
             return popular + (e.dislikesAgainst.isEmpty ? ", and not linked to what you disliked"
                 : ", held down by what you disliked")
@@ -239,9 +238,9 @@ public struct ExplanationText: Sendable {
         case .linearPartOnly: return "terms are the linear part before the hidden layer"
         case .implicitFactors(let n): return "taste = your factors + the implicit factors of the \(n) items you rated"
         case .unknownItem: return "no training ratings for this item"
+        case .noLikes: return "you have no likes yet: films rank by popularity, minus what your dislikes hold down"
         case .feedback(let rule): return "feedback \(rule): " + Self.ruleText(rule)
         case .ignoresDislikes: return "this setting cannot use dislikes: a 1★ counts as a like (feedback=binary)"
-        case .heldDownByDislikes(let n): return "\(n) of your dislikes hold it down"
         }
     }
 

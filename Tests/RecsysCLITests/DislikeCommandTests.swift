@@ -41,7 +41,8 @@ final class DislikeCommandTests: XCTestCase {
         try importProfile("hatesscifi", likes.map { ($0, 5) } + dislikes.map { ($0, 1) })
         let hated = Set(dislikes.map { data.catalog[$0].title })
         // Smaller factor models than the defaults, so the debug binary fits them quickly.
-        let quick = ["als": ["--param", "factors=16,iterations=5"], "bpr": ["--param", "factors=16,iterations=20"]]
+        let quick = ["als": ["--param", "factors=16", "--param", "iterations=5"],
+                     "bpr": ["--param", "factors=16", "--param", "iterations=20"]]
         for algorithm in ["item-knn", "user-knn", "ease", "als", "bpr", "content"] {
             func top(_ profile: String) throws -> [[String: Any]] {
                 let r = try CLI.run(["recommend", "--data", dir.path, "--profile", profile, "--db", db,

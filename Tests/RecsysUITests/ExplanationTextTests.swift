@@ -22,7 +22,7 @@ final class ExplanationTextTests: XCTestCase {
         let e = Explanation(algorithm: "item-knn", item: 2, score: -0.4, terms: [
             .init(kind: .dislike, value: -0.41, item: 0, rating: 1, signal: -0.75, weight: 0.55),
             .init(kind: .popularity, value: 1e-5, item: 2, count: 120),
-        ])
+        ], notes: [.noLikes])
         XCTAssertEqual(text.reason(e), "popular (120 ratings); nothing you liked yet, held down by what you disliked")
         XCTAssertEqual(e.dislikesAgainst.map(\.item), [0])
         XCTAssertTrue(text.detail(e.terms[0]).contains("pulls down films like it"))

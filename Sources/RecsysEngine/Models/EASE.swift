@@ -209,6 +209,7 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
             if b != 0 && x.weight != 0 { terms.append(.rated(x, value: x.weight * b, weight: b)) }
         }
         if !feedback.signals(profile).contains(where: \.isLike) {
+            notes.append(.noLikes)
             terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item,
                                count: Int(fallback.popularity[Int(item)])))
         }

@@ -101,13 +101,14 @@ public struct Explanation: Sendable, Equatable {
         case implicitFactors(count: Int)
         /// The item has no training ratings, so no factors.
         case unknownItem
+        /// The profile has no like: nothing pulls a film up, so films rank by popularity minus what
+        /// the dislikes hold down.
+        case noLikes
         /// The feedback rule the model read the ratings with.
         case feedback(FeedbackRule)
         /// The model cannot use dislikes: every rating counts as a like (`feedback=binary`), or the
         /// model has no way to represent them.
         case ignoresDislikes
-        /// Some of the profile's ratings are dislikes that pull this film down.
-        case heldDownByDislikes(count: Int)
     }
 
     /// What the raw score means.

@@ -22,6 +22,9 @@ import Foundation
 /// (1 − t)·w + t·w_cold, where w_cold splits the total weight between content
 /// and popularity. An empty profile gets popularity ("cold start").
 ///
+/// Likes and dislikes: the hybrid's `feedback` rule is passed to every component that reads one,
+/// so a blend never mixes a model that reads a 1★ as a like with one that reads it as a dislike.
+///
 /// Complexity: the sum of the components' costs (twice their fits when weights are fitted).
 public final class HybridRecommender: Recommender, @unchecked Sendable {
     public static let name = "hybrid"

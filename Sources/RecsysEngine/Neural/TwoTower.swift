@@ -183,6 +183,11 @@ public class TowerRecommenderBase: @unchecked Sendable {
 /// candidate tower: item id embedding + genres + keywords + decade. Score = q·c. A new profile is
 /// folded in through the feature part of the query tower (no user id), with no retraining.
 /// With `rating-weight > 0` it becomes the multitask model (retrieval + rating losses).
+///
+/// Likes and dislikes (`feedback`, see `Feedback`): the query bag holds each rated film j with weight
+/// w_j/√n, so q_u = Σ_r w_r T[r] and a disliked film (w_j < 0) pulls the query away from it; the
+/// in-batch softmax trains on likes only (positives weighted by ω = max(0, w)). Under
+/// `feedback=binary` the weights are the rating confidences of `rating-confidence`, as before.
 public final class TwoTowerRecommender: TowerRecommenderBase, Recommender, @unchecked Sendable {
     public static let name = "two-tower"
     public static let summary = "two-tower retrieval: user and item towers trained with in-batch softmax"
@@ -232,7 +237,8 @@ public final class TwoTowerRecommender: TowerRecommenderBase, Recommender, @unch
 }
 
 /// A ranking model: predicts the rating from both towers' embeddings through an MLP head,
-/// `r̂ = μ + b_u + b_i + MLP([q; c; q⊙c])`, trained on squared error.
+/// `r̂ = μ + b_u + b_i + MLP([q; c; q⊙c])`, trained on squared error over every rating (so a low
+/// rating already teaches it what you dislike); the query bag is signed by `feedback` as in two-tower.
 public final class RankingRecommender: TowerRecommenderBase, Recommender, @unchecked Sendable {
     public static let name = "ranking"
     public static let summary = "neural rating model: towers + MLP head trained on squared error"

@@ -232,6 +232,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
                 }
             }
             if !feedback.signals(profile).contains(where: \.isLike) {
+                notes.append(.noLikes)
                 terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item,
                                    count: Int(biases.itemCount[Int(item)])))
             }
