@@ -1,8 +1,5 @@
 import RecsysEngine
 
-/// "4★", "3.5★": the one star formatter (lists, details, status line, explanations, CLI).
-public func starText(_ v: Float) -> String { formatRating(v) + "★" }
-
 /// The one renderer of explanations: turns an `Explanation` (data, from any model) into the
 /// one-line reason shown beside a recommendation, the rows and notes of the Explain screen, and
 /// the CLI's reason column. Models never write these words themselves.
