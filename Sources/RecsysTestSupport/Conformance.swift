@@ -11,8 +11,8 @@ public struct ConformanceOptions: Sendable {
     public var foldInReproduces: Bool
     /// `fit` must throw `FitCancelled` when its token is already cancelled.
     public var honoursCancellation: Bool
-    /// The model reads every rating as a positive interaction (ALS, BPR): its checkerboard holds
-    /// only the loved items, since a 1★ rating would count as a like.
+    /// The model is run with `feedback=binary`, reading every rating as a positive interaction: its
+    /// checkerboard holds only the loved items, since a 1★ rating would count as a like.
     public var implicitFeedback: Bool
     /// The model personalizes by demographics, not ratings: the checkerboard's users carry a gender
     /// by parity (and an age), so a model grouping by them can find the withheld item.
@@ -40,7 +40,7 @@ public struct ConformanceOptions: Sendable {
 ///    every prediction and score is finite, and nothing crashes;
 /// 3. determinism: two fits with one seed give identical scores and predictions;
 /// 4. degenerate data (one user, one item, constant ratings, a user who rated everything): every
-///    prediction, score and explanation is finite;
+///    prediction, score and explanation is finite, and every explanation's terms sum to its score;
 /// 5. fold-in: a training user's ratings folded in give the same top-N (kNN, content);
 /// 6. progress is reported, and cancellation is honoured.
 public enum Conformance {
@@ -181,6 +181,10 @@ public enum Conformance {
                     let e = m.explain(prof, item: i)
                     if !e.score.isFinite || e.terms.contains(where: { !$0.value.isFinite }) {
                         fail("\(label): non-finite explanation for user \(u), item \(i)"); return
+                    }
+                    // Explanations are data from which the score is reconstructible.
+                    if abs(e.termTotal - e.score) > 1e-3 * max(1, abs(e.score)) {
+                        fail("\(label): terms of user \(u), item \(i) sum to \(e.termTotal), not the score \(e.score)"); return
                     }
                 }
             }

@@ -14,6 +14,8 @@ public final class CatalogStats: Sendable {
     public let dampedMeans: [Float]
     /// Titles without the trailing "(1995)", as lists show them.
     public let displayTitles: [String]
+    /// The catalog's own titles (with the year), as explanations cite them.
+    public let titles: [String]
     /// Title (without year) folded for case- and accent-insensitive search.
     public let foldedTitles: [String]
     /// What search matches: the folded title with its year, "alien (1979)", so "alien 1979" and "alien (19" find it.
@@ -53,6 +55,7 @@ public final class CatalogStats: Sendable {
         userCount = dataset.userCount
         let items = dataset.catalog.items
         displayTitles = items.map(CatalogStats.displayTitle)
+        titles = items.map(\.title)
         foldedTitles = displayTitles.map(SearchText.fold)
         searchKeys = zip(foldedTitles, items).map { t, item in item.year.map { "\(t) (\($0))" } ?? t }
         let names = dataset.catalog.genres

@@ -203,8 +203,8 @@ public struct RecommendationResults: Sendable {
 
 /// Recomputes every fitted model's top-N with reasons for a profile.
 ///
-/// For each model: `scores(profile)`, the top `count` unrated items, `explain(...).summary`
-/// of the first `reasons` of them as their one-line reasons (the rest get ""; explanations can be
+/// For each model: `scores(profile)`, the top `count` unrated items, the one-line reason
+/// (`ExplanationText.reason` of `explain(...)`) of the first `reasons` of them (the rest get ""; explanations can be
 /// the costly part), the predicted rating of `selectedItem`, and the top-10 metrics.
 /// Models run concurrently on `threads` threads (models are safe to call from any thread once fitted).
 /// Complexity: per model, one `scores` call + O(n log count) + `reasons` explanations.
@@ -235,9 +235,10 @@ public struct RecomputeJob: Sendable {
         let t = nowMillis()
         let scores = nm.model.scores(profile)
         let top = topK(scores, k: count) { !profile.contains($0) }
+        let text = ExplanationText(stats: stats)
         let rows = top.enumerated().map { k, s in
             RecommendationRow(item: s.item, score: s.score,
-                              reason: k < reasons ? nm.model.explain(profile, item: s.item).summary : "")
+                              reason: k < reasons ? text.reason(nm.model.explain(profile, item: s.item)) : "")
         }
         let prediction = selectedItem.flatMap { i in nm.model.predict(profile, items: [i]).first }
         let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), stats: stats)

@@ -5,10 +5,6 @@ func formatSeconds(_ s: Double) -> String {
     s < 1 ? "\(Int((s * 1000).rounded())) ms" : fixed(Double(s), 1) + " s"
 }
 
-func stars(_ v: Float) -> String {
-    v == v.rounded() ? "\(Int(v))★" : fixed(Double(v), 1) + "★"
-}
-
 func formatRating(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : fixed(Double(v), 1) }
 
 /// `v` with `decimals` digits after the point, like `String(format: "%.2f")` but without Foundation's
@@ -36,8 +32,8 @@ func fixed(_ v: Double, _ decimals: Int, width: Int) -> String {
     return String(repeating: " ", count: max(0, width - s.count)) + s
 }
 
-/// "4★", "3.5★".
-func starText(_ v: Float) -> String { formatRating(v) + "★" }
+/// "4★", "3.5★": the one star formatter (lists, details, status line, explanations, CLI).
+public func starText(_ v: Float) -> String { formatRating(v) + "★" }
 
 /// 583 → "583", 1234 → "1.2k", 12345 → "12k", 1234567 → "1.2M".
 func compactCount(_ n: Int) -> String {

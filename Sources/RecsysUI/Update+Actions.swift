@@ -109,7 +109,7 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
             return []
         }
         guard value >= min(scale.min, 1) && value <= scale.max else {
-            state.status = StatusMessage("ratings go from \(stars(scale.min)) to \(stars(scale.max))", isError: true)
+            state.status = StatusMessage("ratings go from \(starText(scale.min)) to \(starText(scale.max))", isError: true)
             return []
         }
         return changeRating(&state, item: item, to: value, effects: &effects, verb: "rated")
@@ -227,11 +227,11 @@ func changeRating(_ state: inout AppState, item: Int32, to value: Float?, effect
     if let value {
         state.profile.set(item, rating: value)
         if !state.isScratch { effects.append(.saveRating(profile: state.profileName, item: raw, value: value)) }
-        state.status = StatusMessage("\(verb) \(state.title(item)) \(stars(value)) · \(state.ratingCountText)")
+        state.status = StatusMessage("\(verb) \(state.title(item)) \(starText(value)) · \(state.ratingCountText)")
     } else {
         state.profile.remove(item)
         if !state.isScratch { effects.append(.removeRating(profile: state.profileName, item: raw)) }
-        state.status = StatusMessage("\(verb) \(state.title(item))\(before == nil ? "" : " (was \(stars(before!)))")"
+        state.status = StatusMessage("\(verb) \(state.title(item))\(before == nil ? "" : " (was \(starText(before!)))")"
             + " · \(state.ratingCountText)")
     }
     if state.isScratch {

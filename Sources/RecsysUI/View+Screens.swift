@@ -127,6 +127,8 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         return lines
     }
     let w = r.whyNot
+    let e = w.explanation
+    let text = ExplanationText(stats: state.stats, userIDs: state.dataset.users.ids)
     var facts = "score \(formatScore(w.score))"
     if !r.prediction.isImpossible { facts += " · predicted \(starText((r.prediction.value * 10).rounded() / 10))" }
     if let rank = w.rank {
@@ -135,9 +137,10 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         facts += " · you rated it \(starText(mine))"
     }
     lines.append(Line(facts))
-    lines.append(Line(w.explanation.summary, theme.star))
+    lines.append(Line(text.reason(e), theme.star))
+    lines.append(Line(text.scoreLine(e) + (e.formula.isEmpty ? "" : " · " + e.formula), theme.dim))
     lines.append("")
-    let terms = w.explanation.terms
+    let terms = e.termsByMagnitude
     if terms.isEmpty {
         lines.append(Line("(this algorithm gives no itemised contributions)", theme.dim))
     } else {
@@ -149,33 +152,21 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
             + (nonBias.isEmpty || nonBias.count == terms.count ? "term)" : "non-bias term)"), theme.title))
         let labelW = max(16, min(34, width / 3))
         let half = max(4, min(18, (width - labelW - 7 - 8 - 20) / 2))
-        for t in terms {
-            let (l, rgt) = SignedBar.text(Double(t.value), scale: scale, halfWidth: half)
-            let kind: String
-            switch t.kind {
-            case .item: kind = "item"
-            case .neighbour: kind = "user"
-            case .feature: kind = "feat"
-            case .factor: kind = "factor"
-            case .bias: kind = "bias"
-            case .other: kind = ""
-            }
-            // Name the movie a term is about when the label does not ("rated item" → "Babe (rated item)").
-            var label = t.label
-            if let i = t.item, Int(i) < state.stats.displayTitles.count {
-                let title = state.stats.displayTitles[Int(i)]
-                if !label.contains(title) { label = title + " (" + label + ")" }
-            }
-            lines.append(Line([
-                Span(DisplayWidth.pad(kind, to: 7), theme.dim),
-                Span(DisplayWidth.pad(label, to: labelW) + " "),
-                Span(l, theme.negative), Span("│", theme.dim), Span(rgt, theme.positive),
-                Span(" " + DisplayWidth.pad(formatScore(t.value), to: 7, alignRight: true), t.value < 0 ? theme.negative : theme.text),
-                Span(t.detail.isEmpty ? "" : "  " + t.detail, theme.dim),
-            ]))
+        let shown = 12
+        for t in terms.prefix(shown) { lines.append(termLine(t, text: text, scale: scale, labelW: labelW, half: half, theme: theme)) }
+        if terms.count > shown {
+            let rest = terms.dropFirst(shown).reduce(Float(0)) { $0 + $1.value }
+            lines.append(Line("  … \(terms.count - shown) smaller terms sum to \(formatScore(rest))", theme.dim))
         }
     }
-    for note in w.explanation.notes { lines.append(Line("note: " + note, theme.dim)) }
+    if !e.related.isEmpty {
+        lines.append(Line("Related (context, not part of the sum)", theme.title))
+        for t in e.related.prefix(5) {
+            lines.append(Line([Span("  " + text.label(t)), Span("  " + formatScore(t.value)),
+                               Span("  " + text.detail(t), theme.dim)]))
+        }
+    }
+    for note in e.notes { lines.append(Line("note: " + text.note(note, algorithm: e.algorithm), theme.dim)) }
     lines.append("")
     if w.rank == 1 {
         lines.append(Line("It is \(name)'s top recommendation: nothing ranks above it.", theme.title))
@@ -186,12 +177,26 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
             lines.append(Line("  nothing pulls it down: items above it simply score higher (\(formatScore(w.score)))", theme.dim))
         } else {
             for t in down.prefix(5) {
-                lines.append(Line([Span("  " + t.label, theme.negative), Span("  " + formatScore(t.value)),
-                                   Span(t.detail.isEmpty ? "" : "  " + t.detail, theme.dim)]))
+                let d = text.detail(t)
+                lines.append(Line([Span("  " + text.label(t), theme.negative), Span("  " + formatScore(t.value)),
+                                   Span(d.isEmpty ? "" : "  " + d, theme.dim)]))
             }
         }
     }
     return lines
+}
+
+/// One row of the Explain screen: kind, label, signed bar, value and detail.
+func termLine(_ t: Explanation.Term, text: ExplanationText, scale: Double, labelW: Int, half: Int, theme: Theme) -> Line {
+    let (l, rgt) = SignedBar.text(Double(t.value), scale: scale, halfWidth: half)
+    let d = text.detail(t)
+    return Line([
+        Span(DisplayWidth.pad(text.tag(t), to: 8), theme.dim),
+        Span(DisplayWidth.pad(text.label(t), to: labelW) + " "),
+        Span(l, theme.negative), Span("│", theme.dim), Span(rgt, theme.positive),
+        Span(" " + DisplayWidth.pad(formatScore(t.value), to: 7, alignRight: true), t.value < 0 ? theme.negative : theme.text),
+        Span(d.isEmpty ? "" : "  " + d, theme.dim),
+    ])
 }
 
 func drawExplain(_ state: AppState, area: Rect, theme: Theme, into buffer: inout ScreenBuffer) {

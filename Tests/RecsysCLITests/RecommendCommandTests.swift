@@ -84,7 +84,7 @@ final class RecommendCommandTests: XCTestCase {
         XCTAssertEqual(items.map { $0["rank"] as? Int }, [1, 2, 3])
         XCTAssertEqual(items[0]["item"] as? String, "100", "the one Sci-Fi item user 1 has not rated")
         XCTAssertNotNil(items[0]["score"] as? Double)
-        XCTAssertTrue((items[0]["reason"] as? String ?? "").hasPrefix("because you rated"), "\(items[0])")
+        XCTAssertTrue((items[0]["reason"] as? String ?? "").hasPrefix("because you liked"), "\(items[0])")
         XCTAssertNotNil(items[0]["title"] as? String)
     }
 

@@ -84,7 +84,8 @@ final class ALSTests: XCTestCase {
         let e = m.explain(p, item: 0)
         XCTAssertEqual(e.terms.map(\.value).reduce(0, +), m.scores(p)[0], accuracy: 1e-3)
         XCTAssertEqual(e.score, m.scores(p)[0], accuracy: 1e-3)
-        XCTAssertTrue(e.summary.hasPrefix("because you rated Space"), e.summary)
+        let why = e.reasonsFor.compactMap(\.item).map { ds.catalog[$0].title }
+        XCTAssertTrue(why.first?.hasPrefix("Space") ?? false, "\(why)")
         XCTAssertTrue(e.terms.first { $0.value > 0 }.flatMap(\.item).map { $0 < 6 } ?? false, "\(e.terms)")
     }
 
@@ -92,7 +93,7 @@ final class ALSTests: XCTestCase {
         let m = try fitted()
         let top = m.recommend(Profile(), count: 3)
         XCTAssertEqual(top.count, 3)
-        XCTAssertTrue(m.explain(Profile(), item: top[0].item).summary.hasPrefix("cold start"))
+        XCTAssertEqual(m.explain(Profile(), item: top[0].item).notes, [.coldStart])
         XCTAssertTrue(m.predict(Profile(), items: [0])[0].isImpossible)
     }
 

@@ -29,13 +29,14 @@ final class BPRTests: XCTestCase {
     func testColdStartAndExplanation() throws {
         let ds = BlockFixture.make()
         let m = try fitted(data: ds)
-        XCTAssertTrue(m.explain(Profile(), item: 3).summary.hasPrefix("cold start"))
+        XCTAssertEqual(m.explain(Profile(), item: 3).notes, [.coldStart])
         let p = BlockFixture.foldIn(0, ds)
         let e = m.explain(p, item: 0)
         XCTAssertEqual(e.score, m.scores(p)[0], accuracy: 1e-4)
-        // Item terms (scaled alignments) plus the bias add up to the score.
+        // The factor part plus the bias add up to the score; rated items are context.
         XCTAssertEqual(e.terms.map(\.value).reduce(0, +), e.score, accuracy: 1e-3)
         XCTAssertTrue(e.terms.contains { $0.kind == .bias })
+        XCTAssertFalse(e.related.isEmpty)
     }
 
     func testDegenerateDataGivesFiniteScores() throws {

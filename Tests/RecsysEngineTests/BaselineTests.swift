@@ -43,9 +43,9 @@ final class BaselineTests: XCTestCase {
         let m = try BaselineRecommender()
         try m.fit(board, context: FitContext())
         let e = m.explain(Profile.training(0, in: board.ratings), item: 3)
-        XCTAssertEqual(e.terms.prefix(3).map(\.label), ["global mean", "your bias", "item bias"])
+        XCTAssertEqual(e.terms.prefix(3).map(\.name), ["μ", "b_u", "b_i"])
         XCTAssertEqual(e.terms[0].value + e.terms[1].value + e.terms[2].value, e.score, accuracy: 1e-4)
-        XCTAssertTrue(e.terms.contains { $0.kind == .item })
+        XCTAssertTrue(e.related.contains { $0.kind == .ratedItem || $0.kind == .dislike })
     }
 
     func testBadParameterNamesTheRange() {

@@ -41,9 +41,10 @@ final class ContentTests: XCTestCase {
         let p = Profile([(1, 5), (2, 5), (7, 1)])
         let e = m.explain(p, item: 4)
         XCTAssertEqual(e.terms.map(\.value).reduce(0, +), m.scores(p)[4], accuracy: 1e-5)
-        XCTAssertTrue(e.terms.contains { $0.label == "Sci-Fi" && $0.value > 0 && $0.kind == .feature })
-        XCTAssertTrue(e.summary.hasPrefix("you like"), e.summary)
-        XCTAssertTrue(m.explain(Profile(), item: 4).summary.hasPrefix("cold start"))
+        XCTAssertTrue(e.terms.contains { (t: Explanation.Term) in
+            t.name == "genre:Sci-Fi" && t.value > 0 && t.kind == .feature
+        })
+        XCTAssertEqual(m.explain(Profile(), item: 4).notes, [.coldStart])
     }
 
     func testPredictionsFollowSimilarRatings() throws {

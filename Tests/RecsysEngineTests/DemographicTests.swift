@@ -77,18 +77,29 @@ final class DemographicTests: XCTestCase {
         let data = Self.fixture()
         let m = try fitted(["group": "age+gender", "combine": "cell", "shrinkage": "20"])
         let e = m.explain(Profile.training(0, in: data.ratings), item: 0)
-        XCTAssertEqual(e.summary, "popular with 25–34-year-old women: 3 of 3 rated it 4★ or more")
-        XCTAssertTrue(e.notes.joined().contains("a small cell"), e.notes.joined())
-        XCTAssertEqual(e.terms.count, 2)
+        // The cell as data: who it is, how many of its users liked the film, at which threshold.
+        XCTAssertEqual(e.terms[0].kind, .group)
+        XCTAssertEqual(e.terms[0].name, "25–34-year-old women")
+        XCTAssertEqual(e.terms[0].count, 3)
+        XCTAssertEqual(e.terms[0].total, 3)
+        XCTAssertEqual(e.terms[0].rating, 4)
+        XCTAssertTrue(e.notes.contains(.smallCell), "\(e.notes)")
+        XCTAssertEqual(e.terms.filter { $0.kind == .group }.count, 2)
+        XCTAssertEqual(e.termTotal, e.score, accuracy: 1e-4, "the terms (with any remainder) rebuild the score")
         // combine=sum explains each attribute's group and its shift; 56+ men (u3, u4; u5 has no gender
         // but is 56+): item 2 rated 4★+ by u3 and u4.
         let sum = try fitted(["group": "age+gender", "combine": "sum", "shrinkage": "0", "by": "liked"])
         let man = sum.explain(Profile.training(3, in: data.ratings), item: 2)
-        XCTAssertEqual(man.summary, "popular with 56-and-over people (2 of 3 rated it 4★ or more) and men (2 of 2 rated it 4★ or more)")
-        XCTAssertEqual(man.terms.map(\.label), ["men", "56-and-over people", "everyone"])
+        let groups = man.terms.filter { $0.kind == .group }
+        XCTAssertEqual(groups.map(\.name), ["men", "56-and-over people", "everyone"])
+        XCTAssertEqual(groups.map(\.count), [2, 2, 2])
+        XCTAssertEqual(groups.map(\.total), [2, 3, 6])
         XCTAssertEqual(man.terms[0].value, 1 - 2.0 / 6, accuracy: 1e-4, "men liked it 2 of 2, everyone 2 of 6")
         let everyone = m.explain(Profile(), item: 0)
-        XCTAssertTrue(everyone.summary.hasPrefix("popular with everyone (no age/gender known): 3 of 6"), everyone.summary)
+        XCTAssertTrue(everyone.notes.contains(.unknownDemographics), "\(everyone.notes)")
+        XCTAssertEqual(everyone.terms[0].name, "everyone")
+        XCTAssertEqual(everyone.terms[0].count, 3)
+        XCTAssertEqual(everyone.terms[0].total, 6)
         XCTAssertEqual(DemographicRecommender.describe([0: 2, 2: 4]), "25–34-year-old college students")
         XCTAssertEqual(DemographicRecommender.describe([1: 0, 3: 3]), "women in the west")
     }
@@ -115,7 +126,7 @@ final class DemographicTests: XCTestCase {
             for p in profiles {
                 XCTAssertEqual(loaded.scores(p).map(\.bitPattern), model.scores(p).map(\.bitPattern), "\(params)")
                 XCTAssertEqual(loaded.predict(p, items: [0, 1, 2, 3]), model.predict(p, items: [0, 1, 2, 3]))
-                XCTAssertEqual(loaded.explain(p, item: 1).summary, model.explain(p, item: 1).summary)
+                XCTAssertEqual(loaded.explain(p, item: 1), model.explain(p, item: 1))
             }
             XCTAssertEqual(loaded.similarItems(to: 2, count: 3), model.similarItems(to: 2, count: 3))
         }
@@ -139,7 +150,7 @@ final class TwoTowerDemographicsTests: XCTestCase {
         var stranger = plain
         stranger.attributes = UserAttributes(occupation: "farmer")
         XCTAssertEqual(m.scores(stranger), m.scores(plain))
-        XCTAssertTrue(m.explain(woman, item: 1).terms.contains { $0.label == "demographics" })
+        XCTAssertTrue(m.explain(woman, item: 1).terms.contains { $0.name == "demographics" })
     }
 }
 

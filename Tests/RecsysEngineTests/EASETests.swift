@@ -60,7 +60,7 @@ final class EASETests: XCTestCase {
     func testWeightsSatisfyTheClosedForm() throws {
         let ds = BlockFixture.make()
         let lambda: Float = 2
-        let m = try fitted(["lambda": "2"], data: ds)
+        let m = try fitted(["lambda": "2", "feedback": "binary"], data: ds)
         let n = ds.itemCount
         var g = [[Float]](repeating: [Float](repeating: 0, count: n), count: n)
         for u in 0..<ds.userCount {
@@ -93,7 +93,7 @@ final class EASETests: XCTestCase {
         let covered = m.recommend(p, count: 12)
         XCTAssertEqual(covered.count, 12 - p.count)
         let e = m.explain(p, item: covered[0].item)
-        XCTAssertTrue(e.notes.contains { $0.contains("restricted to the 8 most rated of 12") }, "\(e.notes)")
+        XCTAssertTrue(e.notes.contains(.restricted(kept: 8, total: 12)), "\(e.notes)")
     }
 
     func testExplanationTermsAreTheRatedItemsWeights() throws {
@@ -104,7 +104,7 @@ final class EASETests: XCTestCase {
         XCTAssertEqual(e.score, m.scores(p)[0], accuracy: 1e-4)
         XCTAssertEqual(e.terms.map(\.value).reduce(0, +), e.score, accuracy: 1e-4)
         XCTAssertTrue(e.terms.allSatisfy { $0.item.map { p.contains($0) } ?? false })
-        XCTAssertTrue(m.explain(Profile(), item: 0).summary.hasPrefix("cold start"))
+        XCTAssertEqual(m.explain(Profile(), item: 0).notes, [.coldStart])
         XCTAssertTrue(m.similarItems(to: 1, count: 3).allSatisfy { $0.item < 6 })
     }
 

@@ -187,7 +187,7 @@ final class EvalRunnerTests: XCTestCase {
         }
         func similarItems(to item: Int32, count: Int) -> [ScoredItem] { [] }
         func explain(_ profile: Profile, item: Int32) -> Explanation {
-            Explanation(algorithm: Self.name, item: item, score: 0, summary: "")
+            Explanation(algorithm: Self.name, item: item, score: 0)
         }
     }
 

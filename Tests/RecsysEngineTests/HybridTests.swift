@@ -44,8 +44,8 @@ final class HybridTests: XCTestCase {
         XCTAssertLessThan(cold[e], warm[e])
         XCTAssertGreaterThan(cold[c], warm[c])
         XCTAssertEqual(warm, m.weights)
-        XCTAssertTrue(m.explain(Profile(), item: 0).summary.hasPrefix("cold start"))
-        XCTAssertTrue(m.explain(Profile([(Int32(1), Float(5))]), item: 2).notes.contains { $0.hasPrefix("few ratings") })
+        XCTAssertEqual(m.explain(Profile(), item: 0).notes, [.coldStart])
+        XCTAssertTrue(m.explain(Profile([(Int32(1), Float(5))]), item: 2).notes.contains(.fewRatings(1)))
     }
 
     func testExplanationHasOneTermPerComponentSummingToScore() throws {
@@ -53,7 +53,8 @@ final class HybridTests: XCTestCase {
         let m = try fitted(data: ds)
         let p = Profile.training(0, in: ds.ratings)
         let e = m.explain(p, item: 0)
-        XCTAssertEqual(Set(e.terms.map(\.label)), Set(zip(m.componentNames, m.weights).filter { $0.1 != 0 }.map(\.0)))
+        XCTAssertEqual(e.parts.count, e.terms.count)
+        XCTAssertEqual(Set(e.terms.compactMap(\.name)), Set(zip(m.componentNames, m.weights).filter { $0.1 != 0 }.map(\.0)))
         XCTAssertEqual(e.terms.map(\.value).reduce(0, +), m.scores(p)[0], accuracy: 1e-3)
     }
 
@@ -89,8 +90,14 @@ final class HybridNewUserGateTests: XCTestCase {
         let top = h.recommend(woman, count: 8).map(\.item)
         XCTAssertTrue(top.allSatisfy { $0 % 2 == 0 }, "a new woman gets the women's (even) items: \(top)")
         let e = h.explain(woman, item: top[0])
-        XCTAssertTrue(e.notes.first?.hasPrefix("blend weight g(n) = n/(n + n₀) = 0/(0 + ") == true, "\(e.notes)")
-        XCTAssertTrue(e.summary.hasPrefix("demographic: popular with"), e.summary)
+        guard case .gateBlend(let n, _, let g)? = e.notes.first else { return XCTFail("\(e.notes)") }
+        XCTAssertEqual(n, 0)
+        XCTAssertEqual(g, 0)
+        XCTAssertEqual(e.terms.first?.kind, .component)
+        XCTAssertEqual(e.terms.first?.name, "demographic")
+        XCTAssertEqual(e.parts.first?.algorithm, "demographic")
+        XCTAssertTrue(e.parts.first?.terms.contains { $0.kind == .group } == true, "\(e.parts)")
+        XCTAssertEqual(e.termTotal, e.score, accuracy: 1e-4)
         // A training user is served by the blend as before.
         let trained = Profile.training(0, in: board.data.ratings)
         XCTAssertEqual(h.scores(trained), h.blendScores(trained))
@@ -104,6 +111,6 @@ final class HybridNewUserGateTests: XCTestCase {
         XCTAssertEqual(h.gate(ratingCount: 0), 1)
         let p = Profile([(Int32(0), Float(5)), (Int32(2), Float(4))])
         XCTAssertEqual(h.scores(p), h.blendScores(p))
-        XCTAssertFalse(h.explain(p, item: 4).notes.joined().contains("g(n)"))
+        XCTAssertFalse(h.explain(p, item: 4).notes.contains { if case .gateBlend = $0 { return true }; return false })
     }
 }

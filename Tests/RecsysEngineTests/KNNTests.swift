@@ -78,9 +78,11 @@ final class KNNTests: XCTestCase {
         try m.fit(board, context: FitContext())
         let prof = Profile([(Int32(0), Float(5)), (Int32(2), Float(4))])
         let s = m.scores(prof)
-        // score(i) = Σ_j S[j][i]: recompute from similarItems lists (which include the top-N neighbours).
+        // score(i) = Σ_j w_j S[j][i] with the centered weights (c = (5 + 4 + 9) / 5 = 3.6: w = 0.7, 0.2):
+        // recompute from similarItems lists (which include the top-N neighbours).
+        let w: [Int32: Float] = [0: 0.7, 2: 0.2]
         var expected = [Float](repeating: 0, count: board.itemCount)
-        for j in prof.items { for n in m.similarItems(to: j, count: 10) { expected[Int(n.item)] += n.score } }
+        for j in prof.items { for n in m.similarItems(to: j, count: 10) { expected[Int(n.item)] += w[j]! * n.score } }
         for i in 0..<board.itemCount where !prof.contains(Int32(i)) { XCTAssertEqual(s[i], expected[i], accuracy: 1e-5) }
         for i in 0..<Int32(board.itemCount) { XCTAssertLessThanOrEqual(m.similarItems(to: i, count: 10).count, 3) }
     }
@@ -111,10 +113,10 @@ final class KNNTests: XCTestCase {
         let neighbours = e.terms.filter { $0.kind == .neighbour }
         XCTAssertFalse(neighbours.isEmpty)
         for t in neighbours {
-            let v = Int32(board.users.index(of: String(t.label.dropFirst(5)))!)
-            XCTAssertNotNil(board.ratings.rating(user: v, item: withheld), "\(t.label) did not rate the item")
+            let v = try XCTUnwrap(t.user)
+            XCTAssertNotNil(board.ratings.rating(user: v, item: withheld), "user \(v) did not rate the item")
         }
-        XCTAssertTrue(e.notes.contains { $0.contains("live") })
+        XCTAssertTrue(e.notes.contains(.liveNeighbours))
     }
 
     func testItemKNNExplainUsesRatedItems() throws {
@@ -125,7 +127,8 @@ final class KNNTests: XCTestCase {
         let e = m.explain(prof, item: Conformance.checkerboard().withheld[0].1)
         XCTAssertFalse(e.terms.isEmpty)
         XCTAssertTrue(e.terms.allSatisfy { $0.item.map { prof.contains($0) } ?? true })
-        XCTAssertTrue(e.summary.hasPrefix("because you rated"))
+        XCTAssertFalse(e.reasonsFor.isEmpty, "a liked film is the reason")
+        XCTAssertEqual(e.terms.map(\.value).reduce(0, +), e.score, accuracy: 1e-4)
     }
 
     func testThreadCountDoesNotChangeNeighbours() throws {

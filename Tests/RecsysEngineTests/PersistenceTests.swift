@@ -58,7 +58,7 @@ final class PersistenceTests: XCTestCase {
             XCTAssertEqual(loaded.predict(p, items: all), model.predict(p, items: all),
                            "\(algorithm) predictions, profile \(n)", file: file, line: line)
             XCTAssertEqual(loaded.recommend(p, count: 5), model.recommend(p, count: 5), file: file, line: line)
-            XCTAssertEqual(loaded.explain(p, item: 2).summary, model.explain(p, item: 2).summary,
+            XCTAssertEqual(loaded.explain(p, item: 2), model.explain(p, item: 2),
                            file: file, line: line)
         }
         for i in all {
@@ -219,6 +219,6 @@ private final class Unsaveable: Recommender, @unchecked Sendable {
     func scores(_ profile: Profile) -> [Float] { [] }
     func similarItems(to item: Int32, count: Int) -> [ScoredItem] { [] }
     func explain(_ profile: Profile, item: Int32) -> Explanation {
-        Explanation(algorithm: Self.name, item: item, score: 0, summary: "")
+        Explanation(algorithm: Self.name, item: item, score: 0)
     }
 }

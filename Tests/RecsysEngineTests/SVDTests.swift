@@ -64,8 +64,9 @@ final class SVDTests: XCTestCase {
             try m.fit(board, context: FitContext())
             let e = m.explain(Profile.training(0, in: board.ratings), item: 4)
             XCTAssertEqual(e.terms.filter { $0.kind == .bias }.count, 3, name)
-            XCTAssertEqual(e.terms.filter { $0.kind == .factor }.count, 3, name)
-            XCTAssertEqual(e.terms.filter { $0.kind == .item }.count, 3, name)
+            XCTAssertEqual(e.terms.filter { $0.kind == .factor }.count, 4, name)
+            XCTAssertEqual(e.related.filter { $0.kind == .ratedItem }.count, 3, name)
+            XCTAssertEqual(e.terms.map(\.value).reduce(0, +), e.score, accuracy: 1e-4)
         }
     }
 

@@ -34,8 +34,8 @@ final class AboutYouTests: XCTestCase {
         // The demographic model now answers for this cell: its explanation names it.
         let model = try DemographicRecommender(parameters: Parameters(["combine": "cell", "group": "age+gender"]))
         try model.fit(d.state.dataset, context: FitContext())
-        XCTAssertTrue(model.explain(d.state.profile, item: 0).summary.hasPrefix("popular with 56-and-over men"),
-                      model.explain(d.state.profile, item: 0).summary)
+        let reason = ExplanationText(dataset: d.state.dataset).reason(model.explain(d.state.profile, item: 0))
+        XCTAssertTrue(reason.hasPrefix("popular with 56-and-over men"), reason)
     }
 
     func testDatasetsWithoutDemographicsSaySoInsteadOfAsking() {

@@ -43,12 +43,13 @@ final class GenreFanRecommender: Recommender, @unchecked Sendable {
     }
 
     func explain(_ profile: Profile, item: Int32) -> Explanation {
-        let terms = zip(profile.items, profile.ratings).map { j, r in
-            Explanation.Term(kind: .item, label: "rated item", value: (r - 3) * overlap(Int(item), Int(j)),
-                             detail: "you rated it \(Int(r))★", item: j)
-        }.filter { $0.value != 0 }.sorted { abs($0.value) > abs($1.value) }
-        let best = terms.first.map { "shares genres with \(titles[Int($0.item!)])" } ?? "no genre in common with your ratings"
-        return Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)], summary: best, terms: terms)
+        var terms = zip(profile.items, profile.ratings).map { j, r in
+            Explanation.Term(kind: r < 3 ? .dislike : .ratedItem, value: (r - 3) * overlap(Int(item), Int(j)),
+                             item: j, rating: r, signal: (r - 3) / 2, weight: overlap(Int(item), Int(j)))
+        }.filter { $0.value != 0 }
+        terms.append(.init(kind: .popularity, value: Float(genres.count - Int(item)) * 1e-4))
+        return Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                           formula: "score(i) = Σ_j (r_j − 3) · overlap(i, j)", terms: terms)
     }
 }
 

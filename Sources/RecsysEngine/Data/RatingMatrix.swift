@@ -212,11 +212,16 @@ public struct RatingMatrix: Sendable {
 
     /// The rating of (u, i), or nil. O(log row length).
     public func rating(user u: Int32, item i: Int32) -> Float? {
+        position(user: u, item: i).map { rowRatings[$0] }
+    }
+
+    /// The CSR position of (u, i), or nil. O(log row length).
+    public func position(user u: Int32, item i: Int32) -> Int? {
         var lo = rowStart[Int(u)], hi = rowStart[Int(u) + 1]
         while lo < hi {
             let mid = (lo + hi) / 2
             let v = rowItems[mid]
-            if v == i { return rowRatings[mid] }
+            if v == i { return mid }
             if v < i { lo = mid + 1 } else { hi = mid }
         }
         return nil

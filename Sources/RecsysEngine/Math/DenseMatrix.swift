@@ -359,3 +359,15 @@ func scoreRows(_ Y: [Float], rows: Int, ld: Int, x: [Float], bias: [Float]? = ni
     if let bias { for i in 0..<rows { out[i] += bias[i] } }
     return out
 }
+
+/// The rows most similar to row `item` by cosine, best first (the row itself excluded): the
+/// similar-items rule of the factor models (ALS, BPR). `norms[i]` is ‖Y[i]‖.
+/// Complexity: O(rows · ld + rows log count).
+func cosineNeighbours(of item: Int32, in Y: [Float], norms: [Float], rows: Int, ld: Int, count: Int) -> [ScoredItem] {
+    guard Int(item) >= 0, Int(item) < rows else { return [] }
+    let y = Array(Y[Int(item) * ld..<(Int(item) + 1) * ld])
+    var s = scoreRows(Y, rows: rows, ld: ld, x: y)
+    let n0 = max(norms[Int(item)], 1e-12)
+    for i in 0..<rows { s[i] /= max(norms[i], 1e-12) * n0 }
+    return topK(s, k: count) { $0 != item }
+}

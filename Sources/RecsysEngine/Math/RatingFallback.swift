@@ -33,16 +33,16 @@ public struct RatingFallback: Sendable {
         }
     }
 
-    /// The explanation every ranking model gives for an empty profile.
+    /// The explanation every ranking model gives for an empty profile: the popularity score.
     public func coldStart(algorithm: String, item: Int32) -> Explanation {
         let i = Int(item)
-        let count = i >= 0 && i < popularity.count ? Float(Int(popularity[i])) : 0
-        let score = i >= 0 && i < popularity.count ? popularity[i] : 0
+        let known = i >= 0 && i < popularity.count
+        let score = known ? popularity[i] : 0
         return Explanation(
-            algorithm: algorithm, item: item, score: score,
-            summary: "cold start: popular (\(Int(count)) ratings)",
-            terms: [.init(kind: .other, label: "ratings", value: count)],
-            notes: ["cold start: no ratings yet, so \(algorithm) ranks by popularity"])
+            algorithm: algorithm, item: item, score: score, meaning: .popularity,
+            formula: "score(i) = |U_i| + damped mean share",
+            terms: [.init(kind: .popularity, value: score, item: item, count: known ? Int(score) : 0)],
+            notes: [.coldStart])
     }
 
     /// The profile's damped bias against the item biases.

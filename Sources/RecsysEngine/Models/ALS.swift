@@ -19,10 +19,22 @@ import Foundation
 /// as implicit does: with A_u = YᵀC_uY + λI, y_iᵀx_u = Σ_j c_j · y_iᵀ A_u⁻¹ y_j,
 /// one term per rated item j.
 ///
-/// Parameters: `factors` (64), `regularization` λ (0.05), `alpha` α (0.5),
-/// `iterations` (15), `confidence` (rating), `solver` (cg | cholesky), `cg_steps` (3).
-/// With explicit ratings, c = 1 + 0.5·r gives a 5★ film 1.75 times the weight of a 1★
-/// one (3.5 vs 2); `confidence=binary, alpha=1` is implicit's setting (every rating c = 2).
+/// **Likes and dislikes** (`feedback`, see `Feedback`): each rating becomes a signed weight
+/// w_ui ∈ [−1, 1]. A like is p_ui = 1 and a dislike a *negative preference* p_ui = −1, each with its
+/// own confidence,
+///
+///     c_ui = 1 + α · m · w_ui  (w > 0),   c_ui = 1 + α⁻ · m · |w_ui|  (w < 0),
+///
+/// with m = the scale's maximum under `confidence=rating` (1 under `binary`) and α⁻ =
+/// `negative_alpha`; a rating with w = 0 is left out (as if unobserved). The solve becomes
+/// x_u = (YᵀC_uY + λI)⁻¹ Yᵀ C_u p_u with signed p_u, so a disliked film's factors push x_u away
+/// and lower films like it. `feedback=binary` is the original model: p = 1 and c = 1 + α·r for
+/// every rating.
+///
+/// Parameters: `factors` (64), `regularization` λ (0.05), `alpha` α (0.5), `negative_alpha` α⁻ (0.5),
+/// `iterations` (15), `confidence` (rating), `solver` (cg | cholesky), `cg_steps` (3), `feedback`.
+/// Under `feedback=binary` with explicit ratings, c = 1 + 0.5·r gives a 5★ film 1.75 times the weight
+/// of a 1★ one (3.5 vs 2); `confidence=binary, alpha=1` is implicit's setting (every rating c = 2).
 ///
 /// Complexity per iteration: O(ratings · k · steps + (users + items) · k² · steps)
 /// with CG; memory O((users + items) · k).
@@ -39,6 +51,9 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         ParameterSpec("solver", .choice(["cg", "cholesky"]), default: "cg",
                       "per-row solve: warm-started conjugate gradient or exact Cholesky"),
         ParameterSpec("cg_steps", .integer(1...64), default: "3", "conjugate gradient steps per row and sweep"),
+        ParameterSpec("negative_alpha", .real(0...100_000), default: "0.5",
+                      "confidence slope α⁻ of a dislike (negative preference p = −1)"),
+        FeedbackRule.parameterSpec,
     ]
 
     public let parameters: Parameters
@@ -57,13 +72,27 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
     var alpha: Float = 1
     var lambda: Float = 0.05
     var byRating = false
+    var negativeAlpha: Float = 0.5
+    var feedback = Feedback(.binary, scale: .wholeStars)
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
     }
 
-    /// The confidence of a rating: 1 + α·r.
-    @inline(__always) func confidence(_ r: Float) -> Float { 1 + alpha * (byRating ? r : 1) }
+    /// The signed confidence of a rating whose feedback weight is w: +c for a like (p = 1), −c for a
+    /// dislike (p = −1), 0 for a rating left out. Under `binary`, c = 1 + α·r (or 1 + α).
+    @inline(__always) func confidence(_ r: Float, signal w: Float) -> Float {
+        guard feedback.rule.isSigned else { return 1 + alpha * (byRating ? r : 1) }
+        let m: Float = byRating ? feedback.scale.max : 1
+        if w > 0 { return 1 + alpha * m * w }
+        if w < 0 { return -(1 + negativeAlpha * m * -w) }
+        return 0
+    }
+
+    /// Signed confidences of a profile's ratings (see `confidence(_:signal:)`).
+    func confidences(_ ratings: [Float]) -> [Float] {
+        zip(ratings, feedback.weights(ratings)).map { confidence($0, signal: $1) }
+    }
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
@@ -74,6 +103,8 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         alpha = parameters.float("alpha")
         lambda = parameters.float("regularization")
         byRating = parameters.string("confidence") == "rating"
+        negativeAlpha = parameters.float("negative_alpha")
+        feedback = Feedback(parameters: parameters, scale: data.scale)
         userCount = m.userCount
         itemCount = m.itemCount
         let iterations = parameters.int("iterations")
@@ -88,9 +119,10 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         }
         userFactors = initial(userCount)
         itemFactors = initial(itemCount)
-        // Confidences per CSR / CSC position.
-        let rowConf = m.rowRatings.map { confidence($0) }
-        let colConf = m.colRatings.map { confidence($0) }
+        // Signed confidences per CSR / CSC position.
+        let rowSignal = feedback.rowWeights(m), colSignal = feedback.columnWeights(m)
+        let rowConf = zip(m.rowRatings, rowSignal).map { confidence($0, signal: $1) }
+        let colConf = zip(m.colRatings, colSignal).map { confidence($0, signal: $1) }
 
         for it in 0..<iterations {
             try context.checkCancelled()
@@ -180,6 +212,7 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
     }
 
     /// A few conjugate gradient steps on (G + Yᵀ(C−I)Y) x = YᵀCp, warm-started from x.
+    /// `conf` holds signed confidences: c·p with p = ±1, and 0 for an entry left out.
     static func solveCG(x: UnsafeMutablePointer<Float>, ld: Int, gram: UnsafeMutablePointer<Float>,
                         fixed: UnsafeMutablePointer<Float>, idx: UnsafeMutablePointer<Int32>,
                         conf: UnsafeMutablePointer<Float>, n: Int, steps: Int, scratch: inout ALSScratch) {
@@ -191,10 +224,10 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
             // r = YᵀCp − (G + Yᵀ(C−I)Y) x
             for c in 0..<ld { r[c] = 0 }
             for j in 0..<ld where x[j] != 0 { axpy8(-x[j], gram + j * ld, r, n8) }
-            for t in 0..<n {
+            for t in 0..<n where conf[t] != 0 {
                 let y = fixed + Int(idx[t]) * ld
-                let c = conf[t]
-                let f = c - (c - 1) * dot8(y, x, n8)
+                let c = abs(conf[t])
+                let f = conf[t] - (c - 1) * dot8(y, x, n8)
                 axpy8(f, y, r, n8)
             }
             for c in 0..<ld { p[c] = r[c] }
@@ -203,9 +236,9 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
             for _ in 0..<steps {
                 for c in 0..<ld { ap[c] = 0 }
                 for j in 0..<ld where p[j] != 0 { axpy8(p[j], gram + j * ld, ap, n8) }
-                for t in 0..<n {
+                for t in 0..<n where conf[t] != 0 {
                     let y = fixed + Int(idx[t]) * ld
-                    axpy8((conf[t] - 1) * dot8(y, p, n8), y, ap, n8)
+                    axpy8((abs(conf[t]) - 1) * dot8(y, p, n8), y, ap, n8)
                 }
                 let pAp = dot8(p, ap, n8)
                 guard pAp > 0 else { return }
@@ -223,7 +256,7 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         }
     }
 
-    /// The exact solve: A = G + Σ (c−1) y yᵀ, b = Σ c y, x = A⁻¹b by Cholesky.
+    /// The exact solve: A = G + Σ (c−1) y yᵀ, b = Σ c p y, x = A⁻¹b by Cholesky.
     static func solveExact(x: UnsafeMutablePointer<Float>, ld: Int, k: Int, gram: UnsafeMutablePointer<Float>,
                            fixed: UnsafeMutablePointer<Float>, idx: UnsafeMutablePointer<Int32>,
                            conf: UnsafeMutablePointer<Float>, n: Int, scratch: inout ALSScratch) {
@@ -238,16 +271,17 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         }
     }
 
-    /// A = G + Σ_t (c_t − 1) y_t y_tᵀ (lower triangle suffices), b = Σ_t c_t y_t.
+    /// A = G + Σ_t (c_t − 1) y_t y_tᵀ (lower triangle suffices), b = Σ_t c_t p_t y_t, from signed
+    /// confidences c_t·p_t (entries equal to 0 are left out).
     static func buildSystem(A: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, ld: Int,
                             gram: UnsafePointer<Float>, fixed: UnsafePointer<Float>,
                             idx: UnsafePointer<Int32>, conf: UnsafePointer<Float>, n: Int) {
         let n8 = ld / 8
         A.update(from: gram, count: ld * ld)
         for c in 0..<ld { b[c] = 0 }
-        for t in 0..<n {
+        for t in 0..<n where conf[t] != 0 {
             let y = fixed + Int(idx[t]) * ld
-            let w = conf[t] - 1
+            let w = abs(conf[t]) - 1
             axpy8(conf[t], y, b, n8)
             if w != 0 {
                 for r in 0..<ld where y[r] != 0 {
@@ -270,7 +304,8 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         var A = [Float](repeating: 0, count: ld * ld)
         var b = [Float](repeating: 0, count: ld)
         let idx = known.map(\.0)
-        let conf = known.map { confidence($0.1) }
+        let conf = confidences(known.map(\.1))
+        guard conf.contains(where: { $0 != 0 }) else { return nil }
         var ok = false
         A.withUnsafeMutableBufferPointer { ab in
             b.withUnsafeMutableBufferPointer { bb in
@@ -305,27 +340,24 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
 
     /// Cosine similarity of item factors.
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
-        guard Int(item) >= 0, Int(item) < itemCount else { return [] }
-        let y = Array(itemFactors[Int(item) * ld..<(Int(item) + 1) * ld])
-        var s = scoreRows(itemFactors, rows: itemCount, ld: ld, x: y)
-        let n0 = max(itemNorms[Int(item)], 1e-12)
-        for i in 0..<itemCount { s[i] /= max(itemNorms[i], 1e-12) * n0 }
-        return topK(s, k: count) { $0 != item }
+        cosineNeighbours(of: item, in: itemFactors, norms: itemNorms, rows: itemCount, ld: ld, count: count)
     }
 
-    /// Per rated item j: c_j · y_iᵀ A_u⁻¹ y_j (implicit's `explain`), from the Cholesky factor of A_u.
+    /// Per rated item j: c_j p_j · y_iᵀ A_u⁻¹ y_j (implicit's `explain`, with signed preferences),
+    /// from the Cholesky factor of A_u. A dislike (p_j = −1) pulls down the films its factors align with.
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         let known = zip(profile.items, profile.ratings).filter { Int($0.0) < itemCount && $0.0 >= 0 }
-        guard !known.isEmpty, !itemGram.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
-        guard Int(item) >= 0, Int(item) < itemCount else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
+        guard !known.isEmpty, !itemGram.isEmpty, userVector(profile) != nil else {
+            return fallback.coldStart(algorithm: Self.name, item: item)
         }
+        guard Int(item) >= 0, Int(item) < itemCount else { return .unknown(Self.name, item: item) }
         var A = [Float](repeating: 0, count: ld * ld)
         var b = [Float](repeating: 0, count: ld)
         let idx = known.map(\.0)
-        let conf = known.map { confidence($0.1) }
+        let ratings = known.map(\.1)
+        let signals = feedback.weights(ratings)
+        let conf = zip(ratings, signals).map { confidence($0, signal: $1) }
         var terms: [Explanation.Term] = []
-        var total: Float = 0
         A.withUnsafeMutableBufferPointer { ab in
             b.withUnsafeMutableBufferPointer { bb in
                 itemGram.withUnsafeBufferPointer { g in
@@ -339,15 +371,13 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
                                 guard choleskyFactorInPlace(Ap, ld: ld, k: k) else { return }
                                 var zi = Array(itemFactors[Int(item) * ld..<(Int(item) + 1) * ld])
                                 zi.withUnsafeMutableBufferPointer { forwardSubstitute(Ap, ld: ld, k: k, $0.baseAddress!) }
-                                for (t, j) in idx.enumerated() {
+                                for (t, j) in idx.enumerated() where conf[t] != 0 {
                                     var zj = Array(itemFactors[Int(j) * ld..<(Int(j) + 1) * ld])
                                     zj.withUnsafeMutableBufferPointer { forwardSubstitute(Ap, ld: ld, k: k, $0.baseAddress!) }
                                     var d: Float = 0
                                     for c in 0..<k { d += zi[c] * zj[c] }
-                                    let v = conf[t] * d
-                                    total += v
-                                    terms.append(.init(kind: .item, label: title(j), value: v,
-                                                       detail: "you rated it \(starText(known[t].1))", item: j))
+                                    let signal = FeedbackSignal(item: j, rating: ratings[t], weight: signals[t])
+                                    terms.append(.rated(signal, value: conf[t] * d, weight: abs(conf[t])))
                                 }
                             }
                         }
@@ -355,15 +385,12 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
                 }
             }
         }
-        terms.sort { abs($0.value) > abs($1.value) }
-        let positives = terms.filter { $0.value > 0 }.prefix(2).map(\.label)
-        let summary = positives.isEmpty ? "latent taste match" : "because you rated " + positives.joined(separator: " and ")
-        var notes: [String] = []
-        if profile.trainingUser != nil {
-            notes.append("terms come from an exact re-solve of your factors; the score uses the trained ones")
-        }
-        return Explanation(algorithm: Self.name, item: item, score: total, summary: summary,
-                           terms: Array(terms.prefix(10)), notes: notes)
+        var notes: [Explanation.Note] = feedback.notes
+        if profile.trainingUser != nil { notes.append(.reSolvedFactors) }
+        var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                            formula: "score(i) = x_uᵀy_i = Σ_j c_j p_j · y_iᵀ A_u⁻¹ y_j", terms: terms, notes: notes)
+        e.closeWithRemainder(tolerance: 1e-3)
+        return e
     }
 
     private func title(_ i: Int32) -> String { Int(i) < catalog.count ? catalog[i].title : "item \(i)" }

@@ -13,12 +13,20 @@ import Foundation
 /// One epoch draws as many triples as there are ratings. Sampling is seeded
 /// and single-threaded, so a seed gives the same model on every run.
 ///
-/// Fold-in: a new profile starts at the mean factor of its items and takes
+/// **Likes and dislikes** (`feedback`, see `Feedback`): each rated item gets a level, 2 for a like
+/// (w > 0), 0 for a dislike (w < 0), and 1 for an unrated or ignored one (w = 0); BPR learns the
+/// order of levels (graded BPR, as Lerche & Jannach 2014). A drawn like i is paired with an item j
+/// of lower level (unrated or disliked); a drawn dislike d with an item of higher level, giving the
+/// triple (u, k, d): "anything unrated beats what you disliked". `feedback=binary` makes every
+/// rating a like, which is Rendle's original sampler.
+///
+/// Fold-in: a new profile starts at the mean factor of its liked items minus that of its disliked
+/// ones and takes
 /// `foldin_epochs` passes (at most 6,000 steps) of the same updates on x_u only (items fixed), seeded
 /// by the model seed and the profile, so the same profile always gets the same list.
 ///
 /// Parameters: `factors` (64), `learning_rate` η (0.01), `regularization` λ
-/// (0.01), `iterations` (100), `foldin_epochs` (40).
+/// (0.01), `iterations` (100), `foldin_epochs` (40), `feedback`.
 ///
 /// Complexity: O(iterations · ratings · k) to fit; fold-in O(epochs · |profile| · k + n · k).
 public final class BPRRecommender: Recommender, @unchecked Sendable {
@@ -31,6 +39,7 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         ParameterSpec("iterations", .integer(1...10_000), default: "100", "epochs (each samples #ratings triples)"),
         ParameterSpec("foldin_epochs", .integer(1...1000), default: "40",
                       "passes over a new profile when folding it in"),
+        FeedbackRule.parameterSpec,
     ]
 
     public let parameters: Parameters
@@ -45,6 +54,7 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
     var userCount = 0
     var itemCount = 0
     var seed: UInt64 = 42
+    var feedback = Feedback(.binary, scale: .wholeStars)
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
@@ -59,6 +69,8 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         userCount = m.userCount
         itemCount = m.itemCount
         seed = context.seed
+        feedback = Feedback(parameters: parameters, scale: data.scale)
+        let signal = feedback.rowWeights(m)
         let lr = parameters.float("learning_rate")
         let reg = parameters.float("regularization")
         let iterations = parameters.int("iterations")
@@ -83,21 +95,37 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         itemBias.withUnsafeMutableBufferPointer { bb in
         m.rowItems.withUnsafeBufferPointer { rowItems in
         m.rowStart.withUnsafeBufferPointer { rowStart in
+        signal.withUnsafeBufferPointer { w in
             let U = ub.baseAddress!, Y = ib.baseAddress!, B = bb.baseAddress!
+            /// The level of item x for user u: 2 like, 1 unrated or ignored, 0 dislike.
+            func level(_ u: Int, _ x: Int32) -> Int {
+                guard let p = Self.position(rowItems, from: rowStart[u], to: rowStart[u + 1], x) else { return 1 }
+                return w[p] > 0 ? 2 : (w[p] < 0 ? 0 : 1)
+            }
             for epoch in 0..<iterations {
                 if context.cancellation?.isCancelled == true { return }
                 for _ in 0..<nnz {
                     let pos = rng.nextInt(nnz)
                     let u = Int(owner[pos])
-                    let i = Int(rowItems[pos])
-                    let j = rng.nextInt(itemCount)
-                    if Self.contains(rowItems, from: rowStart[u], to: rowStart[u + 1], Int32(j)) { continue }
+                    let rated = Int(rowItems[pos])
+                    let other = rng.nextInt(itemCount)
+                    let (i, j): (Int, Int)
+                    if w[pos] > 0 {
+                        if level(u, Int32(other)) == 2 { continue }
+                        (i, j) = (rated, other)
+                    } else if w[pos] < 0 {
+                        if level(u, Int32(other)) == 0 { continue }
+                        (i, j) = (other, rated)
+                    } else {
+                        continue
+                    }
                     Self.step(x: U + u * ld, yi: Y + i * ld, yj: Y + j * ld, bi: B + i, bj: B + j,
                               lr: lr, reg: reg, n8: n8, updateItems: true)
                 }
                 context.progress(FitProgress(fraction: Double(epoch + 1) / Double(iterations),
                                              message: "epoch \(epoch + 1)/\(iterations)", epoch: epoch + 1))
             }
+        }
         }
         }
         }
@@ -115,17 +143,17 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         }
     }
 
-    /// Binary search of a sorted CSR row.
+    /// Binary search of a sorted CSR row: the position of x, or nil.
     @inline(__always)
-    static func contains(_ items: UnsafeBufferPointer<Int32>, from lo0: Int, to hi0: Int, _ x: Int32) -> Bool {
+    static func position(_ items: UnsafeBufferPointer<Int32>, from lo0: Int, to hi0: Int, _ x: Int32) -> Int? {
         var lo = lo0, hi = hi0
         while lo < hi {
             let mid = (lo + hi) >> 1
             let v = items[mid]
-            if v == x { return true }
+            if v == x { return mid }
             if v < x { lo = mid + 1 } else { hi = mid }
         }
-        return false
+        return nil
     }
 
     /// One SGD step on the triple (x, y_i, y_j); item parameters move only when `updateItems`.
@@ -162,22 +190,28 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
 
     // MARK: fold-in
 
-    /// Trained factors for a training user; otherwise the mean item factor, refined by seeded SGD on x only.
+    /// Trained factors for a training user; otherwise the mean factor of the liked items minus that
+    /// of the disliked ones, refined by seeded SGD on x only with the same graded sampling as `fit`.
     func userVector(_ profile: Profile) -> [Float]? {
         if let u = profile.trainingUser, Int(u) < userCount, !userFactors.isEmpty {
             return Array(userFactors[Int(u) * ld..<(Int(u) + 1) * ld])
         }
-        let items = profile.items.filter { $0 >= 0 && Int($0) < itemCount }
-        guard !items.isEmpty, itemCount > items.count else { return nil }
+        let signals = feedback.signals(profile).filter { $0.item >= 0 && Int($0.item) < itemCount && $0.weight != 0 }
+        let likes = signals.filter(\.isLike).count, dislikes = signals.count - likes
+        guard !signals.isEmpty, itemCount > likes, itemCount > dislikes else { return nil }
+        var level = [UInt8](repeating: 1, count: itemCount)
+        for x in signals { level[Int(x.item)] = x.isLike ? 2 : 0 }
         var x = [Float](repeating: 0, count: ld)
-        for i in items { for c in 0..<k { x[c] += itemFactors[Int(i) * ld + c] } }
-        for c in 0..<k { x[c] /= Float(items.count) }
+        for s in signals {
+            let share = (s.isLike ? 1 : -1) / Float(s.isLike ? likes : dislikes)
+            for c in 0..<k { x[c] += share * itemFactors[Int(s.item) * ld + c] }
+        }
         var h: UInt64 = seed
-        for i in items { h = (h ^ UInt64(UInt32(bitPattern: i))) &* 0x100_0000_01B3 }
+        for s in signals { h = (h ^ UInt64(UInt32(bitPattern: s.item))) &* 0x100_0000_01B3 }
         var rng = SplitMix64(seed: h)
         let lr = parameters.float("learning_rate") * 5
         let reg = parameters.float("regularization")
-        let samples = min(6_000, items.count * parameters.int("foldin_epochs"))
+        let samples = min(6_000, signals.count * parameters.int("foldin_epochs"))
         var bi: Float = 0, bj: Float = 0
         let n8 = ld / 8
         x.withUnsafeMutableBufferPointer { xb in
@@ -185,9 +219,14 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
                 // `step` with updateItems: false only reads the item rows: the fixed model is never written.
                 let Y = UnsafeMutablePointer(mutating: yb.baseAddress!)
                 for _ in 0..<samples {
-                    let i = items[rng.nextInt(items.count)]
-                    var j = Int32(rng.nextInt(itemCount))
-                    while profile.contains(j) { j = Int32(rng.nextInt(itemCount)) }
+                    let s = signals[rng.nextInt(signals.count)]
+                    var other = Int32(rng.nextInt(itemCount))
+                    var tries = 0
+                    while (s.isLike ? level[Int(other)] == 2 : level[Int(other)] == 0) && tries < 10_000 {
+                        other = Int32(rng.nextInt(itemCount))
+                        tries += 1
+                    }
+                    let (i, j) = s.isLike ? (s.item, other) : (other, s.item)
                     bi = itemBias[Int(i)]; bj = itemBias[Int(j)]
                     Self.step(x: xb.baseAddress!, yi: Y + Int(i) * ld, yj: Y + Int(j) * ld,
                               bi: &bi, bj: &bj, lr: lr, reg: reg, n8: n8, updateItems: false)
@@ -209,46 +248,31 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
 
     /// Cosine similarity of item factors.
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
-        guard Int(item) >= 0, Int(item) < itemCount else { return [] }
-        let y = Array(itemFactors[Int(item) * ld..<(Int(item) + 1) * ld])
-        var s = scoreRows(itemFactors, rows: itemCount, ld: ld, x: y)
-        let n0 = max(itemNorms[Int(item)], 1e-12)
-        for i in 0..<itemCount { s[i] /= max(itemNorms[i], 1e-12) * n0 }
-        return topK(s, k: count) { $0 != item }
+        cosineNeighbours(of: item, in: itemFactors, norms: itemNorms, rows: itemCount, ld: ld, count: count)
     }
 
-    /// The item bias, plus the rated items whose factors align most with the item's (y_jᵀ y_i, scaled
-    /// so that they sum to the factor part of the score, as x_u starts at the mean of those y_j).
+    /// The item bias and the factor part x_uᵀy_i. BPR's x_u is learned, not a sum over rated items, so
+    /// the rated items appear as context (`related`): ±y_jᵀy_i, signed by like or dislike.
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         guard let x = userVector(profile) else { return fallback.coldStart(algorithm: Self.name, item: item) }
-        guard Int(item) >= 0, Int(item) < itemCount else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
+        guard Int(item) >= 0, Int(item) < itemCount else { return .unknown(Self.name, item: item) }
         let i = Int(item)
         var factorPart: Float = 0
         for c in 0..<k { factorPart += x[c] * itemFactors[i * ld + c] }
-        var raw: [(Int32, Float, Float)] = []
-        var sum: Float = 0
-        for (j, r) in zip(profile.items, profile.ratings) where Int(j) < itemCount && j >= 0 {
+        var related: [Explanation.Term] = []
+        for s in feedback.signals(profile) where Int(s.item) < itemCount && s.item >= 0 && s.weight != 0 {
             var d: Float = 0
-            for c in 0..<k { d += itemFactors[Int(j) * ld + c] * itemFactors[i * ld + c] }
-            raw.append((j, d, r))
-            sum += d
+            for c in 0..<k { d += itemFactors[Int(s.item) * ld + c] * itemFactors[i * ld + c] }
+            related.append(.rated(s, value: (s.isLike ? 1 : -1) * d, weight: d))
         }
-        let scaleBy = abs(sum) > 1e-12 ? factorPart / sum : 0
-        var terms = raw.map { (j, d, r) in
-            Explanation.Term(kind: .item, label: title(j), value: d * scaleBy,
-                             detail: "you rated it \(starText(r)); factors align \(String(format: "%.2f", d))",
-                             item: j)
-        }
-        terms.sort { abs($0.value) > abs($1.value) }
-        terms = Array(terms.prefix(9))
-        terms.append(.init(kind: .bias, label: "item bias", value: itemBias[i]))
-        terms.sort { abs($0.value) > abs($1.value) }
-        let positives = terms.filter { $0.kind == .item && $0.value > 0 }.prefix(2).map(\.label)
-        let summary = positives.isEmpty ? "ranked high by its bias" : "because you rated " + positives.joined(separator: " and ")
-        return Explanation(algorithm: Self.name, item: item, score: factorPart + itemBias[i], summary: summary,
-                           terms: terms, notes: ["item terms are alignments y_jᵀy_i scaled to the factor score"])
+        related.sort { abs($0.value) > abs($1.value) }
+        let terms: [Explanation.Term] = [
+            .init(kind: .embedding, value: factorPart, name: "x_uᵀy_i"),
+            .init(kind: .bias, value: itemBias[i], item: item, name: "b_i"),
+        ]
+        return Explanation(algorithm: Self.name, item: item, score: factorPart + itemBias[i],
+                           formula: "score(i) = x_uᵀy_i + b_i", terms: terms, related: Array(related.prefix(10)),
+                           notes: feedback.notes + [.scaledAlignments])
     }
 
     private func title(_ i: Int32) -> String { Int(i) < catalog.count ? catalog[i].title : "item \(i)" }

@@ -61,11 +61,12 @@ public final class BaselineRecommender: Recommender, @unchecked Sendable {
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         let bu = biases.userBias(profile)
         let p = biases.prediction(userBias: bu, item: item, profileEmpty: profile.isEmpty)
-        var terms = biases.biasTerms(userBias: bu, item: item)
-        terms += biases.userBiasContributions(profile, limit: 3)
-        return Explanation(algorithm: Self.name, item: item, score: p.value,
-                           summary: biases.summary(userBias: bu, item: item),
-                           terms: terms, notes: profile.isEmpty ? ["cold start: no ratings, item bias only"] : [])
+        var e = Explanation(algorithm: Self.name, item: item, score: p.value, meaning: .predictedRating,
+                            formula: "r̂_ui = μ + b_u + b_i", terms: biases.biasTerms(userBias: bu, item: item),
+                            related: biases.userBiasContributions(profile, limit: 3),
+                            notes: profile.isEmpty ? [.coldStart] : [])
+        e.closeWithRemainder()
+        return e
     }
 }
 
@@ -163,40 +164,26 @@ struct BiasModel: Sendable {
         return Prediction(v.isFinite ? v : scale.clamp(globalMean), isImpossible: profileEmpty || !knows(item))
     }
 
+    /// μ, b_u and b_i as terms (they sum to the baseline estimate b_ui before clamping).
     func biasTerms(userBias bu: Float, item: Int32) -> [Explanation.Term] {
         [
-            .init(kind: .bias, label: "global mean", value: globalMean, detail: "μ over all ratings"),
-            .init(kind: .bias, label: "your bias", value: bu,
-                  detail: bu >= 0 ? "you rate above average" : "you rate below average"),
-            .init(kind: .bias, label: "item bias", value: bias(of: item),
-                  detail: knows(item) ? "\(itemCount[Int(item)]) ratings" : "no training ratings", item: item),
+            .init(kind: .bias, value: globalMean, name: "μ"),
+            .init(kind: .bias, value: bu, name: "b_u"),
+            .init(kind: .bias, value: bias(of: item), item: item, name: "b_i",
+                  count: knows(item) ? Int(itemCount[Int(item)]) : 0),
         ]
     }
 
-    /// The rated items that moved b_u most: (r − μ − b_i)/(λ_u + n) each.
+    /// The rated items that moved b_u most: (r − μ − b_i)/(λ_u + n) each (context, not summed).
     func userBiasContributions(_ profile: Profile, limit: Int) -> [Explanation.Term] {
         let n = Float(profile.count)
         var terms: [Explanation.Term] = []
         for (i, r) in zip(profile.items, profile.ratings) {
             let c = (r - globalMean - bias(of: i)) / (regU + n)
-            terms.append(.init(kind: .item, label: "rated item", value: c,
-                               detail: "you rated it \(formatStars(r)) (bias share)", item: i))
+            terms.append(.init(kind: c < 0 ? .dislike : .ratedItem, value: c, item: i, rating: r,
+                               signal: c < 0 ? -1 : 1))
         }
         terms.sort { abs($0.value) > abs($1.value) }
         return Array(terms.prefix(limit))
     }
-
-    func summary(userBias bu: Float, item: Int32) -> String {
-        let bi = bias(of: item)
-        return "mean " + fmt2(globalMean) + (bu >= 0 ? " + " : " − ") + "your bias " + fmt2(abs(bu))
-            + (bi >= 0 ? " + " : " − ") + "item bias " + fmt2(abs(bi))
-    }
-}
-
-/// Two decimals.
-func fmt2(_ x: Float) -> String { String(format: "%.2f", Double(x)) }
-
-/// "4★" or "3.5★".
-func formatStars(_ r: Float) -> String {
-    r == r.rounded() ? "\(Int(r))★" : String(format: "%.1f★", r)
 }

@@ -10,14 +10,16 @@ import Foundation
 /// - `bm25`:  w_if = idf_f · (k₁ + 1) / (1 + k₁ (1 − b + b · |i| / avg|i|)),
 ///   with k₁ = 1.2, b = 0.75, which damps items carrying many features.
 ///
-/// The profile is mean-centred and rating-weighted:
-/// p = Σ_{j rated} (r_j − r̃) v_j, with r̃ = (Σ r_j + m·μ) / (n + m) the user's
-/// mean damped towards the global mean μ (m = 1), so one 5★ rating is positive
-/// and one 1★ rating negative. Items are scored by cosine: s_i = pᵀv_i / ‖p‖ (plus a popularity
-/// term below 10⁻⁴ that orders items with identical features).
+/// The profile is the feedback-weighted sum of the rated items' vectors:
+/// p = Σ_{j rated} w_j v_j, with w_j ∈ [−1, 1] from the `feedback` rule (see `Feedback`; by default
+/// `centered`: r_j minus the user's damped mean, so one 5★ rating is positive and one 1★ rating
+/// negative). A disliked film's features pull the profile away from films that share them.
+/// Items are scored by cosine: s_i = pᵀv_i / ‖p‖ (plus a popularity term below 10⁻⁴ that orders
+/// items with identical features).
 ///
 /// Rating prediction: r̂_ui = r̃ + Σ_j sim(i,j)(r_j − r̃) / Σ_j sim(i,j) over the
-/// rated items j with positive content similarity (cosine of the vectors).
+/// rated items j with positive content similarity (cosine of the vectors), with r̃ = (Σ r_j + μ) / (n + 1)
+/// the user's mean damped towards the global mean μ.
 /// Similar items: cosine of the vectors.
 ///
 /// Scoring depends on the profile alone, so fold-in is exact and a training
@@ -31,6 +33,7 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
         ParameterSpec("weighting", .choice(["tfidf", "bm25"]), default: "tfidf", "feature weighting"),
         ParameterSpec("neighbours", .integer(1...10_000), default: "40",
                       "rated items used to predict a rating (most similar first)"),
+        FeedbackRule.parameterSpec,
     ]
 
     public let parameters: Parameters
@@ -129,13 +132,15 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
         (profile.ratings.reduce(0, +) + globalMean) / Float(profile.count + 1)
     }
 
-    /// The profile vector p = Σ (r_j − r̃) v_j over features, and its norm.
+    /// The feedback rule in force, on the dataset's scale.
+    var feedback: Feedback { Feedback(parameters: parameters, scale: scale) }
+
+    /// The profile vector p = Σ w_j v_j over features, and its norm.
     func profileVector(_ profile: Profile) -> (vector: [Float], norm: Float) {
         var p = [Float](repeating: 0, count: featureNames.count)
-        let c = centre(profile)
-        for (j, r) in zip(profile.items, profile.ratings) where j >= 0 && Int(j) < catalog.count {
-            let w = r - c
-            for q in itemStart[Int(j)]..<itemStart[Int(j) + 1] { p[Int(itemFeatures[q])] += w * itemWeights[q] }
+        for x in feedback.signals(profile) where x.item >= 0 && Int(x.item) < catalog.count && x.weight != 0 {
+            let j = Int(x.item)
+            for q in itemStart[j]..<itemStart[j + 1] { p[Int(itemFeatures[q])] += x.weight * itemWeights[q] }
         }
         let norm = p.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return (p, norm)
@@ -206,53 +211,33 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
         return topK(s, k: count) { $0 != item && s[Int($0)] > 0 }
     }
 
-    /// One term per feature of the item: its weight times the profile's weight, over ‖p‖.
+    /// One term per feature of the item: its weight times the profile's weight, over ‖p‖
+    /// (negative where your dislikes carry the feature more than your likes), and the tie-break.
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         guard !profile.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
-        guard item >= 0, Int(item) < catalog.count else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
+        guard item >= 0, Int(item) < catalog.count else { return .unknown(Self.name, item: item) }
         let (p, norm) = profileVector(profile)
         guard norm > 1e-9 else {
             var e = fallback.coldStart(algorithm: Self.name, item: item)
-            e.notes = ["your ratings carry no content signal yet (all near your mean), so content ranks by popularity"]
+            e.notes.append(.noSignal)
             return e
         }
-        // How many rated items carry each feature, for the detail line.
         var terms: [Explanation.Term] = []
-        var total: Float = 0
         for q in itemStart[Int(item)]..<itemStart[Int(item) + 1] {
             let f = Int(itemFeatures[q])
-            let v = p[f] * itemWeights[q] / norm
-            total += v
+            // How many rated items carry the feature, for the detail line.
             var n = 0
             for j in profile.items where j >= 0 && Int(j) < catalog.count {
                 if itemFeatures[itemStart[Int(j)]..<itemStart[Int(j) + 1]].contains(Int32(f)) { n += 1 }
             }
-            terms.append(.init(kind: .feature, label: Self.label(featureNames[f]), value: v,
-                               detail: "in \(n) of the films you rated"))
+            terms.append(.init(kind: .feature, value: p[f] * itemWeights[q] / norm, name: featureNames[f],
+                               weight: p[f], count: n))
         }
-        terms.sort { abs($0.value) > abs($1.value) }
         let tie = tieBreak(Int(item))
-        if tie > 0 {
-            terms.append(.init(kind: .other, label: "popularity (tie-break)", value: tie,
-                               detail: "orders films with the same features"))
-            total += tie
-        }
-        let positives = terms.filter { $0.kind == .feature && $0.value > 0 }.prefix(3).map(\.label)
-        let summary = terms.isEmpty ? "no content features" :
-            positives.isEmpty ? "its features match little of what you liked" : "you like " + positives.joined(separator: ", ")
-        return Explanation(algorithm: Self.name, item: item, score: total, summary: summary, terms: terms)
-    }
-
-    /// "genre:Sci-Fi" → "Sci-Fi", "decade:1970s" → "1970s", "director:X" → "director X".
-    static func label(_ feature: String) -> String {
-        guard let colon = feature.firstIndex(of: ":") else { return feature }
-        let kind = feature[..<colon], value = String(feature[feature.index(after: colon)...])
-        switch kind {
-        case "genre", "decade": return value
-        case "director": return "director " + value
-        default: return "“" + value + "”"
-        }
+        if tie > 0 { terms.append(.init(kind: .popularity, value: tie, item: item)) }
+        var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                            formula: "score(i) = pᵀv_i / ‖p‖,  p = Σ_j w_j v_j", terms: terms, notes: feedback.notes)
+        e.closeWithRemainder()
+        return e
     }
 }

@@ -372,70 +372,61 @@ public final class DemographicRecommender: Recommender, @unchecked Sendable {
 
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         let i = Int(item)
-        guard i >= 0, i < itemCount else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
+        guard i >= 0, i < itemCount else { return .unknown(Self.name, item: item) }
         let score = scores(profile)[i]
-        let stars = likeThreshold.rounded() == likeThreshold ? String(Int(likeThreshold)) : String(likeThreshold)
         let everyoneShare = activeUsers > 0 ? (byLiked ? totalLiked[i] : totalCount[i]) / Float(activeUsers) : 0
+        let everyone = Explanation.Term(kind: .group, value: everyoneShare, name: "everyone", rating: likeThreshold,
+                                        count: Int(totalLiked[i]), total: activeUsers)
+        let formula = "p̃(i) = (n_cell·p_cell(i) + m·p_all(i)) / (n_cell + m)"
         guard let v = view(for: profile) else {
-            let why = group.isEmpty ? "" : " (no \(group.map { Demographics.attributes[$0] }.joined(separator: "/")) known)"
-            return Explanation(
-                algorithm: Self.name, item: item, score: score,
-                summary: "popular with everyone\(why): \(Int(totalLiked[i])) of \(activeUsers) rated it \(stars)★ or more",
-                terms: [.init(kind: .other, label: "everyone's share", value: everyoneShare,
-                              detail: "\(Int(totalCount[i])) rated it, \(Int(totalLiked[i])) gave \(stars)★+")],
-                notes: ["tell the profile who you are (profile set NAME age=… gender=…) to use your cell"])
+            return Explanation(algorithm: Self.name, item: item, score: score, formula: formula,
+                               terms: Self.completed([everyone], score: score), notes: [.unknownDemographics])
         }
-        if isSum { return explainSum(profile, item: item, score: score, stars: stars, everyoneShare: everyoneShare) }
+        if isSum { return explainSum(profile, item: item, score: score, everyone: everyone) }
         let st = cellStats(v, item: i)
-        let who = describe(v.key)
         let m = shrinkage
         let weight = v.users + m > 0 ? v.users / (v.users + m) : 0
         let cellShare = v.users > 0 ? (byLiked ? st.liked : st.count) / v.users : 0
-        var notes = ["cell: \(Int(v.users)) \(who); shrunk towards everyone with m = \(SampleMath.fixed(Double(m), 0)) pseudo-users "
-            + "(weight on the cell \(Int((weight * 100).rounded())) %)"]
-        if v.users < m { notes.append("a small cell: this is mostly everyone's favourite") }
-        return Explanation(
-            algorithm: Self.name, item: item, score: score,
-            summary: "popular with \(who): \(Int(st.liked)) of \(Int(v.users)) rated it \(stars)★ or more",
-            terms: [
-                .init(kind: .other, label: "share of \(who)", value: weight * cellShare,
-                      detail: "\(Int(st.count)) of \(Int(v.users)) rated it, \(Int(st.liked)) gave \(stars)★+"),
-                .init(kind: .other, label: "share of everyone", value: (1 - weight) * everyoneShare,
-                      detail: "\(Int(totalCount[i])) of \(activeUsers) rated it, \(Int(totalLiked[i])) gave \(stars)★+"),
-            ],
-            notes: notes)
+        var notes: [Explanation.Note] = [.demographicCell(users: Int(v.users), shrinkage: m, cellWeight: weight)]
+        if v.users < m { notes.append(.smallCell) }
+        let cell = Explanation.Term(kind: .group, value: weight * cellShare, name: describe(v.key), rating: likeThreshold,
+                                    weight: weight, count: Int(st.liked), total: Int(v.users))
+        var all = everyone
+        all.value = (1 - weight) * everyoneShare
+        all.weight = 1 - weight
+        return Explanation(algorithm: Self.name, item: item, score: score, formula: formula,
+                           terms: Self.completed([cell, all], score: score), notes: notes)
     }
 
     /// `combine=sum`: one term per known attribute, its shift `p̃_{a,v}(i) − p_g(i)`.
-    func explainSum(_ profile: Profile, item: Int32, score: Float, stars: String, everyoneShare: Float) -> Explanation {
+    func explainSum(_ profile: Profile, item: Int32, score: Float, everyone: Explanation.Term) -> Explanation {
         let i = Int(item)
         let key = key(of: profile)
         let offsets = valueOffset
         let values = byLiked ? valueLiked : valueCount
         let m = shrinkage
+        let everyoneShare = everyone.value
         var terms: [Explanation.Term] = []
-        var parts: [String] = []
         for (k, code) in key.enumerated() {
             guard let code else { continue }
             let a = group[k]
             let v = offsets[k] + code
             let nv = valueUsers[v]
             let p = nv + m > 0 ? (values[v * itemCount + i] + m * everyoneShare) / (nv + m) : everyoneShare
-            let who = Self.describe([a: code])
-            let liked = Int(valueLiked[v * itemCount + i]), rated = Int(valueCount[v * itemCount + i])
-            parts.append("\(who) (\(liked) of \(Int(nv)) rated it \(stars)★ or more)")
-            terms.append(.init(kind: .other, label: who, value: p - everyoneShare,
-                               detail: "\(rated) of \(Int(nv)) rated it, \(liked) gave \(stars)★+"))
+            terms.append(.init(kind: .group, value: p - everyoneShare, name: Self.describe([a: code]),
+                               rating: likeThreshold, count: Int(valueLiked[v * itemCount + i]), total: Int(nv)))
         }
-        var sorted = terms.sorted { abs($0.value) > abs($1.value) }
-        sorted.append(.init(kind: .other, label: "everyone", value: everyoneShare,
-                            detail: "\(Int(totalCount[i])) of \(activeUsers) rated it, \(Int(totalLiked[i])) gave \(stars)★+"))
-        return Explanation(
-            algorithm: Self.name, item: item, score: score,
-            summary: "popular with " + parts.joined(separator: " and "), terms: sorted,
-            notes: ["everyone's share plus one shift per attribute, each from everyone sharing that value, "
-                + "shrunk with m = \(SampleMath.fixed(Double(m), 0)) pseudo-users"])
+        terms.sort { abs($0.value) > abs($1.value) }
+        terms.append(everyone)
+        return Explanation(algorithm: Self.name, item: item, score: score,
+                           formula: "p̃(i) = p_all(i) + Σ_a (p̃_{a,v_a}(i) − p_all(i))",
+                           terms: Self.completed(terms, score: score), notes: [.demographicShifts(shrinkage: m)])
+    }
+
+    /// The terms, plus a remainder when the score is not their plain sum (the rating-scale mapping).
+    static func completed(_ terms: [Explanation.Term], score: Float) -> [Explanation.Term] {
+        let rest = score - terms.reduce(0) { $0 + $1.value }
+        guard abs(rest) > 1e-5 * max(1, abs(score)) else { return terms }
+        return terms + [.init(kind: .remainder, value: rest)]
     }
 }

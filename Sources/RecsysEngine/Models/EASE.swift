@@ -8,9 +8,15 @@ import Foundation
 ///     P = (XᵀX + λI)⁻¹,   B = I − P · diagMat(1 ⊘ diag(P)),
 ///
 /// i.e. B_ij = −P_ij / P_jj off the diagonal and B_jj = 0 (an item may not
-/// predict itself). A profile x scores every item as s = x · B: the sum of the
-/// rows of B of the rated items. Fold-in is therefore exact and costs
-/// O(|profile| · n).
+/// predict itself): B says which films are *rated together*. A profile enters as a signed query
+/// row x, x_j = w_j ∈ [−1, 1] from the `feedback` rule (see `Feedback`), and scores every item as
+///
+///     s = x · B,   s_i = Σ_{j ∈ profile} w_j B_ji,
+///
+/// so a liked film raises the films B links it to and a disliked one lowers them
+/// (`feedback=binary`, w_j = 1, is Steck's formula). Training users are scored from their rows in
+/// the same way, so fold-in is exact and costs O(|profile| · n). The Gram matrix stays the binary
+/// co-occurrence XᵀX: which films are rated together is a fact about the catalog, not a preference.
 ///
 /// The inverse is a dense n × n problem (n³ flops, 4n² bytes per matrix), so on
 /// catalogs larger than `max_items` the model is restricted to the `max_items`
@@ -30,6 +36,7 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
         ParameterSpec("lambda", .real(0.001...10_000_000), default: "500", "L2 penalty λ on the item-item weights"),
         ParameterSpec("max_items", .integer(2...50_000), default: "6000",
                       "largest catalog solved densely; beyond it, only the most rated items are kept"),
+        FeedbackRule.parameterSpec,
     ]
 
     public let parameters: Parameters
@@ -43,7 +50,8 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
     var weights: [Float] = []
     var ld = 0
     var itemCount = 0
-    var restrictionNote: String?
+    var restriction: (kept: Int, total: Int)?
+    var feedback = Feedback(.centered, scale: .wholeStars)
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
@@ -59,18 +67,19 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
         catalog = data.catalog
         itemCount = m.itemCount
         fallback = RatingFallback(m, scale: data.scale)
+        feedback = Feedback(parameters: parameters, scale: data.scale)
 
         // Which items: all, or the most rated `maxItems`.
         if m.itemCount <= maxItems {
             kept = (0..<Int32(m.itemCount)).map { $0 }
-            restrictionNote = nil
+            restriction = nil
         } else {
             let order = (0..<Int32(m.itemCount)).sorted {
                 let a = m.columnCount($0), b = m.columnCount($1)
                 return a != b ? a > b : $0 < $1
             }
             kept = Array(order.prefix(maxItems)).sorted()
-            restrictionNote = "EASE restricted to the \(maxItems) most rated of \(m.itemCount) items"
+            restriction = (maxItems, m.itemCount)
         }
         local = [Int32](repeating: -1, count: m.itemCount)
         for (k, i) in kept.enumerated() { local[Int(i)] = Int32(k) }
@@ -133,23 +142,30 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
         fallback.predict(profile, items: items)
     }
 
-    /// s_j = Σ_{i ∈ profile} B_ij over the kept items; left-out items score just below the lowest kept one.
+    /// s_j = Σ_{i ∈ profile} w_i B_ij over the kept items; left-out items score just below the lowest kept one.
     public func scores(_ profile: Profile) -> [Float] {
         guard !profile.isEmpty, !kept.isEmpty else { return fallback.popularity }
         let n = kept.count
         var acc = [Float](repeating: 0, count: ld)
         var any = false
+        let signals = feedback.signals(profile)
         weights.withUnsafeBufferPointer { w in
             acc.withUnsafeMutableBufferPointer { a in
-                for i in profile.items where Int(i) < local.count {
-                    let l = local[Int(i)]
+                for x in signals where x.item >= 0 && Int(x.item) < local.count && x.weight != 0 {
+                    let l = local[Int(x.item)]
                     if l < 0 { continue }
                     any = true
-                    axpy8(1, w.baseAddress! + Int(l) * ld, a.baseAddress!, ld / 8)
+                    axpy8(x.weight, w.baseAddress! + Int(l) * ld, a.baseAddress!, ld / 8)
                 }
             }
         }
         guard any else { return fallback.popularity }
+        if !signals.contains(where: \.isLike) {
+            // No like: nothing pulls a film up, so kept films rank by popularity (a share below 10⁻⁴)
+            // minus what the dislikes hold down.
+            let top = (fallback.popularity.max() ?? 0) + 1
+            for k in 0..<n { acc[k] += 1e-4 * fallback.popularity[Int(kept[k])] / top }
+        }
         if n == itemCount { return Array(acc[0..<n]) }
         var low = Float.infinity
         for k in 0..<n { low = min(low, acc[k]) }
@@ -161,6 +177,10 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
         return out
     }
 
+    func noLikesPopularity(_ i: Int) -> Float {
+        1e-4 * fallback.popularity[i] / ((fallback.popularity.max() ?? 0) + 1)
+    }
+
     /// Items j with the largest B_item,j: what liking `item` raises most.
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
         guard Int(item) >= 0, Int(item) < local.count, local[Int(item)] >= 0 else { return [] }
@@ -170,41 +190,34 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
         return topK(s, k: count) { $0 != local[Int(item)] }.map { ScoredItem(item: kept[Int($0.item)], score: $0.score) }
     }
 
-    /// The rated items i with the largest B_i,item: each one's weight is its term.
+    /// One term w_j B_j,item per rated item j: a like's weight as it is, a dislike's with its sign flipped.
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         guard !profile.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
-        var notes = restrictionNote.map { [$0] } ?? []
-        guard Int(item) >= 0, Int(item) < local.count else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
+        guard Int(item) >= 0, Int(item) < local.count else { return .unknown(Self.name, item: item) }
+        var notes: [Explanation.Note] = restriction.map { [.restricted(kept: $0.kept, total: $0.total)] } ?? []
         let li = Int(local[Int(item)])
         guard li >= 0 else {
-            notes.append("this item is outside the \(kept.count) items EASE covers")
-            return Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
-                               summary: "not covered by EASE (too few ratings)", notes: notes)
+            notes.append(.outsideCoverage(kept: kept.count))
+            var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                                formula: "score(i) = Σ_j w_j B_ji", notes: notes)
+            e.closeWithRemainder()
+            return e
         }
         var terms: [Explanation.Term] = []
-        var total: Float = 0
-        for (i, r) in zip(profile.items, profile.ratings) where Int(i) < local.count && local[Int(i)] >= 0 {
-            let w = weights[Int(local[Int(i)]) * ld + li]
-            total += w
-            if w != 0 {
-                terms.append(.init(kind: .item, label: title(i), value: w,
-                                   detail: "you rated it \(starText(r))", item: i))
-            }
+        for x in feedback.signals(profile) where Int(x.item) < local.count && x.item >= 0 && local[Int(x.item)] >= 0 {
+            let b = weights[Int(local[Int(x.item)]) * ld + li]
+            if b != 0 && x.weight != 0 { terms.append(.rated(x, value: x.weight * b, weight: b)) }
         }
-        terms.sort { abs($0.value) > abs($1.value) }
-        let positives = terms.filter { $0.value > 0 }.prefix(2).map(\.label)
-        let summary = positives.isEmpty ? "weakly linked to what you rated"
-            : "because you rated " + positives.joined(separator: " and ")
-        return Explanation(algorithm: Self.name, item: item, score: total, summary: summary,
-                           terms: Array(terms.prefix(10)), notes: notes)
+        if !feedback.signals(profile).contains(where: \.isLike) {
+            notes.append(.noLikes)
+            terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item,
+                               count: Int(fallback.popularity[Int(item)])))
+        }
+        var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                            formula: "score(i) = Σ_j w_j B_ji", terms: terms, notes: notes + feedback.notes)
+        e.closeWithRemainder()
+        return e
     }
 
     private func title(_ i: Int32) -> String { Int(i) < catalog.count ? catalog[i].title : "item \(i)" }
-}
-
-/// "4★", "3.5★".
-func starText(_ r: Float) -> String {
-    r == r.rounded() ? "\(Int(r))★" : String(format: "%.1f★", r)
 }

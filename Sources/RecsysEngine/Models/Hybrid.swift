@@ -29,6 +29,9 @@ import Foundation
 /// (1 − t)·w + t·w_cold, where w_cold splits the total weight between content
 /// and popularity. An empty profile gets popularity ("cold start").
 ///
+/// Likes and dislikes: the hybrid's `feedback` rule is passed to every component that reads one,
+/// so a blend never mixes a model that reads a 1★ as a like with one that reads it as a dislike.
+///
 /// Complexity: the sum of the components' costs (twice their fits when weights are fitted).
 public final class HybridRecommender: Recommender, @unchecked Sendable {
     public static let name = "hybrid"
@@ -48,6 +51,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         ParameterSpec("holdout", .real(0.05...0.5), default: "0.1", "fraction of each user's ratings held out to fit weights"),
         ParameterSpec("cold_threshold", .integer(0...1000), default: "10",
                       "profiles with fewer ratings lean towards content and popularity"),
+        FeedbackRule.parameterSpec,
     ]
 
     public let parameters: Parameters
@@ -59,7 +63,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     public private(set) var ratingIntercept: Float = 0
     public private(set) var ratingWeights: [Float] = []
     private var fallback = RatingFallback()
-    private var notes: [String] = []
+    private var notes: [Explanation.Note] = []
     /// The demographic model for new users (nil without demographics) and the fitted n₀ of the gate.
     private var coldModel: DemographicRecommender?
     public private(set) var gateHalfway: Float = 0
@@ -82,6 +86,15 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
 
     static func key(_ name: String) -> String { "w_" + name.replacingOccurrences(of: "-", with: "_") }
 
+    /// A component with the blend's feedback rule (when it reads feedback at all).
+    func makeComponent(_ name: String) throws -> any Recommender {
+        var p = Parameters()
+        if Algorithms.type(named: name)?.parameterSpecs.contains(where: { $0.key == "feedback" }) == true {
+            p["feedback"] = parameters.string("feedback")
+        }
+        return try Algorithms.make(name, parameters: p)
+    }
+
     public func fit(_ data: Dataset, context: FitContext) throws {
         fallback = RatingFallback(data.ratings, scale: data.scale)
         let given = componentNames.map { parameters.double(Self.key($0)) }
@@ -100,7 +113,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                 try context.checkCancelled()
                 context.progress(FitProgress(fraction: 0.4 * Double(k) / Double(componentNames.count),
                                              message: "weights: fitting \(name) on the training slice"))
-                let m = try Algorithms.make(name)
+                let m = try makeComponent(name)
                 try m.fit(subData, context: FitContext(seed: context.seed, threads: context.threads,
                                                        cancellation: context.cancellation))
                 trial.append(m)
@@ -117,7 +130,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
             }
         } else {
             weights = given.map { $0 < 0 ? 1 : Float($0) }
-            notes.append("too few ratings to fit weights: equal weights")
+            notes.append(.equalWeights)
         }
         // 2. The final components on all the data.
         components = []
@@ -125,7 +138,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
             try context.checkCancelled()
             context.progress(FitProgress(fraction: 0.5 + 0.5 * Double(k) / Double(componentNames.count),
                                          message: "fitting \(name)"))
-            let m = try Algorithms.make(name)
+            let m = try makeComponent(name)
             try m.fit(data, context: FitContext(seed: context.seed, threads: context.threads,
                                                 cancellation: context.cancellation))
             components.append(m)
@@ -135,12 +148,9 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
             let demo = try Self.coldModel(for: data)
             try demo.fit(data, context: FitContext(seed: context.seed, threads: context.threads))
             coldModel = demo
-            notes.append(gateHalfway.isFinite
-                ? String(format: "new users: demographic until about %.1f ratings (fitted n₀)", gateHalfway)
-                : "new users: demographic only (fitted n₀ = ∞)")
+            notes.append(.demographicGate(halfway: gateHalfway))
         }
-        notes.append("weights " + zip(componentNames, weights).map { "\($0) \(String(format: "%.2f", $1))" }
-            .joined(separator: ", "))
+        notes.append(.weights(names: componentNames, values: weights))
         context.progress(FitProgress(fraction: 1, message: "blend ready"))
     }
 
@@ -233,7 +243,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                 }
             }
         }
-        notes.append(String(format: "weights fitted on %d held-out users: NDCG@10 %.4f", users.count, best))
+        notes.append(.fittedWeights(users: users.count, ndcg: Float(best)))
         return w
     }
 
@@ -369,9 +379,8 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         }
         guard let best = totals.indices.max(by: { (totals[$0], -$0) < (totals[$1], -$1) }) else { return 0 }
         let norm = Double(max(1, users.count * levels.count))
-        notes.append(String(format: "new-user gate fitted on %d users × N = 0,1,2,3,5,10: n₀ = %@ (NDCG@10 %.4f; blend alone %.4f)",
-                            users.count, candidates[best].isFinite ? String(format: "%.1f", candidates[best]) : "∞",
-                            totals[best] / norm, totals[0] / norm))
+        notes.append(.gateFitted(users: users.count, halfway: candidates[best],
+                                 ndcg: Float(totals[best] / norm), blendNDCG: Float(totals[0] / norm)))
         return candidates[best]
     }
 
@@ -443,19 +452,25 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         return topK(s, k: count) { $0 != item && s[Int($0)] > 0 }
     }
 
-    /// One term per component: its weight times its standardised score, with the component's own reason.
+    /// One term per component: its weight times its standardised score, with the component's own
+    /// explanation in `parts` (same order as the terms).
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         let g = profile.trainingUser == nil ? gate(ratingCount: profile.count) : 1
         if g < 1, let demo = coldModel, Int(item) >= 0, Int(item) < fallback.popularity.count {
             var e = profile.isEmpty ? fallback.coldStart(algorithm: Self.name, item: item) : blendExplanation(profile, item: item)
             let d = demo.explain(profile, item: item)
             let zd = Self.standardise(demo.scores(profile))[Int(item)]
-            e.terms.insert(.init(kind: .other, label: "demographic", value: (1 - g) * zd,
-                                 detail: String(format: "new-user weight %.2f × z %.2f: ", 1 - g, zd) + d.summary), at: 0)
+            // The demographic model enters as a component (its explanation in `parts`, same position).
+            e.terms.insert(.init(kind: .component, value: (1 - g) * zd, name: DemographicRecommender.name, weight: 1 - g), at: 0)
+            e.parts.insert(d, at: 0)
+            if profile.isEmpty {
+                e.parts = [d]
+                e.notes.removeAll { $0 == .coldStart }
+            }
             e.score = scores(profile)[Int(item)]
-            if profile.isEmpty || (1 - g) >= 0.5 { e.summary = "demographic: " + d.summary }
-            e.notes.insert(String(format: "blend weight g(n) = n/(n + n₀) = %d/(%d + %.1f) = %.2f; demographic %.2f",
-                                  profile.count, profile.count, gateHalfway, g, 1 - g), at: 0)
+            let rest = e.score - e.termTotal
+            if abs(rest) > 1e-5 * max(1, abs(e.score)) { e.terms.append(.init(kind: .remainder, value: rest)) }
+            e.notes.insert(.gateBlend(ratings: profile.count, halfway: gateHalfway, weight: g), at: 0)
             return e
         }
         return blendExplanation(profile, item: item)
@@ -464,29 +479,21 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     /// One term per component of the blend.
     func blendExplanation(_ profile: Profile, item: Int32) -> Explanation {
         guard !profile.isEmpty, !components.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
-        guard Int(item) >= 0, Int(item) < fallback.popularity.count else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
+        guard Int(item) >= 0, Int(item) < fallback.popularity.count else { return .unknown(Self.name, item: item) }
         let w = effectiveWeights(ratingCount: profile.count)
         var terms: [Explanation.Term] = []
+        var parts: [Explanation] = []
         var total: Float = 0
-        var reasons: [String: String] = [:]
         for (k, m) in components.enumerated() where w[k] != 0 {
             let z = Self.standardise(m.scores(profile))[Int(item)]
             let v = w[k] * z
             total += v
-            let reason = m.explain(profile, item: item).summary
-            reasons[componentNames[k]] = reason
-            terms.append(.init(kind: .other, label: componentNames[k], value: v,
-                               detail: String(format: "weight %.2f × z %.2f: ", w[k], z) + reason))
+            terms.append(.init(kind: .component, value: v, name: componentNames[k], weight: w[k]))
+            parts.append(m.explain(profile, item: item))
         }
-        terms.sort { abs($0.value) > abs($1.value) }
-        let top = terms.first { $0.value > 0 }
-        let summary = top.map { "\($0.label): " + (reasons[$0.label] ?? "") } ?? "no component ranks it high"
-        var n = notes
-        if profile.count < parameters.int("cold_threshold") {
-            n.append("few ratings (\(profile.count)): leaning towards content and popularity")
-        }
-        return Explanation(algorithm: Self.name, item: item, score: total, summary: summary, terms: terms, notes: n)
+        var n = notes + Feedback(parameters: parameters, scale: fallback.scale).notes
+        if profile.count < parameters.int("cold_threshold") { n.append(.fewRatings(profile.count)) }
+        return Explanation(algorithm: Self.name, item: item, score: total,
+                           formula: "score(i) = Σ_c w_c z_c(i)", terms: terms, notes: n, parts: parts)
     }
 }

@@ -5,6 +5,8 @@ public struct ParameterSpec: Sendable, Equatable {
         case real(ClosedRange<Double>)
         case choice([String])
         case flag
+        /// A feedback rule: centered, binary or threshold:T (see `FeedbackRule`).
+        case feedbackRule
     }
 
     /// Which of a model's two paths a parameter changes.
@@ -38,6 +40,7 @@ public struct ParameterSpec: Sendable, Equatable {
         case .real(let r): return "a number in \(r.lowerBound)...\(r.upperBound)"
         case .choice(let c): return "one of " + c.joined(separator: ", ")
         case .flag: return "true or false"
+        case .feedbackRule: return "one of centered, binary, threshold:T (T a number)"
         }
     }
 }
@@ -93,6 +96,9 @@ public struct Parameters: Sendable, Equatable, CustomStringConvertible {
             case "false", "no", "0", "off": return "false"
             default: throw bad
             }
+        case .feedbackRule:
+            guard let rule = FeedbackRule(raw) else { throw bad }
+            return rule.description
         }
     }
 

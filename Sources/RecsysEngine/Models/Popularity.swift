@@ -62,15 +62,10 @@ public final class PopularityRecommender: Recommender, @unchecked Sendable {
 
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         let i = Int(item)
-        guard i < counts.count else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
-        let summary = "popular: \(counts[i]) ratings, mean \(String(format: "%.2f", means[i]))★"
+        guard i >= 0, i < counts.count else { return .unknown(Self.name, item: item) }
         return Explanation(
-            algorithm: Self.name, item: item, score: itemScores[i], summary: summary,
-            terms: [
-                .init(kind: .other, label: "ratings", value: Float(counts[i])),
-                .init(kind: .other, label: "damped mean", value: means[i]),
-            ])
+            algorithm: Self.name, item: item, score: itemScores[i], meaning: .popularity,
+            formula: parameters.string("by") == "count" ? "score(i) = |U_i| + r̄_i / (max + 1)" : "score(i) = r̄_i (damped mean)",
+            terms: [.init(kind: .popularity, value: itemScores[i], item: item, rating: means[i], count: counts[i])])
     }
 }

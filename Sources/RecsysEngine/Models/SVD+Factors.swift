@@ -176,39 +176,32 @@ struct BiasedFactorModel: Sendable {
         return topK(s, k: count) { $0 != item && s[Int($0)] > -Float.infinity }
     }
 
-    /// Bias terms, the largest latent-factor contributions p_uf·q_if, and the rated items whose
-    /// factors align most with the item's (cosine of q vectors).
+    /// Bias terms and every latent-factor contribution p_uf·q_if (they sum to the estimate before
+    /// clamping); as context, the rated items whose factors align most with the item's (cosine of q).
     func explain(_ user: FactorUser, profile: Profile, item: Int32, algorithm: String) -> Explanation {
         let p = predict(user, item: item, profileEmpty: profile.isEmpty)
         var terms = biases.biasTerms(userBias: user.bias, item: item)
-        var notes: [String] = []
-        if profile.isEmpty { notes.append("cold start: no ratings, biases only") }
-        guard biases.knows(item) else {
-            notes.append("item has no training ratings: no factors")
-            return Explanation(algorithm: algorithm, item: item, score: p.value,
-                               summary: biases.summary(userBias: user.bias, item: item), terms: terms, notes: notes)
+        var notes: [Explanation.Note] = profile.isEmpty ? [.coldStart] : []
+        var related: [Explanation.Term] = []
+        if biases.knows(item) {
+            for f in 0..<items.factors {
+                let c = user.vector[f / 8][f % 8] * items.value(Int(item), f)
+                terms.append(.init(kind: .factor, value: c, name: "f\(f + 1)"))
+            }
+            for (j, r) in zip(profile.items, profile.ratings) where j != item && biases.knows(j) {
+                let c = items.cosine(Int(item), Int(j))
+                related.append(.init(kind: .ratedItem, value: c, item: j, rating: r, weight: c))
+            }
+            related.sort { $0.value > $1.value }
+            related = Array(related.prefix(3))
+        } else {
+            notes.append(.unknownItem)
         }
-        var factorTerms: [Explanation.Term] = []
-        for f in 0..<items.factors {
-            let c = user.vector[f / 8][f % 8] * items.value(Int(item), f)
-            factorTerms.append(.init(kind: .factor, label: "factor \(f + 1)", value: c,
-                                     detail: "your taste × item loading"))
-        }
-        factorTerms.sort { abs($0.value) > abs($1.value) }
-        terms += factorTerms.prefix(3)
-        var aligned: [Explanation.Term] = []
-        for (j, r) in zip(profile.items, profile.ratings) where j != item && biases.knows(j) {
-            let c = items.cosine(Int(item), Int(j))
-            aligned.append(.init(kind: .item, label: "rated item", value: c,
-                                 detail: "you rated it \(formatStars(r)), factor alignment \(fmt2(c))", item: j))
-        }
-        aligned.sort { $0.value > $1.value }
-        terms += aligned.prefix(3)
-        let dot = items.dot(user.vector, row: Int(item))
-        let summary = biases.summary(userBias: user.bias, item: item) + (dot >= 0 ? " + " : " − ")
-            + "taste match " + fmt2(abs(dot))
-        return Explanation(algorithm: algorithm, item: item, score: p.value, summary: summary,
-                           terms: terms, notes: notes)
+        var e = Explanation(algorithm: algorithm, item: item, score: p.value, meaning: .predictedRating,
+                            formula: "r̂_ui = μ + b_u + b_i + Σ_f p_uf q_if", terms: terms, related: related,
+                            notes: notes)
+        e.closeWithRemainder()
+        return e
     }
 }
 

@@ -196,7 +196,8 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
 
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         var e = model.explain(user(profile), profile: profile, item: item, algorithm: Self.name)
-        e.notes.append("taste = your factors + the implicit factors of the \(profile.count) items you rated")
+        e.formula = "r̂_ui = μ + b_u + b_i + Σ_f (p_uf + |N(u)|^−½ Σ_j y_jf) q_if"
+        e.notes.append(.implicitFactors(count: profile.count))
         return e
     }
 }

@@ -122,10 +122,13 @@ struct TowerFeatures: Sendable {
 
     /// The query tower's bag for a user with rated `items` (and their `ratings`), leaving out `exclude`
     /// (the training target), with user id `user` weighted by `idWeight` (0 drops it). Each rated item
-    /// enters with weight `c(r)/√n`, where `c` is the rating confidence (1 for every item when `scale` is nil).
+    /// enters with weight `c_j/√n`, where c_j comes from `weighting`: 1 (`uniform`), the rating
+    /// confidence (`confidence`, today's `feedback=binary`), or the signed feedback weight w_j ∈ [−1, 1]
+    /// (`signed`): a disliked film pulls the query away from its row. The genre histogram adds c_j to
+    /// each of the film's genres and is normalised by Σ|c_j|.
     func queryBag(user: Int?, idWeight: Float, items: ArraySlice<Int32>, ratings: ArraySlice<Float>,
-                  scale: RatingScale?, exclude: Int32?, into bag: inout [(Int, Float)], genreScratch: inout [Float],
-                  demographics: [Int32] = []) {
+                  weighting: TowerBagWeighting, exclude: Int32?, into bag: inout [(Int, Float)],
+                  genreScratch: inout [Float], demographics: [Int32] = []) {
         bag.removeAll(keepingCapacity: true)
         if let user, idWeight != 0 { bag.append((user, idWeight)) }
         var n = 0
@@ -134,16 +137,29 @@ struct TowerFeatures: Sendable {
             let w = 1 / Float(n).squareRoot()
             for g in 0..<genreCount { genreScratch[g] = 0 }
             var genreTotal: Float = 0
+            var centre: Float = 0
+            if case .signed(let f) = weighting, f.rule == .centered {
+                var kept: [Float] = []
+                kept.reserveCapacity(n)
+                for (j, r) in zip(items, ratings) where j != exclude { kept.append(r) }
+                centre = f.centre(kept)
+            }
             for (j, r) in zip(items, ratings) where j != exclude {
-                let c = scale.map { TowerFeatures.confidence(r, $0) } ?? 1
+                let c: Float
+                switch weighting {
+                case .uniform: c = 1
+                case .confidence(let scale): c = TowerFeatures.confidence(r, scale)
+                case .signed(let f): c = f.weight(r, centre: centre)
+                }
+                if c == 0 { continue }
                 bag.append((queryBagOffset + Int(j), w * c))
                 for g in itemGenres[Int(j)] {
                     genreScratch[Int(g)] += c
-                    genreTotal += c
+                    genreTotal += abs(c)
                 }
             }
             if genreTotal > 0 {
-                for g in 0..<genreCount where genreScratch[g] > 0 {
+                for g in 0..<genreCount where genreScratch[g] != 0 {
                     bag.append((queryGenreOffset + g, genreScratch[g] / genreTotal))
                 }
             }
@@ -163,4 +179,11 @@ struct TowerFeatures: Sendable {
         let span = scale.max - scale.min + scale.step
         return span > 0 ? min(1, max(0.05, (r - scale.min + scale.step) / span)) : 1
     }
+}
+
+/// How the query bag weighs a rated item (see `TowerFeatures.queryBag`).
+enum TowerBagWeighting: Sendable {
+    case uniform
+    case confidence(RatingScale)
+    case signed(Feedback)
 }

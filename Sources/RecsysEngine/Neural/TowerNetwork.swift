@@ -96,8 +96,12 @@ struct TowerConfig: Sendable {
     var userDropout: Float = 0.25
     var headWidth = 32
     var temperature: Float = 1
-    /// Weight positives and bag entries by rating confidence (see `TowerFeatures.confidence`).
+    /// Weight positives and bag entries by rating confidence (see `TowerFeatures.confidence`);
+    /// used by `feedback=binary` only.
     var ratingConfidence = true
+    /// How ratings become likes and dislikes (see `Feedback`). Signed rules train retrieval on likes
+    /// only and put dislikes in the query bag with negative weights.
+    var feedback = FeedbackRule.binary
 }
 
 /// The network shared by `two-tower` (retrieval), `ranking` (rating regression) and their
@@ -156,6 +160,21 @@ final class TowerNetwork: @unchecked Sendable {
         var user: Int32
         var item: Int32
         var rating: Float
+        /// The feedback weight w of the rating (1 under `binary`).
+        var signal: Float = 1
+    }
+
+    /// How the query bag weighs rated items under the configured feedback rule.
+    var bagWeighting: TowerBagWeighting {
+        if config.feedback.isSigned { return .signed(Feedback(config.feedback, scale: scale)) }
+        return config.ratingConfidence ? .confidence(scale) : .uniform
+    }
+
+    /// The retrieval weight ω of an example: its confidence under `binary`, its like strength
+    /// max(0, w) under a signed rule (a dislike is never a positive pair).
+    func retrievalWeight(_ ex: Example) -> Float {
+        if config.feedback.isSigned { return max(0, ex.signal) }
+        return config.ratingConfidence ? TowerFeatures.confidence(ex.rating, scale) : 1
     }
 
     /// Per-batch buffers.
@@ -193,9 +212,16 @@ final class TowerNetwork: @unchecked Sendable {
         }
         var examples: [Example] = []
         examples.reserveCapacity(ratings.count)
+        let signal = Feedback(config.feedback, scale: scale).rowWeights(ratings)
+        // A pure retrieval model learns from likes only; with a rating loss every rating is a target.
+        let likesOnly = config.feedback.isSigned && config.ratingWeight == 0
         for u in 0..<ratings.userCount {
             let row = ratings.row(Int32(u))
-            for (i, r) in zip(row.items, row.ratings) { examples.append(Example(user: Int32(u), item: i, rating: r)) }
+            for (k, (i, r)) in zip(row.items, row.ratings).enumerated() {
+                let w = signal[ratings.rowStart[u] + k]
+                if likesOnly && w <= 0 { continue }
+                examples.append(Example(user: Int32(u), item: i, rating: r, signal: w))
+            }
         }
         var rng = SplitMix64.derived(seed: context.seed, stream: 17)
         let b = max(2, config.batchSize)
@@ -240,7 +266,7 @@ final class TowerNetwork: @unchecked Sendable {
             buf.userMask[a] = keep
             let row = ratings.row(ex.user)
             features.queryBag(user: Int(ex.user), idWeight: keep, items: row.items, ratings: row.ratings,
-                              scale: config.ratingConfidence ? scale : nil,
+                              weighting: bagWeighting,
                               exclude: config.retrievalWeight > 0 ? ex.item : nil,
                               into: &buf.qBags[a], genreScratch: &buf.genreScratch)
             features.candidateBag(Int(ex.item), into: &buf.cBags[a])
@@ -360,7 +386,7 @@ final class TowerNetwork: @unchecked Sendable {
         let w = config.retrievalWeight / Float(n)
         let parts = max(1, min(threads, n / 64))
         var rowLoss = [Double](repeating: 0, count: n)
-        let omegas: [Float] = batch.map { config.ratingConfidence ? TowerFeatures.confidence($0.rating, scale) : 1 }
+        let omegas: [Float] = batch.map { retrievalWeight($0) }
         let logQ = config.logQ
         buf.q.withUnsafeBufferPointer { qb in
             buf.c.withUnsafeBufferPointer { cb in
@@ -472,7 +498,7 @@ final class TowerNetwork: @unchecked Sendable {
         var bag: [(Int, Float)] = []
         var genre = [Float](repeating: 0, count: max(1, features.genreCount))
         features.queryBag(user: user, idWeight: user == nil ? 0 : 1, items: ArraySlice(items),
-                          ratings: ArraySlice(ratingValues), scale: config.ratingConfidence ? scale : nil,
+                          ratings: ArraySlice(ratingValues), weighting: bagWeighting,
                           exclude: nil, into: &bag,
                           genreScratch: &genre, demographics: user == nil ? features.demoFeatures(attributes) : [])
         var x = [Float](repeating: 0, count: d), h = [Float](repeating: 0, count: max(1, config.hidden))

@@ -24,7 +24,8 @@ enum TowerParameters {
             ParameterSpec("temperature", .real(0.01...100), default: "1", "softmax temperature τ"),
             ParameterSpec("head", .integer(1...1024), default: "32", "hidden width of the rating head MLP"),
             ParameterSpec("rating-confidence", .flag, default: "true",
-                          "weight positives and profile items by rating (1★ barely counts, 5★ fully)"),
+                          "with feedback=binary: weight positives and profile items by rating (1★ barely counts, 5★ fully)"),
+            FeedbackRule.parameterSpec,
         ]
     }
 
@@ -44,6 +45,7 @@ enum TowerParameters {
         c.temperature = p.float("temperature")
         c.headWidth = p.int("head")
         c.ratingConfidence = p.bool("rating-confidence")
+        c.feedback = FeedbackRule(p.string("feedback")) ?? .centered
         return c
     }
 }
@@ -133,7 +135,8 @@ public class TowerRecommenderBase: @unchecked Sendable {
         return topK(sims, k: count) { $0 != item }
     }
 
-    /// Per-term decomposition of q·c for a linear query tower: each bag row's share `w_r T[r]·c`.
+    /// Per-term decomposition of q·c for a linear query tower: each bag row's share `w_r T[r]·c`
+    /// (a disliked film's row enters with a negative weight).
     func retrievalTerms(_ profile: Profile, item: Int32) -> [Explanation.Term] {
         guard let net = network else { return [] }
         let d = net.config.dim
@@ -142,9 +145,12 @@ public class TowerRecommenderBase: @unchecked Sendable {
         var genre = [Float](repeating: 0, count: max(1, net.features.genreCount))
         let user = profile.trainingUser.flatMap { $0 >= 0 && Int($0) < net.features.userCount ? Int($0) : nil }
         net.features.queryBag(user: user, idWeight: user == nil ? 0 : 1, items: ArraySlice(profile.items),
-                              ratings: ArraySlice(profile.ratings), scale: config.ratingConfidence ? net.scale : nil,
+                              ratings: ArraySlice(profile.ratings), weighting: net.bagWeighting,
                               exclude: nil, into: &bag, genreScratch: &genre,
                               demographics: user == nil ? net.features.demoFeatures(profile.attributes) : [])
+        let signed = net.config.feedback.isSigned
+        let feedback = Feedback(net.config.feedback, scale: net.scale)
+        let signals = feedback.signals(profile)
         var terms: [Explanation.Term] = []
         var genreTotal: Float = 0, demoTotal: Float = 0
         let f = net.features
@@ -153,20 +159,23 @@ public class TowerRecommenderBase: @unchecked Sendable {
             for k in 0..<d { dot += net.queryTower.table.weights[row * d + k] * c[k] }
             let v = w * dot
             if row < f.queryBagOffset {
-                terms.append(.init(kind: .other, label: "your user embedding", value: v))
+                terms.append(.init(kind: .embedding, value: v, name: "user"))
             } else if row < f.queryGenreOffset {
                 let j = Int32(row - f.queryBagOffset)
-                let title = j < catalog.count ? catalog[j].title : "item \(j)"
-                terms.append(.init(kind: .item, label: title, value: v, detail: "rated item in your bag", item: j))
+                let x = signals.first { $0.item == j } ?? FeedbackSignal(item: j, rating: profile.rating(of: j) ?? 0, weight: 1)
+                var term = Explanation.Term.rated(signed ? x : FeedbackSignal(item: j, rating: x.rating, weight: 1),
+                                                  value: v, weight: dot)
+                term.signal = signed ? x.weight : nil
+                terms.append(term)
             } else if row < f.queryDemoOffset {
                 genreTotal += v
             } else {
                 demoTotal += v
             }
         }
-        if genreTotal != 0 { terms.append(.init(kind: .feature, label: "your genre mix", value: genreTotal)) }
-        if demoTotal != 0 { terms.append(.init(kind: .feature, label: "demographics", value: demoTotal)) }
-        return terms.sorted { abs($0.value) > abs($1.value) }
+        if genreTotal != 0 { terms.append(.init(kind: .feature, value: genreTotal, name: "genre mix")) }
+        if demoTotal != 0 { terms.append(.init(kind: .feature, value: demoTotal, name: "demographics")) }
+        return terms
     }
 }
 
@@ -176,6 +185,11 @@ public class TowerRecommenderBase: @unchecked Sendable {
 /// candidate tower: item id embedding + genres + keywords + decade. Score = q·c. A new profile is
 /// folded in through the feature part of the query tower (no user id), with no retraining.
 /// With `rating-weight > 0` it becomes the multitask model (retrieval + rating losses).
+///
+/// Likes and dislikes (`feedback`, see `Feedback`): the query bag holds each rated film j with weight
+/// w_j/√n, so q_u = Σ_r w_r T[r] and a disliked film (w_j < 0) pulls the query away from it; the
+/// in-batch softmax trains on likes only (positives weighted by ω = max(0, w)). Under
+/// `feedback=binary` the weights are the rating confidences of `rating-confidence`, as before.
 public final class TwoTowerRecommender: TowerRecommenderBase, Recommender, @unchecked Sendable {
     public static let name = "two-tower"
     public static let summary = "two-tower retrieval: user and item towers trained with in-batch softmax"
@@ -207,27 +221,26 @@ public final class TwoTowerRecommender: TowerRecommenderBase, Recommender, @unch
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] { similar(to: item, count: count) }
 
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
-        guard Int(item) < itemCount else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
+        guard item >= 0, Int(item) < itemCount else { return .unknown(Self.name, item: item) }
         if profile.isEmpty && profile.trainingUser == nil {
-            return Explanation(algorithm: Self.name, item: item, score: popularity[Int(item)],
-                               summary: "cold start: popular (\(Int(popularity[Int(item)])) ratings)",
-                               notes: ["cold start: no ratings yet, so popularity"])
+            return Explanation(algorithm: Self.name, item: item, score: popularity[Int(item)], meaning: .popularity,
+                               terms: [.init(kind: .popularity, value: popularity[Int(item)], item: item,
+                                             count: Int(popularity[Int(item)]))],
+                               notes: [.coldStart])
         }
-        let s = scores(profile)[Int(item)]
-        let terms = retrievalTerms(profile, item: item)
-        let top = terms.filter { $0.kind == .item && $0.value > 0 }.prefix(2).map(\.label)
-        let summary = top.isEmpty ? "close to your taste in embedding space"
-            : "near " + top.joined(separator: " and ") + " in embedding space"
-        var notes = ["score = query·candidate = \(String(format: "%.3f", s))"]
-        if config.hidden > 0 { notes.append("terms are the linear part before the hidden layer") }
-        return Explanation(algorithm: Self.name, item: item, score: s, summary: summary, terms: terms, notes: notes)
+        var notes = Feedback(config.feedback, scale: scale).notes
+        if config.hidden > 0 { notes.append(.linearPartOnly) }
+        var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                            formula: "score(i) = q_u · c_i,  q_u = Σ_r w_r T[r]",
+                            terms: retrievalTerms(profile, item: item), notes: notes)
+        e.closeWithRemainder(tolerance: 1e-3)
+        return e
     }
 }
 
 /// A ranking model: predicts the rating from both towers' embeddings through an MLP head,
-/// `r̂ = μ + b_u + b_i + MLP([q; c; q⊙c])`, trained on squared error.
+/// `r̂ = μ + b_u + b_i + MLP([q; c; q⊙c])`, trained on squared error over every rating (so a low
+/// rating already teaches it what you dislike); the query bag is signed by `feedback` as in two-tower.
 public final class RankingRecommender: TowerRecommenderBase, Recommender, @unchecked Sendable {
     public static let name = "ranking"
     public static let summary = "neural rating model: towers + MLP head trained on squared error"
@@ -259,21 +272,21 @@ public final class RankingRecommender: TowerRecommenderBase, Recommender, @unche
 
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] { similar(to: item, count: count) }
 
+    /// Bias terms and the MLP interaction (what the head adds on top of the biases).
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
-        guard let net = network, Int(item) < itemCount else {
-            return Explanation(algorithm: Self.name, item: item, score: 0, summary: "unknown item")
-        }
+        guard let net = network, item >= 0, Int(item) < itemCount else { return .unknown(Self.name, item: item) }
         let p = predict(profile, items: [item])[0].value
         var terms: [Explanation.Term] = [
-            .init(kind: .bias, label: "global mean μ", value: net.globalMean),
-            .init(kind: .bias, label: "item bias", value: net.itemBias.weights[Int(item)]),
+            .init(kind: .bias, value: net.globalMean, name: "μ"),
+            .init(kind: .bias, value: net.itemBias.weights[Int(item)], item: item, name: "b_i"),
         ]
         if let u = profile.trainingUser, u >= 0, Int(u) < net.features.userCount {
-            terms.append(.init(kind: .bias, label: "user bias", value: net.userBias.weights[Int(u)]))
+            terms.append(.init(kind: .bias, value: net.userBias.weights[Int(u)], name: "b_u"))
         }
         let bias = terms.reduce(0) { $0 + $1.value }
-        terms.append(.init(kind: .other, label: "MLP interaction", value: p - bias))
-        return Explanation(algorithm: Self.name, item: item, score: p,
-                           summary: String(format: "predicted %.1f★ by the neural rating model", p), terms: terms)
+        terms.append(.init(kind: .embedding, value: p - bias, name: "MLP"))
+        return Explanation(algorithm: Self.name, item: item, score: p, meaning: .predictedRating,
+                           formula: "r̂ = μ + b_u + b_i + q·c + MLP([q; c; q⊙c])", terms: terms,
+                           notes: Feedback(config.feedback, scale: scale).notes)
     }
 }

@@ -22,6 +22,8 @@ extension ALSRecommender: PersistableRecommender {
         alpha = parameters.float("alpha")
         lambda = parameters.float("regularization")
         byRating = parameters.string("confidence") == "rating"
+        negativeAlpha = parameters.float("negative_alpha")
+        feedback = Feedback(parameters: parameters, scale: dataset.scale)
         catalog = dataset.catalog
         fallback = RatingFallback(dataset.ratings, scale: dataset.scale)
         userFactors = try archive.floats("userFactors", count: userCount * ld)

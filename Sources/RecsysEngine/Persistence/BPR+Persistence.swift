@@ -19,6 +19,7 @@ extension BPRRecommender: PersistableRecommender {
         }
         k = shape[0]; ld = shape[1]; userCount = shape[2]; itemCount = shape[3]
         seed = UInt64(bitPattern: try archive.int64s("seed", count: 1)[0])
+        feedback = Feedback(parameters: parameters, scale: dataset.scale)
         catalog = dataset.catalog
         fallback = RatingFallback(dataset.ratings, scale: dataset.scale)
         userFactors = try archive.floats("userFactors", count: userCount * ld)

@@ -7,7 +7,10 @@ extension EASERecommender: PersistableRecommender {
         archive.set("kept", int32s: kept)
         archive.set("local", int32s: local)
         archive.set("weights", floats: weights)
-        archive.set("restrictionNote", strings: restrictionNote.map { [$0] } ?? [])
+        // Kept in the file for older readers; the restriction itself is kept.count < itemCount.
+        archive.set("restrictionNote", strings: restriction.map {
+            ["EASE restricted to the \($0.kept) most rated of \($0.total) items"]
+        } ?? [])
     }
 
     public convenience init(archive: ModelArchive, dataset: Dataset) throws {
@@ -24,8 +27,10 @@ extension EASERecommender: PersistableRecommender {
             throw ModelFileError(path: archive.path, "array 'weights' has \(weights.count) values, "
                 + "expected at least \(kept.count * ld)")
         }
-        restrictionNote = try archive.strings("restrictionNote").first
+        _ = try archive.strings("restrictionNote")
+        restriction = kept.count < itemCount ? (kept.count, itemCount) : nil
         catalog = dataset.catalog
+        feedback = Feedback(parameters: parameters, scale: dataset.scale)
         fallback = RatingFallback(dataset.ratings, scale: dataset.scale)
     }
 }

@@ -92,6 +92,11 @@ public enum ModelFiles {
                 + "is not the one this program reads (\(pt.stateVersion)); retrain it with recsys-tui train")
         }
         try checkFingerprint(archive, dataset: dataset)
+        var archive = archive
+        // Models saved before the feedback rule existed read every rating as a like.
+        if archive.parameters["feedback"] == nil, t.parameterSpecs.contains(where: { $0.key == "feedback" }) {
+            archive.parameters["feedback"] = FeedbackRule.binary.description
+        }
         do {
             return try pt.init(archive: archive, dataset: dataset)
         } catch var e as ModelFileError {

@@ -15,9 +15,14 @@ import Foundation
 ///
 /// **Top-N** (`scores` with `mode=topn`, the default): as implicit's item-item recommenders, every
 /// item keeps its `topn_k` most similar items by a dot product of weighted binary interactions
-/// (BM25 by default, or TF-IDF / plain cosine), and
+/// (BM25 by default, or TF-IDF / plain cosine): S_topn says which films are *watched together*.
+/// The profile enters as a signed query row, w_j from the `feedback` rule (see `Feedback`):
 ///
-///     score(i) = Σ_{j ∈ profile} S_topn[j][i]
+///     score(i) = Σ_{j ∈ profile} w_j · S_topn[j][i],   w_j ∈ [−1, 1]
+///
+/// so a liked film raises its neighbours and a disliked one (w_j < 0) lowers them;
+/// `feedback=binary` (w_j = 1) is implicit's formula. The rating path is signed by construction:
+/// a neighbour rated below its baseline (r_uj < b_uj) pulls r̂_ui down.
 ///
 /// Rating similarities are kept for the `keep` best neighbours of each item (positive only), so
 /// memory is O(items · keep) rather than O(items²). Both neighbour lists are computed in one pass
@@ -178,13 +183,29 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
             return predict(profile, items: (0..<itemCount).map { Int32($0) }).map(\.value)
         case .topn:
             var s = [Float](repeating: 0, count: itemCount)
-            for j in profile.items where j >= 0 && Int(j) < topN.rows {
-                let nb = topN.neighbours(Int(j))
-                for (i, w) in zip(nb.index, nb.sim) { s[Int(i)] += w }
+            let signals = feedback.signals(profile)
+            for x in signals where x.weight != 0 && x.item >= 0 && Int(x.item) < topN.rows {
+                let nb = topN.neighbours(Int(x.item))
+                for (i, sim) in zip(nb.index, nb.sim) { s[Int(i)] += x.weight * sim }
+            }
+            if !signals.contains(where: \.isLike) {
+                let top = Float(maxCount + 1)
+                for i in 0..<itemCount { s[i] += 1e-4 * Float(biases.itemCount[i]) / top }
             }
             return s
         }
     }
+
+    /// With no like in the profile nothing pulls a film up: films rank by popularity (a share below
+    /// 10⁻⁴), minus what the dislikes hold down.
+    func noLikesPopularity(_ i: Int) -> Float {
+        1e-4 * Float(biases.itemCount[i]) / Float(maxCount + 1)
+    }
+
+    var maxCount: Int32 { biases.itemCount.max() ?? 0 }
+
+    /// The feedback rule in force, on the training scale.
+    var feedback: Feedback { Feedback(parameters: parameters, scale: biases.scale) }
 
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
         let nb = (mode == .topn ? topN : lists).neighbours(Int(item))
@@ -196,48 +217,65 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         return out
     }
 
-    func title(_ i: Int32) -> String { Int(i) < titles.count ? titles[Int(i)] : "item \(i)" }
-
+    /// Top-N: one term w_j·S_ji per rated item j that has the item among its neighbours.
+    /// Rating path: the bias terms and one term s_ij (r_uj − b_uj) / (β + Σ s) per neighbour used.
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
-        let dense = denseRatings(profile, itemCount: itemCount)
-        let bu = biases.userBias(profile)
-        var terms: [Explanation.Term] = []
-        var notes: [String] = []
-        let score: Float
-        if profile.isEmpty { notes.append("cold start: no ratings") }
+        guard item >= 0, Int(item) < itemCount else { return .unknown(Self.name, item: item) }
+        var notes: [Explanation.Note] = profile.isEmpty ? [.coldStart] : []
         switch mode {
         case .topn:
-            score = Int(item) < itemCount ? scores(profile)[Int(item)] : 0
-            for j in profile.items where j >= 0 && Int(j) < topN.rows {
-                let nb = topN.neighbours(Int(j))
+            var terms: [Explanation.Term] = []
+            for x in feedback.signals(profile) where x.weight != 0 && x.item >= 0 && Int(x.item) < topN.rows {
+                let nb = topN.neighbours(Int(x.item))
                 if let k = nb.index.firstIndex(of: item) {
-                    terms.append(.init(kind: .item, label: title(j), value: nb.sim[k],
-                                       detail: "you rated it \(formatStars(profile.rating(of: j) ?? 0)), similarity \(fmt2(nb.sim[k]))",
-                                       item: j))
+                    terms.append(.rated(x, value: x.weight * nb.sim[k], weight: nb.sim[k]))
                 }
             }
-            notes.append("top-N: summed \(weighting.rawValue) similarity to the items you rated")
-        case .rating:
-            let p = estimate(item, dense: dense, userBias: bu, profile: profile)
-            score = p.value
-            if p.isImpossible { notes.append("not enough neighbours: fallback estimate") }
-        }
-        // The rating path's neighbours always explain the predicted rating.
-        let nb = usedNeighbours(item, dense: dense)
-        let den = nb.reduce(Float(0)) { $0 + $1.sim }
-        if mode == .rating || terms.isEmpty {
-            if predictionKind == .baseline { terms += biases.biasTerms(userBias: bu, item: item) }
-            for (j, s, r) in nb {
-                let dev = predictionKind == .baseline ? r - (biases.globalMean + bu + biases.bias(of: j)) : r
-                terms.append(.init(kind: .item, label: title(j), value: den > 0 ? s * dev / den : 0,
-                                   detail: "you rated it \(formatStars(r)), similarity \(fmt2(s))", item: j))
+            if !feedback.signals(profile).contains(where: \.isLike) {
+                notes.append(.noLikes)
+                terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item,
+                                   count: Int(biases.itemCount[Int(item)])))
             }
+            notes.append(.summedSimilarity(weighting: weighting.rawValue))
+            notes += feedback.notes
+            var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                                formula: "score(i) = Σ_j w_j · S_ji", terms: terms, notes: notes)
+            e.closeWithRemainder()
+            return e
+        case .rating:
+            let dense = denseRatings(profile, itemCount: itemCount)
+            let bu = biases.userBias(profile)
+            let p = estimate(item, dense: dense, userBias: bu, profile: profile)
+            if p.isImpossible { notes.append(.fallbackEstimate) }
+            var terms = biases.biasTerms(userBias: bu, item: item)
+            let nb = usedNeighbours(item, dense: dense)
+            if !p.isImpossible && nb.count >= minK {
+                let den = nb.reduce(Float(0)) { $0 + $1.sim } + (predictionKind == .basic ? 0 : damping)
+                for (j, s, r) in nb {
+                    let dev: Float
+                    switch predictionKind {
+                    case .basic: dev = r
+                    case .meanCentered: dev = r - stats.mean[Int(j)]
+                    case .zScore: dev = (r - stats.mean[Int(j)]) / stats.std[Int(j)] * stats.std[Int(item)]
+                    case .baseline: dev = r - (biases.globalMean + bu + biases.bias(of: j))
+                    }
+                    let v = den > 0 ? s * dev / den : 0
+                    // Rated below what the baseline expects: a dislike relative to the user's habits.
+                    let signal: Float = dev < 0 ? -1 : 1
+                    terms.append(.rated(FeedbackSignal(item: j, rating: r, weight: signal), value: v, weight: s))
+                }
+                if predictionKind == .basic || predictionKind == .meanCentered || predictionKind == .zScore {
+                    terms = terms.filter { $0.kind != .bias }
+                    if predictionKind != .basic {
+                        terms.append(.init(kind: .bias, value: stats.mean[Int(item)], item: item, name: "μ_i"))
+                    }
+                }
+            }
+            var e = Explanation(algorithm: Self.name, item: item, score: p.value, meaning: .predictedRating,
+                                formula: "r̂_ui = b_ui + Σ_j s_ij (r_uj − b_uj) / (β + Σ_j s_ij)",
+                                terms: terms, notes: notes)
+            e.closeWithRemainder()
+            return e
         }
-        terms.sort { abs($0.value) > abs($1.value) }
-        let itemTerms = terms.filter { $0.kind == .item && $0.value > 0 }.prefix(2).map(\.label)
-        let summary = itemTerms.isEmpty ? "no similar items among your ratings"
-            : "because you rated " + itemTerms.joined(separator: " and ")
-        return Explanation(algorithm: Self.name, item: item, score: score, summary: summary,
-                           terms: Array(terms.prefix(12)), notes: notes)
     }
 }

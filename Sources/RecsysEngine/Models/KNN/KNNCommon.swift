@@ -93,6 +93,7 @@ enum KNNParameters {
             ParameterSpec("bsl_reg_u", .real(0...10_000), default: "15", "baseline λ_u (pearson-baseline, baseline prediction)"),
             ParameterSpec("bsl_reg_i", .real(0...10_000), default: "10", "baseline λ_i"),
             ParameterSpec("bsl_epochs", .integer(1...1000), default: "10", "baseline ALS epochs"),
+            FeedbackRule.parameterSpec,
         ].map { spec in
             var s = spec
             s.affects = predictionSpecs.contains(s.key) ? .prediction : topNSpecs.contains(s.key) ? .topN : .both

@@ -12,11 +12,18 @@ import Foundation
 ///
 ///     r̂_ui = b_ui + Σ_v s_uv (r_vi − b_vi) / (β + Σ_v s_uv)
 ///
-/// **Top-N** (`scores` with `mode=topn`, the default) sums the neighbours' similarity, each
-/// interaction weighted by `weighting` (none: 1; tfidf: idf of the item; bm25: BM25 weight of
-/// the neighbour's interaction):  score(i) = Σ_v s_uv · w_vi.
+/// **Top-N** (`scores` with `mode=topn`, the default) asks the profile's `topn_k` most similar
+/// users N(u) (not the k per item, which lets every popular film collect votes), and sums what each
+/// of them thought of the item, liked or disliked, by the `feedback` rule (f_vi ∈ [−1, 1], see
+/// `Feedback`), each interaction weighted by `weighting` (none: 1; tfidf: idf of the item; bm25:
+/// BM25 weight of the neighbour's interaction):
 ///
-/// Both paths visit neighbours best first and stop counting an item after k of them, so all
+///     score(i) = Σ_{v ∈ N(u), v rated i} s_uv · f_vi · ω_vi
+///
+/// The similarity s_uv is computed on signed values (pearson-baseline by default: r − b_ui), so
+/// your dislikes pick neighbours who dislike the same films, and their dislikes lower a film.
+///
+/// The rating path visits neighbours best first and stops counting an item after k of them, so all
 /// items are scored in one pass over the neighbours' rows: O(Σ_v |I_v|).
 ///
 /// Fold-in: the similarities of a profile that was not in training are computed from its ratings
@@ -44,6 +51,8 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
     var sides: KNNSides?
     var lists = NeighbourLists()
     var interaction: [Float] = []
+    /// The feedback weight f_vi of every training rating (CSR order).
+    var signal: [Float] = []
     var userIDs: [String] = []
     var job = KNNSimilarityJob(kind: .pearsonBaseline, shrinkage: 100, minSupport: 1, keep: 1000, topNKeep: 0)
 
@@ -83,6 +92,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
                                    otherRow: m.colUsers, weighting: weighting,
                                    k1: parameters.float("bm25_k1"), b: parameters.float("bm25_b"))
         interaction = w.rowWeights
+        signal = feedback.rowWeights(m)
         let s = KNNSides(rowStart: m.rowStart, rowOther: m.rowItems, rowValue: rowValues,
                          otherStart: m.colStart, otherRow: m.colUsers, otherValue: colValues)
         job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
@@ -92,6 +102,12 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         sides = s
         context.progress(FitProgress(fraction: 1, message: "user-knn: \(lists.index.count) neighbours kept"))
     }
+
+    /// The feedback rule in force, on the training scale.
+    var feedback: Feedback { Feedback(parameters: parameters, scale: biases.scale) }
+
+    /// How many of the profile's neighbours top-N asks.
+    var topNNeighbours: Int { parameters.int("topn_k") }
 
     /// The value the similarity sees for a rating of item i by a user with bias b_u.
     func transform(_ i: Int, _ r: Float, userBias bu: Float) -> Float {
@@ -119,9 +135,21 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
                               acc: &acc, normA: 1).rating
     }
 
+    /// Top-N: Σ_{v ∈ N(u)} s_uv · f_vi · ω_vi over the profile's `topn_k` nearest neighbours.
+    private func topNScores(_ profile: Profile) -> [Float] {
+        var out = [Float](repeating: 0, count: matrix.itemCount)
+        for (v32, s) in neighbours(profile).prefix(topNNeighbours) {
+            let v = Int(v32)
+            for p in matrix.rowStart[v]..<matrix.rowStart[v + 1] {
+                out[Int(matrix.rowItems[p])] += s * signal[p] * interaction[p]
+            }
+        }
+        return out.map { $0.isFinite ? $0 : 0 }
+    }
+
     /// One pass over the neighbours (best first), at most k per item:
     /// numerators, similarity sums and counts for every item.
-    private func accumulate(_ profile: Profile, topN: Bool) -> (num: [Float], den: [Float], count: [Int32]) {
+    private func accumulate(_ profile: Profile) -> (num: [Float], den: [Float], count: [Int32]) {
         let n = matrix.itemCount
         var num = [Float](repeating: 0, count: n), den = num
         var count = [Int32](repeating: 0, count: n)
@@ -135,7 +163,6 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
                 count[i] += 1
                 den[i] += s
                 let r = matrix.rowRatings[p]
-                if topN { num[i] += s * interaction[p]; continue }
                 switch predictionKind {
                 case .basic: num[i] += s * r
                 case .meanCentered: num[i] += s * (r - mv)
@@ -148,7 +175,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
     }
 
     private func estimates(_ profile: Profile) -> [Prediction] {
-        let a = accumulate(profile, topN: false)
+        let a = accumulate(profile)
         let bu = biases.userBias(profile)
         let (mu, sigma) = RowStats.of(profile.ratings, fallbackMean: biases.globalMean)
         let scale = biases.scale
@@ -184,9 +211,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
     public func scores(_ profile: Profile) -> [Float] {
         switch mode {
         case .rating: return estimates(profile).map(\.value)
-        case .topn:
-            let a = accumulate(profile, topN: true)
-            return a.num.map { $0.isFinite ? $0 : 0 }
+        case .topn: return topNScores(profile)
         }
     }
 
@@ -205,36 +230,60 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         return topK(s, k: count) { $0 != item && s[Int($0)] > 0 }
     }
 
+    /// Top-N: one term s_uv · f_vi · ω_vi per neighbour in N(u) who rated the item. Rating path:
+    /// the bias terms and s_uv (r_vi − b_vi) / (β + Σ s) per neighbour used (at most k).
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
-        let bu = biases.userBias(profile)
-        let p = predict(profile, items: [item])[0]
-        let score = mode == .topn && Int(item) < matrix.itemCount && item >= 0 ? scores(profile)[Int(item)] : p.value
-        var used: [(Int32, Float, Float)] = []
-        if item >= 0 && Int(item) < matrix.itemCount {
+        guard item >= 0, Int(item) < matrix.itemCount else { return .unknown(Self.name, item: item) }
+        var notes: [Explanation.Note] = []
+        if profile.isEmpty { notes.append(.coldStart) }
+        if profile.trainingUser == nil && !profile.isEmpty { notes.append(.liveNeighbours) }
+        var terms: [Explanation.Term] = []
+        switch mode {
+        case .topn:
+            for (v, s) in neighbours(profile).prefix(topNNeighbours) {
+                guard let p = matrix.position(user: v, item: item) else { continue }
+                terms.append(.init(kind: .neighbour, value: s * signal[p] * interaction[p], user: v,
+                                   rating: matrix.rowRatings[p], signal: signal[p], weight: s))
+            }
+            notes += feedback.notes
+            var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+                                formula: "score(i) = Σ_{v ∈ N(u)} s_uv · f_vi · ω_vi", terms: terms, notes: notes)
+            e.closeWithRemainder()
+            return e
+        case .rating:
+            let bu = biases.userBias(profile)
+            let p = predict(profile, items: [item])[0]
+            if p.isImpossible { notes.append(.fallbackEstimate) }
+            var used: [(Int32, Float, Float)] = []
             for (v, s) in neighbours(profile) {
                 if let r = matrix.rating(user: v, item: item) { used.append((v, s, r)) }
                 if used.count == k { break }
             }
+            if predictionKind == .baseline { terms += biases.biasTerms(userBias: bu, item: item) }
+            if used.count >= minK && !p.isImpossible {
+                let den = used.reduce(Float(0)) { $0 + $1.1 } + (predictionKind == .basic ? 0 : damping)
+                for (v, s, r) in used {
+                    let dev: Float
+                    switch predictionKind {
+                    case .basic: dev = r
+                    case .meanCentered: dev = r - userStats.mean[Int(v)]
+                    case .zScore: dev = (r - userStats.mean[Int(v)]) / userStats.std[Int(v)]
+                        * RowStats.of(profile.ratings, fallbackMean: biases.globalMean).1
+                    case .baseline: dev = r - (biases.globalMean + biases.userBias[Int(v)] + biases.bias(of: item))
+                    }
+                    terms.append(.init(kind: .neighbour, value: den > 0 ? s * dev / den : 0, user: v, rating: r,
+                                       signal: dev < 0 ? -1 : 1, weight: s))
+                }
+                if predictionKind == .meanCentered || predictionKind == .zScore {
+                    terms.append(.init(kind: .bias, value: RowStats.of(profile.ratings, fallbackMean: biases.globalMean).0,
+                                       name: "μ_u"))
+                }
+            }
+            var e = Explanation(algorithm: Self.name, item: item, score: p.value, meaning: .predictedRating,
+                                formula: "r̂_ui = b_ui + Σ_v s_uv (r_vi − b_vi) / (β + Σ_v s_uv)", terms: terms,
+                                notes: notes)
+            e.closeWithRemainder()
+            return e
         }
-        let den = used.reduce(Float(0)) { $0 + $1.1 } + (predictionKind == .basic ? 0 : damping)
-        var terms: [Explanation.Term] = []
-        if predictionKind == .baseline && mode == .rating { terms += biases.biasTerms(userBias: bu, item: item) }
-        for (v, s, r) in used {
-            let id = Int(v) < userIDs.count ? userIDs[Int(v)] : "\(v)"
-            let dev = predictionKind == .baseline
-                ? r - (biases.globalMean + biases.userBias[Int(v)] + biases.bias(of: item)) : r
-            let value = mode == .topn ? s : (den > 0 ? s * dev / den : 0)
-            terms.append(.init(kind: .neighbour, label: "user \(id)", value: value,
-                               detail: "similarity \(fmt2(s)), rated it \(formatStars(r))"))
-        }
-        terms.sort { abs($0.value) > abs($1.value) }
-        var notes: [String] = []
-        if profile.isEmpty { notes.append("cold start: no ratings, no neighbours") }
-        if profile.trainingUser == nil && !profile.isEmpty { notes.append("neighbours computed live from your ratings") }
-        let liked = used.filter { $0.2 >= (userStats.mean.isEmpty ? 0 : biases.globalMean) }.count
-        let summary = used.isEmpty ? "no similar user rated it"
-            : "\(used.count) similar users rated it (\(liked) above average)"
-        return Explanation(algorithm: Self.name, item: item, score: score, summary: summary,
-                           terms: Array(terms.prefix(12)), notes: notes)
     }
 }
