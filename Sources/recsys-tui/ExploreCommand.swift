@@ -69,7 +69,8 @@ struct ExploreCommand: ParsableCommand {
         state.knownTastes = tastes
         state.profile.attributes = (try? profiles.demographics(profile: profile)) ?? UserAttributes()
         phases.append("state_ms=\(ms(since: t))")
-        // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue).
+        // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue),
+        // into the profile store seen from this dataset.
         let effects = ExploreEffects(store: profiles)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,

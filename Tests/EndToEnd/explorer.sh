@@ -24,7 +24,7 @@ search() {
 
 step "first frame"
 start ex 120 40 env RECSYS_TUI_FRAME_STATS="$E2E_TMP/run1.stats" "$BIN" --db "$DB" --seed 7
-wait_for "profile default · 0 ratings"
+wait_for "profile default (new) · 0 ratings"
 wait_for "Quick start"
 wait_for " content │" 20           # the content model is fitted (no "…" after its tab name)
 
@@ -46,19 +46,19 @@ step "search without accents or case finds Amélie; rate it 5"
 search "amelie"
 wait_for "Amélie"
 keys 5
-wait_for "profile default · 1 rating "
+wait_for "profile default (new) · 1 rating "
 
 step "search in capitals; rate 4"
 search "GODFATHER PART"
 wait_for "The Godfather Part II"
 keys 4
-wait_for "profile default · 2 ratings"
+wait_for "profile default (new) · 2 ratings"
 
 step "rate a third movie 2"
 search "lion king"
 wait_for "The Lion King"
 keys 2
-wait_for "profile default · 3 ratings"
+wait_for "profile default (new) · 3 ratings"
 
 step "recommendations changed, with movement markers and the recompute time"
 keys d                              # the quick start stays until 10 ratings (issue 17.3); d shows the list

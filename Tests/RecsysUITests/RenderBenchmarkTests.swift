@@ -1,6 +1,5 @@
 import Foundation
 import RecsysEngine
-import RecsysRuntime
 import RecsysTestSupport
 import XCTest
 @testable import RecsysUI
