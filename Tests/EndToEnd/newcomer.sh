@@ -26,7 +26,7 @@ wait_for "terminal too small"
 wait_for "q quits"
 keys 3 x / Tab 5
 resize 120 40
-wait_for "profile default · 0 ratings"
+wait_for "profile default (new) · 0 ratings"
 resize 60 20
 wait_for "terminal too small"
 keys q
