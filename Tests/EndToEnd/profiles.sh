@@ -11,9 +11,8 @@ DB="$E2E_TMP/profiles.sqlite"
 TINY="$E2E_ROOT/Tests/RecsysStoreTests/Fixtures/tiny-ml100k"
 mkdir -p "$E2E_TMP/home"
 
-# Catalog rows that carry a rating mark ("│  5★ Title").
-# Only the catalog pane: the quick start in the Recommendations pane marks rated rows too.
-marked() { screen | awk '/┌ Recommendations/ { exit } { print }' | grep -cE '^│ +[0-9](\.5)?★ ' || true; }
+# Catalog rows (the catalog pane only) that carry a rating mark ("│  5★ Title").
+marked() { screen | awk '/┌ Catalog/ { f = 1; next } f && /^└/ { exit } f' | grep -cE '^│ +[0-9](\.5)?★ ' || true; }
 
 step "rate two films in default on the sample"
 start s1 120 40 "$BIN" --db "$DB"
