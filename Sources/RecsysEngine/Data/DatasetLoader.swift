@@ -177,6 +177,10 @@ public enum DatasetLoader {
             try ItemFiles.readTags(path: tagsPath, csv: true, catalog: &ds.catalog, options: options,
                                    report: &ds.loadReport)
         }
+        let tastesPath = join(folder, "tastes.csv")
+        if FileManager.default.fileExists(atPath: tastesPath) {
+            ds.tastes = try UserTastes.read(path: tastesPath, users: ds.users)
+        }
         return ds
     }
 

@@ -91,6 +91,27 @@ public enum Metrics {
         hits(at: k, ranked: ranked, relevant: relevant) > 0 ? 1 : 0
     }
 
+    /// taste-agreement@k of one user whose true tastes are known: the share of L_k in a liked
+    /// genre minus the share in a disliked genre,
+    /// (#{i ∈ L_k : G_i ∩ Liked ≠ ∅} − #{i ∈ L_k : G_i ∩ Disliked ≠ ∅}) / |L_k|, with G_i the
+    /// item's genres. From −1 (every entry disliked) to 1 (every entry liked, none disliked); an
+    /// item with both a liked and a disliked genre counts in both shares. 0 for an empty list.
+    /// - Parameters:
+    ///   - itemGenres: each catalog item's genres as a mask (``UserTastes/itemMasks(_:)``).
+    ///   - liked, disliked: the user's genre masks over the same bits.
+    public static func tasteAgreement(at k: Int, ranked: [Int32], itemGenres: [UInt64], liked: UInt64,
+                                      disliked: UInt64) -> Double {
+        let top = ranked.prefix(k)
+        guard !top.isEmpty else { return 0 }
+        var score = 0
+        for i in top {
+            let g = itemGenres[Int(i)]
+            if g & liked != 0 { score += 1 }
+            if g & disliked != 0 { score -= 1 }
+        }
+        return Double(score) / Double(top.count)
+    }
+
     /// The full-ranking facts of one user that MRR and AUC need.
     public struct RankFacts: Sendable, Equatable {
         /// 1-based rank of the best relevant candidate (ties broken by lower item index,
