@@ -43,7 +43,8 @@ func openEvalLab(_ state: inout AppState) -> Redo {
         return []
     }
     if state.evalLab == nil {
-        state.evalLab = EvalLabState(algorithms: state.algorithms, chosen: state.activeAlgorithm.map { [$0] })
+        state.evalLab = EvalLabState(algorithms: state.algorithms, chosen: state.activeAlgorithm.map { [$0] },
+                                     hasTastes: state.dataset.tastes != nil)
     }
     state.screen = .evalLab
     return []
