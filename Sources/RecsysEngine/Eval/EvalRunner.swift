@@ -408,7 +408,8 @@ public enum EvalRunner {
     static func finish(_ a: Accumulator, specs: [MetricSpec], train: Dataset, seed: UInt64) -> [String: Double] {
         var out: [String: Double] = [:]
         let m = train.ratings
-        var itemCounts: [Int] { (0..<m.itemCount).map { m.columnCount(Int32($0)) } }
+        let needsMeasures = specs.contains { [.diversity, .novelty, .popularity].contains($0.kind) }
+        let measures = needsMeasures ? ListMeasures(dataset: train) : nil
         for (mi, s) in specs.enumerated() {
             let lists = s.kind.isListMetric ? a.lists.map { Array($0.prefix(s.k)) } : []
             let v: Double
@@ -423,16 +424,11 @@ public enum EvalRunner {
             case .topkAccuracy: v = a.relevantCount == 0 ? .nan : Double(a.topkHits[mi]) / Double(a.relevantCount)
             case .coverage: v = a.users == 0 ? .nan : Metrics.coverage(lists: lists, itemCount: m.itemCount)
             case .gini: v = Metrics.gini(counts: Metrics.recommendationCounts(lists: lists, itemCount: m.itemCount))
-            case .diversity:
-                let features = Metrics.contentFeatures(train.catalog)
-                let per = lists.compactMap { Metrics.intraListDiversity($0, features: features) }
-                v = per.isEmpty ? .nan : per.reduce(0, +) / Double(per.count)
-            case .novelty:
-                let activeUsers = (0..<m.userCount).reduce(0) { $0 + (m.rowCount(Int32($1)) > 0 ? 1 : 0) }
-                v = Metrics.novelty(lists: lists, itemRatingCounts: itemCounts, userCount: activeUsers)
+            case .diversity: v = measures!.diversity(lists: lists)
+            case .novelty: v = measures!.novelty(lists)
             case .personalization:
                 v = Metrics.personalization(lists: sample(lists, limit: Metrics.personalizationSampleLimit, seed: seed))
-            case .popularity: v = Metrics.meanPopularity(lists: lists, itemRatingCounts: itemCounts)
+            case .popularity: v = measures!.popularity(lists)
             }
             out[s.name] = v
         }
