@@ -33,15 +33,37 @@ struct SampleCommand: ParsableCommand {
         @Option(help: "Catalog CSV (movieId,title,genres,keywords,director); default: the bundled sample-data/movies.csv.")
         var movies: String?
 
+        @Option(name: .customLong("synthetic-movies"),
+                help: "Instead of a catalog file, make up N films shaped like MovieLens latest (seeded; see docs/defaults.md).")
+        var syntheticMovies: Int?
+
         func validate() throws {
             guard users >= 1 && users <= 1_000_000 else {
                 throw ValidationError("--users must be between 1 and 1000000, got \(users)")
             }
             guard !out.isEmpty else { throw ValidationError("--out must name a folder") }
+            if let n = syntheticMovies {
+                guard n >= 1 && n <= 200_000 else {
+                    throw ValidationError("--synthetic-movies must be between 1 and 200000, got \(n)")
+                }
+                guard movies == nil else { throw ValidationError("use either --movies or --synthetic-movies, not both") }
+            }
         }
 
         func run() throws {
-            let moviesPath = movies ?? (SampleData.path as NSString).appendingPathComponent("movies.csv")
+            var moviesPath = movies ?? (SampleData.path as NSString).appendingPathComponent("movies.csv")
+            if let n = syntheticMovies {
+                moviesPath = (out as NSString).appendingPathComponent("movies.csv")
+                try withCleanErrors {
+                    do {
+                        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                        try SyntheticCatalog.csv(SyntheticCatalog.generate(count: n, seed: seed))
+                            .write(to: URL(fileURLWithPath: moviesPath), options: .atomic)
+                    } catch {
+                        throw LoadError(file: moviesPath, "cannot write the synthetic catalog")
+                    }
+                }
+            }
             let summary = try withCleanErrors {
                 try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out,
                                         options: SampleGeneratorOptions(seed: seed, users: users))
