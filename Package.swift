@@ -22,8 +22,11 @@ let package = Package(
             name: "CNcursesw",
             providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
         ),
-        // The only importer of ncurses: key decoding, diffed drawing, the run loop.
+        // The only importer of ncurses: key decoding, diffed drawing, the generic run loop.
         .target(name: "RecsysTerminal", dependencies: ["CNcursesw", "RecsysUI"]),
+        // The explorer's runtime: does the work RecsysUI's effects describe (engine jobs, store, files)
+        // and places it on the app's queues. No curses.
+        .target(name: "RecsysRuntime", dependencies: ["RecsysUI", "RecsysEngine"]),
         // Profiles in SQLite (GRDB).
         .target(
             name: "RecsysStore",
@@ -32,16 +35,18 @@ let package = Package(
         .executableTarget(
             name: "recsys-tui",
             dependencies: [
-                "RecsysEngine", "RecsysUI", "RecsysTerminal", "RecsysStore",
+                "RecsysEngine", "RecsysUI", "RecsysRuntime", "RecsysTerminal", "RecsysStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "RecsysTestSupport", dependencies: ["RecsysEngine", "RecsysUI"]),
         .testTarget(name: "RecsysEngineTests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
-        .testTarget(name: "RecsysUITests", dependencies: ["RecsysUI", "RecsysEngine", "RecsysTestSupport"],
+        .testTarget(name: "RecsysUITests", dependencies: ["RecsysUI", "RecsysRuntime", "RecsysEngine", "RecsysTestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "RecsysStoreTests", dependencies: ["RecsysStore", "RecsysEngine", "RecsysTestSupport"]),
         .testTarget(name: "RecsysCLITests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
+        .testTarget(name: "RecsysRuntimeTests",
+                    dependencies: ["RecsysRuntime", "RecsysUI", "RecsysEngine", "RecsysTestSupport"]),
         .testTarget(name: "RecsysTerminalTests",
                     dependencies: ["RecsysTerminal", "RecsysUI", "RecsysEngine", "RecsysTestSupport"]),
     ],

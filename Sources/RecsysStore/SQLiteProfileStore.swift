@@ -118,25 +118,46 @@ public final class SQLiteProfileStore: ProfileStoring {
         }
         try Self.checkBeforeOpening(path)
         do {
-            // Inspect with a plain connection first: opening a pool switches the file to WAL,
-            // which would rewrite the header of a foreign or damaged database.
-            var inspect = config
-            inspect.journalMode = .default
-            do {
-                let probe = try DatabaseQueue(path: path, configuration: inspect)
-                defer { try? probe.close() }
-                try Self.checkContents(probe, path: path)
+            writer = try Self.retryingWhileBusy(for: busyTimeout) {
+                // Inspect with a plain connection first: opening a pool switches the file to WAL,
+                // which would rewrite the header of a foreign or damaged database.
+                var inspect = config
+                inspect.journalMode = .default
+                do {
+                    let probe = try DatabaseQueue(path: path, configuration: inspect)
+                    defer { try? probe.close() }
+                    try Self.checkContents(probe, path: path)
+                }
+                let pool = try DatabasePool(path: path, configuration: config)
+                // GRDB's WAL setup sets the writer to synchronous=NORMAL after `prepareDatabase` ran;
+                // all writes go through this one writer connection, so set FULL on it again here.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: syncPragma) }
+                try Schema.migrateWithBackup(pool, path: path)
+                return pool
             }
-            let pool = try DatabasePool(path: path, configuration: config)
-            // GRDB's WAL setup sets the writer to synchronous=NORMAL after `prepareDatabase` ran;
-            // all writes go through this one writer connection, so set FULL on it again here.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: syncPragma) }
-            try Schema.migrateWithBackup(pool, path: path)
-            writer = pool
         } catch {
             throw StoreError.from(error, path: path)
         }
         OpenFiles.shared.insert(path)
+    }
+
+    /// Runs `open` again while SQLite answers SQLITE_BUSY, until `timeout` has passed.
+    ///
+    /// Switching a file to WAL (`PRAGMA journal_mode = WAL`, which opening a pool does) takes
+    /// an exclusive lock, and SQLite reports a clash there at once instead of calling the busy
+    /// handler. When several learners start at the same moment on one shared database (a class
+    /// on one server), the losers of that race wait and try again rather than fail.
+    static func retryingWhileBusy<T>(for timeout: TimeInterval, _ open: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(max(timeout, 0))
+        var pause: useconds_t = 5_000
+        while true {
+            do {
+                return try open()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(pause)
+                pause = min(pause * 2, 100_000)
+            }
+        }
     }
 
     /// Opens the store at `StorePaths.resolve(db:)`.

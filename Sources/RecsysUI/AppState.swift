@@ -253,7 +253,7 @@ import Foundation
 public enum Pane: Sendable, Equatable { case catalog, recommendations }
 
 /// The full-screen views. Explore is home; the others return to it with Esc.
-public enum Screen: Sendable, Equatable { case explore, compare, explain, similar, users, embeddingMap, evalLab }
+public enum Screen: Sendable, Hashable { case explore, compare, explain, similar, users, embeddingMap, evalLab }
 
 /// Overlays drawn over a screen; Esc closes them.
 public enum Overlay: Sendable, Equatable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RecsysEngine
+import RecsysRuntime
 import RecsysTerminal
 import RecsysUI
 
@@ -67,19 +68,23 @@ struct ExploreCommand: ParsableCommand {
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
         if let saved { state.prefitted[saved.name] = saved }
         phases.append("state_ms=\(ms(since: t))")
-        let runner = ExploreEffects(store: store)
+        // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue).
+        let effects = ExploreEffects(store: store)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
             update: { state, message in RecsysUI.update(&state, message) },
             view: { RecsysUI.view($0) },
             message: { .input($0) },
-            perform: { effect, context in runner.perform(effect, context: context) },
+            schedule: { effect, context in
+                effects.schedule(effect, post: { context.post($0, coalescingKey: $1) }, quit: context.requestQuit)
+            },
             isFinished: { $0.shouldQuit },
             started: .started,
             tick: .tick)
         let loop = RunLoop(terminal: terminal, program: program, startTime: start)
         let exit = loop.run()
         terminal.close()
+        effects.finish()  // every rating written before the process ends
         ExploreCommand.writeFrameStats(loop.stats, phases: phases)
         if exit != .finished { Foundation.exit(exit.exitStatus) }
     }
@@ -149,7 +154,7 @@ struct ExploreCommand: ParsableCommand {
                 return b
             },
             message: { .input($0) },
-            perform: { effect, context in
+            schedule: { effect, context in
                 switch effect {
                 case .startTicker:
                     DispatchQueue.global().async {
@@ -158,7 +163,6 @@ struct ExploreCommand: ParsableCommand {
                             context.post(.tick(n), coalescingKey: "tick")
                         }
                     }
-                    return []
                 }
             },
             isFinished: { $0.quit })

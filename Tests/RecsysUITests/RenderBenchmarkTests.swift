@@ -1,5 +1,6 @@
 import Foundation
 import RecsysEngine
+import RecsysRuntime
 import RecsysTestSupport
 import XCTest
 @testable import RecsysUI
@@ -35,8 +36,8 @@ final class RenderBenchmarkTests: XCTestCase {
         _ = view(state)
         let first = Date().timeIntervalSince(t0) * 1000
         let inbox = Inbox()
-        for e in update(&state, .started) { e.perform(store: nil, send: inbox.append) }
-        for m in inbox.drain() { for e in update(&state, m) { e.perform(store: nil, send: inbox.append) } }
+        for e in update(&state, .started) { EffectRunner(store: nil).run(e, send: inbox.append) }
+        for m in inbox.drain() { for e in update(&state, m) { EffectRunner(store: nil).run(e, send: inbox.append) } }
         for m in inbox.drain() { _ = update(&state, m) }
         let r = RenderBenchmark.measure(state: state, iterations: 500)
         print(String(format: "ui-bench: first frame %.1f ms; key redraw 120x40 p50 %.3f ms p99 %.3f ms max %.3f ms",
