@@ -141,6 +141,8 @@ public struct AlgorithmResult: Sendable {
     public var selectedPrediction: Prediction?
     /// Metrics of the top 10.
     public var metrics: ListMetrics
+    /// What the rows' scores mean: predicted ratings or a relative order (the list shows it).
+    public var unit: ScoreUnit = .relative
     /// Time this algorithm took (scores, top-N, reasons), in ms.
     public var millis: Double
 }
@@ -196,7 +198,7 @@ public struct RecomputeJob: Sendable {
         let prediction = selectedItem.flatMap { i in nm.model.predict(profile, items: [i]).first }
         let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), measures: stats.measures)
         return AlgorithmResult(algorithm: nm.name, rows: rows, scores: scores, selectedPrediction: prediction,
-                               metrics: metrics, millis: nowMillis() - t)
+                               metrics: metrics, unit: nm.model.scoreUnit, millis: nowMillis() - t)
     }
 
     public func run() -> RecommendationResults {

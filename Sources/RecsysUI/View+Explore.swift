@@ -185,8 +185,12 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     let focused = state.focus == .recommendations
     let name = state.activeAlgorithm
     var right = ""
-    if let name, let r = state.results[name], !state.showsQuickStart { right = "\(name) · \(formatMillis(r.millis))" }
-    Block(title: "Recommendations", titleStyle: focused ? theme.title : theme.text,
+    var title = "Recommendations"
+    if let name, let r = state.results[name], !state.showsQuickStart {
+        right = "\(name) · \(formatMillis(r.millis))"
+        title += " · " + r.unit.title
+    }
+    Block(title: title, titleStyle: focused ? theme.title : theme.text,
           borderStyle: focused ? theme.focusedBorder : theme.border, rightTitle: right).render(area, into: &buffer)
     Tabs(titles: state.tabTitles, selected: state.activeTab, style: theme.tab, activeStyle: theme.activeTab)
         .render(layout.tabRow, into: &buffer)
@@ -233,6 +237,8 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     }
     let rows = result.rows
     let titleW = max(12, min(40, (w - 16) * 2 / 5))
+    let top = rows.first?.score ?? 0
+    let scale = state.dataset.scale
     ListView(count: rows.count, highlight: highlight, placeholder: "no recommendations") { k in
         let row = rows[k]
         let mark = state.movement(algorithm: name, item: row.item, rank: k)
@@ -241,8 +247,18 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
             Span(DisplayWidth.pad("\(k + 1)", to: 2, alignRight: true) + " "),
             Span(DisplayWidth.pad(mark, to: 4), markStyle),
             Span(DisplayWidth.pad(state.title(row.item), to: titleW) + " "),
-            Span(DisplayWidth.pad(formatScore(row.score), to: 7, alignRight: true) + "  ", theme.star),
+            Span(DisplayWidth.pad(displayScore(row.score, unit: result.unit, top: top, scale: scale), to: 7,
+                                  alignRight: true) + "  ", theme.star),
             Span(row.reason, theme.dim),
         ])
     }.render(listArea, into: &buffer, state: &list)
+}
+
+/// A list score with its unit: "4.3★" for predicted ratings (clamped to the scale), else the
+/// relative score (100 for the list's top item, `ScoreUnit.relative`), "–" when it means nothing.
+func displayScore(_ score: Float, unit: ScoreUnit, top: Float, scale: RatingScale) -> String {
+    switch unit {
+    case .stars: return score.isFinite ? fixed(Double(scale.clamp(score)), 1) + "★" : "–"
+    case .relative: return ScoreUnit.relative(score, top: top).map(String.init) ?? "–"
+    }
 }

@@ -153,4 +153,24 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(Metrics.overlap([1, 2, 3], [2, 3, 4]), 0.5)
         XCTAssertTrue(ListMetrics.of([], measures: stats.measures).diversity.isNaN)
     }
+
+    func testListScoresCarryTheirUnit() throws {
+        XCTAssertEqual(displayScore(4.34, unit: .stars, top: 4.9, scale: .wholeStars), "4.3★")
+        XCTAssertEqual(displayScore(6.2, unit: .stars, top: 6.2, scale: .wholeStars), "5.0★", "clamped to the scale")
+        XCTAssertEqual(displayScore(149, unit: .relative, top: 261, scale: .wholeStars), "57")
+        XCTAssertEqual(displayScore(261, unit: .relative, top: 261, scale: .wholeStars), "100")
+        XCTAssertEqual(displayScore(-1, unit: .relative, top: -0.5, scale: .wholeStars), "–")
+        // A recompute carries each model's unit to the list.
+        let ds = UIFixtures.dataset()
+        var models: [NamedModel] = []
+        for name in ["svd", "item-knn"] {
+            let m = try Algorithms.make(name)
+            try m.fit(ds, context: FitContext(seed: 1, threads: 1))
+            models.append(NamedModel(name: name, model: m))
+        }
+        let job = RecomputeJob(generation: 1, profile: Profile([(0, 5), (1, 4)]), models: models, selectedItem: nil,
+                               stats: CatalogStats(dataset: ds), threads: 1)
+        XCTAssertEqual(job.run().algorithms.map(\.unit), [.stars, .relative])
+        XCTAssertEqual(ScoreUnit.stars.title, "predicted ★")
+    }
 }

@@ -174,6 +174,9 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         return items.map { estimate($0, dense: dense, userBias: bu, profile: profile, userMean: mean) }
     }
 
+    /// `mode=rating` scores are predicted ratings; `mode=topn` scores are summed similarities.
+    public var scoreUnit: ScoreUnit { mode == .rating ? .stars : .relative }
+
     public func scores(_ profile: Profile) -> [Float] {
         switch mode {
         case .rating:
