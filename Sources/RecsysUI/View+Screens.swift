@@ -136,6 +136,16 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         facts += " · you rated it \(starText(mine))"
     }
     lines.append(Line(facts))
+    if let list = state.results[name], let top = list.rows.first?.score {
+        // How the list's number comes from the raw score (issue 11: scores a learner can read).
+        switch list.unit {
+        case .stars: lines.append(Line("the list shows this score as a predicted rating (★)", theme.dim))
+        case .relative:
+            let rel = ScoreUnit.relative(w.score, top: top).map(String.init) ?? "–"
+            lines.append(Line("list shows \(rel) = 100 × this score / top score \(formatScore(top)) (raw scores only rank)",
+                              theme.dim))
+        }
+    }
     lines.append(Line(w.explanation.summary, theme.star))
     lines.append("")
     let terms = w.explanation.terms

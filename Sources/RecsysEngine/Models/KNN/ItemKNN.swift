@@ -15,7 +15,7 @@ import Foundation
 ///
 /// **Top-N** (`scores` with `mode=topn`, the default): as implicit's item-item recommenders, every
 /// item keeps its `topn_k` most similar items by a dot product of weighted binary interactions
-/// (BM25 by default, or TF-IDF / plain cosine), and
+/// (TF-IDF cosine by default, or BM25 / plain cosine; docs/defaults.md says why), and
 ///
 ///     score(i) = Σ_{j ∈ profile} S_topn[j][i]
 ///
@@ -30,10 +30,10 @@ import Foundation
 /// top-N scores O(|profile| · topn_k).
 public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     public static let name = "item-knn"
-    public static let summary = "item-based k nearest neighbours (KNNBaseline ratings, BM25 top-N)"
+    public static let summary = "item-based k nearest neighbours (KNNBaseline ratings, TF-IDF cosine top-N)"
     public static let parameterSpecs: [ParameterSpec] = KNNParameters.common(
         defaultSimilarity: "pearson-baseline", defaultPrediction: "baseline", defaultK: "40",
-        defaultMode: "topn", defaultWeighting: "bm25", defaultDamping: "0.25")
+        defaultMode: "topn", defaultWeighting: "tfidf", defaultDamping: "0.25")
 
     public let parameters: Parameters
     let similarity: KNNSimilarity
