@@ -12,6 +12,10 @@ public struct AppState {
     /// Per-item counts, means, folded titles, sort orders (shared, immutable).
     public let stats: CatalogStats
     public var profileName: String
+    /// Where the profile comes from, shown after its name in the header when not empty: "new" when
+    /// the explorer just created it for this dataset, "of ml-latest-small" when it belongs to another
+    /// dataset with the same movie ids. Cleared when another profile is loaded.
+    public var profileTag: String = ""
     /// The interactive user's ratings on this dataset's item indices.
     public var profile: Profile
     /// Stored ratings of items this dataset does not have (kept, never dropped).

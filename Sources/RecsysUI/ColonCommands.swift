@@ -88,7 +88,7 @@ enum ColonCommands {
     static func export(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
         guard !args.isEmpty else { throw CommandFailure("usage: :export FILE") }
         let (text, count) = state.exportCSV()
-        effects.append(.export(path: args.joined(separator: " "), contents: text, count: count))
+        effects.append(.export(path: UserPath.expand(args.joined(separator: " ")), contents: text, count: count))
         return []
     }
 

@@ -88,6 +88,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
 
     case .profileLoaded(let name, let ratings):
         state.profileName = name
+        state.profileTag = ""
         state.loadRatings(ratings)
         state.undoStack = []
         state.baseline = [:]

@@ -61,7 +61,8 @@ func drawHeader(_ state: AppState, layout: Layout, theme: Theme, into buffer: in
     }
     let right = "\(ready)/\(state.algorithms.count) models │ ? help "
     let rw = DisplayWidth.of(right)
-    let profile = " │ profile \(state.profileName) · \(state.ratingCountText)"
+    let tag = state.profileTag.isEmpty ? "" : " (\(state.profileTag))"
+    let profile = " │ profile \(state.profileName)\(tag) · \(state.ratingCountText)"
     var left = " recsys-tui │ \(screen) │ \(state.dataset.name)" + profile
     if DisplayWidth.of(left) + rw + 1 > layout.width {
         // Narrow: the profile and its count matter most.

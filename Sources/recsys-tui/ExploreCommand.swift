@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import RecsysEngine
 import RecsysRuntime
+import RecsysStore
 import RecsysTerminal
 import RecsysUI
 
@@ -16,16 +17,15 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: SavedModelOptions
 
-    @Option(help: "The profile to rate with.")
-    var profile = "default"
+    @Option(help: ArgumentHelp(
+        "The profile to rate with (default: this dataset's own 'default'; a new name is created and bound to the dataset).",
+        valueName: "name"))
+    var profile: String = DatasetProfiles.defaultName
 
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
-    @Option(help: ArgumentHelp(
-        "The profile database (default: $XDG_DATA_HOME/recsys-tui/profiles.sqlite or ~/.local/share/recsys-tui/profiles.sqlite; :memory: for none).",
-        valueName: "path"))
-    var db: String?
+    @OptionGroup var store: StoreOptions
 
     @Flag(help: .hidden)
     var keyEcho = false
@@ -37,39 +37,35 @@ struct ExploreCommand: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         if let e = TerminalError.check(stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1,
                                        environment: env) {
-            fail(e.description)
+            throw e
         }
         func ms(since t: DispatchTime) -> String {
             String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e6)
         }
         var phases: [String] = []
         var t = DispatchTime.now()
-        let ds = try withCleanErrors { try dataOptions.load() }
+        let ds = try dataOptions.load()
         // A saved model is checked (fingerprint, format) before the terminal opens: one line, exit 2.
-        let saved = try modelOptions.model.map { path in try withCleanErrors { try ModelFiles.load(from: path, dataset: ds) } }
+        let saved = try modelOptions.model.map { path in try ModelFiles.load(from: path, dataset: ds) }
         phases.append("load_ms=\(ms(since: t))")
         t = DispatchTime.now()
-        let store = openStore()
-        let stored: [StoredRating]
-        do {
-            stored = try store.ratings(profile: profile)
-            try store.noteDataset(profile: profile, dataset: ds.name)
-        } catch {
-            fail("cannot read profile '\(profile)': \(error)")
-        }
+        let opened = try openDatasetProfiles(store: store, dataset: ds, profile: profile)
+        let profiles = opened.profiles
 
         phases.append("store_ms=\(ms(since: t))")
         t = DispatchTime.now()
-        let terminal = ExploreCommand.openTerminal()
+        let terminal = try ExploreCommand.openTerminal()
         phases.append("terminal_ms=\(ms(since: t))")
         t = DispatchTime.now()
         let size = terminal.size
-        var state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
+        var state = AppState(dataset: ds, profileName: profile, storedRatings: opened.ratings, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
+        state.status = StatusMessage(opened.notice)
+        state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
         phases.append("state_ms=\(ms(since: t))")
         // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue).
-        let effects = ExploreEffects(store: store)
+        let effects = ExploreEffects(store: profiles)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
             update: { state, message in RecsysUI.update(&state, message) },
@@ -86,23 +82,12 @@ struct ExploreCommand: ParsableCommand {
         terminal.close()
         effects.finish()  // every rating written before the process ends
         ExploreCommand.writeFrameStats(loop.stats, phases: phases)
-        if exit != .finished { Foundation.exit(exit.exitStatus) }
+        if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 
-    /// Opens the SQLite profile store at `--db` (or the XDG default, or `:memory:`); a failure is one line, exit 2.
-    func openStore() -> any ProfileStoring {
-        withStoreErrors { try openProfileStore(db: db) }
-    }
-
-    /// Opens the terminal or exits 2 with one clear line.
-    static func openTerminal() -> CursesTerminal {
-        do {
-            return try CursesTerminal()
-        } catch let e as TerminalError {
-            fail(e.description)
-        } catch {
-            fail("\(error)")
-        }
+    /// Opens the terminal; a `TerminalError` (not a terminal, unknown TERM) becomes one line and exit 2.
+    static func openTerminal() throws -> CursesTerminal {
+        try CursesTerminal()
     }
 
     /// Writes the frame timings to `$RECSYS_TUI_FRAME_STATS` when set (benchmarks and the end-to-end test).
@@ -116,7 +101,7 @@ struct ExploreCommand: ParsableCommand {
 
     /// Shows every decoded input event; `q` quits. Exercises the whole backend without the engine.
     func runKeyEcho(start: DispatchTime) throws {
-        let terminal = ExploreCommand.openTerminal()
+        let terminal = try ExploreCommand.openTerminal()
         struct EchoState {
             var width = 0, height = 0
             var events: [String] = []
@@ -170,6 +155,6 @@ struct ExploreCommand: ParsableCommand {
         let exit = loop.run()
         terminal.close()
         ExploreCommand.writeFrameStats(loop.stats)
-        if exit != .finished { Foundation.exit(exit.exitStatus) }
+        if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 }

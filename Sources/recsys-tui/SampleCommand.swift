@@ -54,20 +54,16 @@ struct SampleCommand: ParsableCommand {
             var moviesPath = movies ?? (SampleData.path as NSString).appendingPathComponent("movies.csv")
             if let n = syntheticMovies {
                 moviesPath = (out as NSString).appendingPathComponent("movies.csv")
-                try withCleanErrors {
-                    do {
-                        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                        try SyntheticCatalog.csv(SyntheticCatalog.generate(count: n, seed: seed))
-                            .write(to: URL(fileURLWithPath: moviesPath), options: .atomic)
-                    } catch {
-                        throw LoadError(file: moviesPath, "cannot write the synthetic catalog")
-                    }
+                do {
+                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                    try SyntheticCatalog.csv(SyntheticCatalog.generate(count: n, seed: seed))
+                        .write(to: URL(fileURLWithPath: moviesPath), options: .atomic)
+                } catch {
+                    throw LoadError(file: moviesPath, "cannot write the synthetic catalog")
                 }
             }
-            let summary = try withCleanErrors {
-                try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out,
-                                        options: SampleGeneratorOptions(seed: seed, users: users))
-            }
+            let summary = try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out,
+                                    options: SampleGeneratorOptions(seed: seed, users: users))
             print("wrote \(summary.ratings) ratings by \(summary.users) users over \(summary.movies) movies "
                   + "(seed \(seed)) to \(summary.directory)")
         }

@@ -90,6 +90,11 @@ final class RecommendCommandTests: XCTestCase {
 
     func testEmptyProfileGetsColdStartAsCSV() throws {
         let data = try CLI.blockRatingsFile()
+        // Read-only commands never create a profile, so the empty profile is made first, on this dataset.
+        let empty = (data as NSString).deletingLastPathComponent + "/empty-profile.csv"
+        try "user,item,rating,timestamp\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        let made = try CLI.run(["profile", "import", "newcomer", empty, "--data", data])
+        XCTAssertEqual(made.status, 0, made.stderr)
         let r = try CLI.run(["recommend", "--data", data, "--profile", "newcomer", "--algorithm", "content",
                              "-n", "2", "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)

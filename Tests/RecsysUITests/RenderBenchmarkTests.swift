@@ -26,21 +26,4 @@ final class RenderBenchmarkTests: XCTestCase {
         XCTAssertGreaterThan(changes.count, 0)
         XCTAssertLessThan(changes.count, 120 * 40 / 2)
     }
-
-    /// Release-mode figure on a MovieLens-latest-small-sized synthetic catalog; runs only with RECSYS_UI_BENCH=1.
-    func testRenderTimingAtScale() throws {
-        guard ProcessInfo.processInfo.environment["RECSYS_UI_BENCH"] == "1" else { throw XCTSkip("set RECSYS_UI_BENCH=1") }
-        let ds = UIFixtures.synthetic()
-        let t0 = Date()
-        var state = AppState(dataset: ds, width: 120, height: 40)
-        _ = view(state)
-        let first = Date().timeIntervalSince(t0) * 1000
-        let inbox = Inbox()
-        for e in update(&state, .started) { EffectRunner(store: nil).run(e, send: inbox.append) }
-        for m in inbox.drain() { for e in update(&state, m) { EffectRunner(store: nil).run(e, send: inbox.append) } }
-        for m in inbox.drain() { _ = update(&state, m) }
-        let r = RenderBenchmark.measure(state: state, iterations: 500)
-        print(String(format: "ui-bench: first frame %.1f ms; key redraw 120x40 p50 %.3f ms p99 %.3f ms max %.3f ms",
-                     first, r.p50, r.p99, r.max))
-    }
 }
