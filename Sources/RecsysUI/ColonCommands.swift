@@ -22,6 +22,8 @@ enum ColonCommands {
     static let table: [ColonCommand] = [
         ColonCommand(names: ["algo", "a", "algorithm"], usage: ":algo NAME", help: "show NAME's recommendations", run: algo),
         ColonCommand(names: ["set"], usage: ":set ALGO.KEY VALUE", help: "change a parameter and refit that model", run: set),
+        ColonCommand(names: ["params", "parameters"], usage: ":params [ALGO]",
+                     help: "the parameter panel (also p): values, ranges, what each changes", run: params),
         ColonCommand(names: ["profile", "p"], usage: ":profile NAME", help: "switch to (or create) a profile", run: profile),
         ColonCommand(names: ["export", "w"], usage: ":export FILE", help: "write your ratings as CSV", run: export),
         ColonCommand(names: ["sort"], usage: ":sort KEY", help: "popularity, mean, title, year, your-rating, predicted", run: sort),
@@ -57,7 +59,7 @@ enum ColonCommands {
             words = [String(words[0][..<eq]), String(words[0][words[0].index(after: eq)...])]
         }
         guard words.count == 2, let dot = words[0].firstIndex(of: ".") else {
-            throw CommandFailure("usage: :set ALGO.KEY VALUE (e.g. :set item-knn.k 20)")
+            throw CommandFailure("usage: :set ALGO.KEY VALUE (e.g. :set item-knn.topn_k 5)")
         }
         let algo = String(words[0][..<dot]), key = String(words[0][words[0].index(after: dot)...])
         guard state.algorithms.contains(algo) else {
@@ -68,7 +70,10 @@ enum ColonCommands {
         do {
             _ = try Algorithms.make(algo, parameters: params)
         } catch {
-            throw CommandFailure("\(error)")
+            // One status line: the list of known keys belongs to the panel, not the error.
+            var text = "\(error)"
+            if let r = text.range(of: " (known: ") { text = String(text[..<r.lowerBound]) + " · p or :params lists them" }
+            throw CommandFailure(text)
         }
         state.parameters[algo] = params
         state.fitStatus[algo] = .fitting(fraction: 0, message: "refitting")
@@ -76,6 +81,19 @@ enum ColonCommands {
                                          seed: state.seed, cancellation: state.cancellation)))
         state.status = StatusMessage("\(algo).\(key) = \(words[1]): refitting \(algo)…")
         return []
+    }
+
+    static func params(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
+        if let name = args.first {
+            guard let k = state.algorithms.firstIndex(of: name) else {
+                throw CommandFailure("unknown algorithm '\(name)' (valid: \(state.algorithms.joined(separator: ", ")))")
+            }
+            state.activeTab = k
+            state.recList = ListState()
+        }
+        state.overlay = nil
+        openParameterPanel(&state)
+        return .predict
     }
 
     static func profile(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
@@ -120,6 +138,7 @@ enum ColonCommands {
         case "off"?: state.colour = false
         default: throw CommandFailure("usage: :colour on|off")
         }
+        state.status = StatusMessage(state.colour ? "colour on" : "colour off (monochrome)")
         return []
     }
 }

@@ -52,7 +52,7 @@ func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: 
     }
     rows.append((Line("split ‹" + lab.splitText + "›"), lab.algorithms.count))
     rows.append((Line("cold start " + (lab.coldStart ? "1,2,3,5,10,20 (o)" : "off (o)"), lab.coldStart ? theme.positive : theme.dim), nil))
-    rows.append((Line("grid " + (lab.grid ?? "off") + " (g)", lab.grid != nil ? theme.positive : theme.dim), nil))
+    rows.append((Line("grid " + (lab.grid ?? "off") + " (s)", lab.grid != nil ? theme.positive : theme.dim), nil))
     rows.append((Line("Metrics", theme.title), nil))
     for (k, m) in lab.metricChoices.enumerated() {
         rows.append((Line((lab.metrics.contains(m) ? "[x] " : "[ ] ") + m), lab.algorithms.count + 1 + k))
@@ -65,7 +65,7 @@ func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: 
         if selected { buffer.fill(Rect(x: inner.x, y: inner.y + k, width: inner.width, height: 1), with: Cell(" ", style: theme.selection)) }
         _ = row.0.draw(into: &buffer, x: inner.x, y: inner.y + k, maxWidth: inner.width, base: selected ? theme.selection : nil)
     }
-    buffer.write(DisplayWidth.truncate("Space toggle · o cold · g grid · r run", to: inner.width), x: inner.x, y: inner.maxY - 1, style: theme.dim)
+    buffer.write(DisplayWidth.truncate("Space toggle · o cold · s grid · r run", to: inner.width), x: inner.x, y: inner.maxY - 1, style: theme.dim)
 }
 
 /// The results table (one row per algorithm, one column per metric, seconds) and a bar chart per metric.

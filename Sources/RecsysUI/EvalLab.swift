@@ -110,15 +110,11 @@ public struct EvalLabState: Sendable {
         chosenAlgorithms.compactMap { a in Self.gridPresets[a].map { a + "." + $0 } }
     }
 
-    /// `g`: off → each of `gridChoices` → off.
-    public mutating func cycleGrid() {
+    /// `S`: the next preset of `gridChoices`, wrapping around (only while a grid is on).
+    public mutating func nextGrid() {
         let choices = gridChoices
-        if let g = grid, let k = choices.firstIndex(of: g) {
-            grid = k + 1 < choices.count ? choices[k + 1] : nil
-        } else {
-            grid = choices.first
-        }
-        if grid == nil && choices.isEmpty { message = "no preset grid for the chosen algorithms" }
+        guard let g = grid, !choices.isEmpty else { return }
+        grid = choices[((choices.firstIndex(of: g) ?? -1) + 1) % choices.count]
     }
 
     public var splitText: String { Self.splitChoices[split] }
@@ -196,8 +192,9 @@ extension EvalLabState {
     /// Does one lab action. While running, only `.cancel` is the lab's; the rest go to the shared keys.
     ///
     /// ↑↓ / k j move in the setup list, Space toggles an algorithm or metric (or cycles the split),
-    /// ←→ / h l cycle the split, o toggles the cold-start curve (N = 1,2,3,5,10,20), g cycles a preset
-    /// grid search, r or Enter runs, PgUp / PgDn scroll the results.
+    /// ←→ / h l cycle the split, o toggles the cold-start curve (N = 1,2,3,5,10,20), s turns a preset
+    /// grid search on or off and S moves to the next preset, g / G jump to the first / last row,
+    /// r or Enter runs, PgUp / PgDn scroll the results.
     public mutating func apply(_ action: LabAction) -> EvalLabKeyResult {
         if running {
             if action == .cancel { cancel(); return .handled }
@@ -209,6 +206,8 @@ extension EvalLabState {
         case .down: cursor = min(rowCount - 1, cursor + 1)
         case .pageUp: scroll = max(0, scroll - 10)
         case .pageDown: scroll += 10
+        case .first: cursor = 0
+        case .last: cursor = rowCount - 1
         case .left, .right, .toggle:
             if cursor < n {
                 guard action == .toggle else { return .handled }
@@ -223,7 +222,12 @@ extension EvalLabState {
                 if metrics.contains(m) { metrics.remove(m) } else { metrics.insert(m) }
             }
         case .coldStart: coldStart.toggle()
-        case .grid: cycleGrid()
+        case .grid:
+            // A toggle: on (the first preset of the chosen algorithms) or off.
+            if grid != nil { grid = nil } else { grid = gridChoices.first }
+            if grid == nil && gridChoices.isEmpty { message = "no preset grid for the chosen algorithms" }
+        case .nextGrid:
+            nextGrid()
         case .run: return .start
         case .cancel: return .ignored
         }

@@ -14,6 +14,14 @@ public enum Action: Sendable, Equatable {
     case compare, explain, similar, users
     case embeddingMap, evalLab
     case toggleColour
+    /// Hide or show the quick start list in the Recommendations pane.
+    case toggleQuickStart
+    /// The parameter panel of the active algorithm.
+    case parameters
+    /// Users screen: show / hide the selected user's true tastes (synthetic data).
+    case toggleTastes
+    /// Users screen: copy the selected user's ratings into a scratch profile and go to Explore.
+    case becomeUser
     /// A key of the embedding map screen.
     case map(MapAction)
     /// A key of the evaluation lab screen.
@@ -27,7 +35,7 @@ public enum MapAction: Sendable, Equatable {
 
 /// The evaluation lab's own actions.
 public enum LabAction: Sendable, Equatable {
-    case up, down, pageUp, pageDown, left, right, toggle, coldStart, grid, run, cancel
+    case up, down, pageUp, pageDown, first, last, left, right, toggle, coldStart, grid, nextGrid, run, cancel
 }
 
 /// One row of a key table.
@@ -117,10 +125,12 @@ public enum Keymap {
             KeyBinding([.right, .char("l"), .char("]")], .nextTab, "Panes and tabs", "next algorithm"),
             KeyBinding([.left, .char("h"), .char("[")], .previousTab, "Panes and tabs", "previous algorithm"),
             KeyBinding([.char("/")], .search, "Find and sort", "search titles (case and accents ignored)", screens: [.explore]),
-            KeyBinding([.char("f")], .genreFilter, "Find and sort", "filter by genre", screens: [.explore]),
+            KeyBinding([.char("f")], .genreFilter, "Find and sort", "filter catalog and recommendations by genre", screens: [.explore]),
             KeyBinding([.char("F")], .clearFilters, "Find and sort", "clear search and genre filter", screens: [.explore]),
             KeyBinding([.char("s")], .cycleSort, "Find and sort",
                        "cycle sort: popularity/mean/title/year/yours/predicted", screens: [.explore]),
+            KeyBinding([.char("d")], .toggleQuickStart, "Panes and tabs", "quick start list hidden / shown",
+                       screens: [.explore]),
         ]
         for d in 1...5 {
             b.append(KeyBinding([.char(Character(String(d)))], .rate(Float(d)), "Rate", "rate \(d)★", screens: rated))
@@ -135,11 +145,12 @@ public enum Keymap {
             KeyBinding([.char("m")], .similar, "Screens", "movies similar to the selected one", screens: [.explore, .explain]),
             KeyBinding([.char("U")], .users, "Screens", "browse the dataset's users"),
             KeyBinding([.char("M")], .embeddingMap, "Screens", "embedding map of item vectors (svd, als, two-tower…)"),
-            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, g grid search)"),
+            KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, s grid search)"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
-            KeyBinding([.char("C")], .toggleColour, "Other", "colour on/off"),
+            KeyBinding([.char("p")], .parameters, "Other", "parameter panel: values, ranges, what each changes"),
+            KeyBinding([.char("C")], .toggleColour, "Other", "colour on/off (the status line says which)"),
             KeyBinding([.char("q"), .ctrl("c")], .quit, "Other", "quit"),
         ]
         return b
@@ -165,8 +176,12 @@ public enum Keymap {
             KeyHint(.nextTab, "scroll", label: "←→"), KeyHint(.rate(1), "rate", label: "1-5"), KeyHint(.explain, "explain"),
             KeyHint(.back, "back"), KeyHint(.quit, "quit"),
         ]),
-        ScreenKeys(.users, hints: [
-            KeyHint(.down, "user", label: "↑↓"), KeyHint(.pageDown, "page", label: "PgUp/PgDn"), KeyHint(.back, "back"),
+        ScreenKeys(.users, group: "Users (U)", own: [
+            KeyBinding([.char("t")], .toggleTastes, "", "true tastes of a synthetic user shown / hidden"),
+            KeyBinding([.char("b")], .becomeUser, "", "become this user: their ratings in a scratch profile"),
+        ], hints: [
+            KeyHint(.down, "user", label: "↑↓"), KeyHint(.pageDown, "page", label: "PgUp/PgDn"),
+            KeyHint(.toggleTastes, "true tastes"), KeyHint(.becomeUser, "become user"), KeyHint(.back, "back"),
             KeyHint(.help, "help"), KeyHint(.quit, "quit"),
         ]),
         ScreenKeys(.embeddingMap, group: "Embedding map (M)", own: [
@@ -191,11 +206,14 @@ public enum Keymap {
             KeyBinding([.down, .char("j")], .lab(.down), "", "next setup row"),
             KeyBinding([.pageUp], .lab(.pageUp), "", "scroll the results up"),
             KeyBinding([.pageDown], .lab(.pageDown), "", "scroll the results down"),
+            KeyBinding([.home, .char("g")], .lab(.first), "", "first setup row"),
+            KeyBinding([.end, .char("G")], .lab(.last), "", "last setup row"),
             KeyBinding([.left, .char("h")], .lab(.left), "", "previous split (on the split row)"),
             KeyBinding([.right, .char("l")], .lab(.right), "", "next split (on the split row)"),
             KeyBinding([.char(" ")], .lab(.toggle), "", "choose / drop an algorithm or metric"),
             KeyBinding([.char("o")], .lab(.coldStart), "", "cold-start curve on/off"),
-            KeyBinding([.char("g")], .lab(.grid), "", "cycle a preset grid search"),
+            KeyBinding([.char("s")], .lab(.grid), "", "parameter grid search on/off"),
+            KeyBinding([.char("S")], .lab(.nextGrid), "", "next preset grid (when on)"),
             KeyBinding([.char("r"), .enter], .lab(.run), "", "run the evaluation"),
             KeyBinding([.escape], .lab(.cancel), "", "cancel a running evaluation"),
         ], hints: [
@@ -271,8 +289,23 @@ public enum Keymap {
             guard let g = table.group else { continue }
             for b in table.own { out.append((g, b.keys.map(name).joined(separator: " "), b.help)) }
         }
+        for (keys, help) in typing { out.append((typingGroup, keys, help)) }
         return out
     }
+
+    /// Help group of the keys of the search and `:` lines.
+    public static let typingGroup = "Typing (/ search, : command line)"
+
+    /// Keys of the search and `:` lines (`TextInputState.handle` and `handleKey`'s text modes).
+    public static let typing: [(keys: String, help: String)] = [
+        ("Enter", "keep the search / run the command"),
+        ("Esc", "cancel (the previous search stays)"),
+        ("↑", "on an empty search: the last query"),
+        ("↑ ↓ PgUp PgDn", "move in the catalog while searching"),
+        ("Ctrl-U", "clear the line"),
+        ("Ctrl-W", "delete the word before the cursor"),
+        ("← → Home End", "move the cursor"),
+    ]
 
     /// Commands of the `:` line, for Help (from the command table).
     public static var commands: [(String, String)] { ColonCommands.helpEntries }

@@ -60,11 +60,13 @@ func actOnMap(_ action: MapAction, _ state: inout AppState) -> Redo? {
 /// The evaluation lab's own action; nil when the lab does not take it now (while a run goes, all but cancel).
 func actOnLab(_ action: LabAction, _ state: inout AppState, effects: inout [Effect]) -> Redo? {
     guard var lab = state.evalLab else { return nil }
+    let before = lab
     switch lab.apply(action) {
     case .ignored:
         return nil
     case .handled:
-        if lab.message == "cancelled" && state.evalLab?.running == true { state.status = StatusMessage("evaluation cancelled") }
+        if lab.message == "cancelled" && before.running { state.status = StatusMessage("evaluation cancelled") }
+        if let text = labToggleStatus(before: before, after: lab) { state.status = StatusMessage(text) }
     case .start:
         if let job = lab.start(dataset: state.dataset, parameters: state.parameters, seed: state.seed) {
             effects.append(.evalLab(job))
@@ -75,6 +77,25 @@ func actOnLab(_ action: LabAction, _ state: inout AppState, effects: inout [Effe
     }
     state.evalLab = lab
     return []
+}
+
+/// What a lab toggle turned on or off, for the status line (every toggle says its new state).
+func labToggleStatus(before: EvalLabState, after: EvalLabState) -> String? {
+    if before.coldStart != after.coldStart {
+        return after.coldStart ? "cold-start curve on (N = 1,2,3,5,10,20)" : "cold-start curve off"
+    }
+    if before.grid != after.grid {
+        return after.grid.map { "grid search on: \($0) (S next preset, s off)" } ?? "grid search off"
+    }
+    if before.grid == nil && after.grid == nil, let m = after.message, m != before.message { return m }
+    for a in after.algorithms where before.chosen.contains(a) != after.chosen.contains(a) {
+        return after.chosen.contains(a) ? "\(a) chosen" : "\(a) dropped"
+    }
+    for m in after.metricChoices where before.metrics.contains(m) != after.metrics.contains(m) {
+        return after.metrics.contains(m) ? "\(m) chosen" : "\(m) dropped"
+    }
+    if before.split != after.split { return "split: \(after.splitText)" }
+    return nil
 }
 
 /// Folds the map and lab messages into the state (called from `update`).

@@ -31,7 +31,43 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         return move(action, &state)
     case .nextPane, .previousPane:
         state.focus = state.focus == .catalog ? .recommendations : .catalog
+        if state.quickStartOn && state.ratingsToPersonal == 0 {
+            // The quick start was kept after its last rating only so the row under the cursor stayed put.
+            state.quickStartOn = false
+            state.recList = ListState()
+        }
         state.recList.clamp(count: state.recommendationItems.count)
+        return .predict
+    case .parameters:
+        openParameterPanel(&state)
+        return []
+    case .toggleTastes:
+        state.users.showTastes.toggle()
+        state.status = StatusMessage(state.users.showTastes ? "true tastes shown (t hides them)"
+                                                             : "true tastes hidden (t shows them)")
+        return []
+    case .becomeUser:
+        guard let u = state.selectedUser else { return [] }
+        let row = state.dataset.ratings.row(u)
+        let id = state.dataset.users.id(at: u)
+        if !state.isScratch { state.homeProfile = state.profileName }
+        state.profile = Profile(Array(zip(row.items, row.ratings)))
+        state.unmatchedRatings = []
+        state.profileName = "user \(id) (scratch)"
+        state.isScratch = true
+        state.quickStartOn = false
+        state.undoStack = []
+        state.baseline = [:]
+        state.screen = .explore
+        state.recList = ListState()
+        state.status = StatusMessage("you are user \(id): \(state.ratingCountText) in a scratch profile, not saved"
+            + " · :profile \(state.homeProfile) returns")
+        return [.refilter, .recompute]
+    case .toggleQuickStart:
+        state.quickStartOn.toggle()
+        state.recList = ListState()
+        state.status = StatusMessage(state.quickStartOn ? "quick start shown (d hides it)"
+                                                         : "quick start hidden (d shows it)")
         return .predict
     case .nextTab, .previousTab:
         guard !state.algorithms.isEmpty else { return [] }
@@ -43,7 +79,8 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         if state.screen == .explain { redo.insert(.explain) }
         return redo
     case .search:
-        state.mode = .search(TextInputState(state.search))
+        if !state.search.isEmpty { state.lastSearch = state.search }
+        state.mode = .search(TextInputState())
         state.focus = .catalog
         return []
     case .genreFilter:
@@ -128,6 +165,7 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         return openEvalLab(&state)
     case .toggleColour:
         state.colour.toggle()
+        state.status = StatusMessage(state.colour ? "colour on" : "colour off (monochrome)")
         return []
     case .map(let a):
         return actOnMap(a, &state)
@@ -188,15 +226,25 @@ func changeRating(_ state: inout AppState, item: Int32, to value: Float?, effect
     let raw = state.dataset.catalog[item].rawID
     if let value {
         state.profile.set(item, rating: value)
-        effects.append(.saveRating(profile: state.profileName, item: raw, value: value))
+        if !state.isScratch { effects.append(.saveRating(profile: state.profileName, item: raw, value: value)) }
         state.status = StatusMessage("\(verb) \(state.title(item)) \(stars(value)) · \(state.ratingCountText)")
     } else {
         state.profile.remove(item)
-        effects.append(.removeRating(profile: state.profileName, item: raw))
+        if !state.isScratch { effects.append(.removeRating(profile: state.profileName, item: raw)) }
         state.status = StatusMessage("\(verb) \(state.title(item))\(before == nil ? "" : " (was \(stars(before!)))")"
             + " · \(state.ratingCountText)")
     }
-    state.pendingSaves += 1
+    if state.isScratch {
+        state.status.text += " · scratch, not saved"
+    } else {
+        state.pendingSaves += 1
+    }
+    if state.quickStartOn && state.ratingsToPersonal == 0 {
+        // Enough ratings: the algorithm's list takes the pane, but not while the cursor is in it
+        // (the row under the learner's hand never changes after a rating; Tab or d moves on).
+        if state.focus == .catalog { state.quickStartOn = false }
+        state.status.text += " · every list is personal now"
+    }
     var redo: Redo = .recompute
     if state.sort == .yourRating { redo.insert(.refilter) }
     if state.focus == .recommendations { state.recList.clamp(count: state.recommendationItems.count) }

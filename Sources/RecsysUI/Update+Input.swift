@@ -10,8 +10,13 @@ func handleInput(_ state: inout AppState, _ event: InputEvent, effects: inout [E
         state.height = max(0, h)
         return []
     case .mouse(let m):
+        if Layout(width: state.width, height: state.height).isTooSmall { return [] }
         return handleMouse(&state, m)
     case .key(let key):
+        // Behind "terminal too small" nothing the user cannot see may happen: only quit acts.
+        if Layout(width: state.width, height: state.height).isTooSmall {
+            return Keymap.action(for: key, on: .explore) == .quit ? .quit : []
+        }
         return handleKey(&state, key, effects: &effects)
     }
 }
@@ -25,7 +30,12 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
             return [.refilter, .predict]
         case .enter:
             state.search = input.text
+            if !input.text.isEmpty { state.lastSearch = input.text }
             state.mode = .normal
+            return [.refilter, .predict]
+        case .up where input.text.isEmpty && !state.lastSearch.isEmpty:
+            // A new search starts empty; the last query is one key away.
+            state.mode = .search(TextInputState(state.lastSearch))
             return [.refilter, .predict]
         case .up, .down, .pageUp, .pageDown:
             return act(key == .up ? .up : key == .down ? .down : key == .pageUp ? .pageUp : .pageDown,
@@ -85,6 +95,8 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
         }
         state.overlay = .genrePicker(list)
         return []
+    case .parameters(let list):
+        return handleParameterPanelKey(&state, key, list: list)
     case nil:
         break
     }

@@ -89,7 +89,9 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .profileLoaded(let name, let ratings):
         state.profileName = name
         state.profileTag = ""
+        state.isScratch = false
         state.loadRatings(ratings)
+        state.recList = ListState()
         state.undoStack = []
         state.baseline = [:]
         state.status = StatusMessage("profile \(name): \(state.ratingCountText)")
@@ -128,10 +130,10 @@ extension AppState {
     public mutating func syncScroll() {
         let layout = Layout(width: width, height: height)
         catalogList.clamp(count: visible.count)
-        catalogList.scrollToSelection(height: layout.catalogList.height)
+        catalogList.fit(count: visible.count, height: layout.catalogList.height)
         let recCount = recommendationItems.count
         recList.clamp(count: recCount)
-        recList.scrollToSelection(height: max(1, layout.recommendationList.height - (showsQuickStart ? 1 : 0)))
+        recList.fit(count: recCount, height: max(1, layout.recommendationList.height - (showsQuickStart ? 1 : 0)))
         users.list.clamp(count: dataset.userCount)
         users.list.scrollToSelection(height: layout.usersList.height)
     }

@@ -185,10 +185,11 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     let focused = state.focus == .recommendations
     let name = state.activeAlgorithm
     var right = ""
+    if let name, let r = state.results[name], !state.showsQuickStart { right = "\(name) · \(formatMillis(r.millis))" }
     var title = "Recommendations"
-    if let name, let r = state.results[name], !state.showsQuickStart {
-        right = "\(name) · \(formatMillis(r.millis))"
-        title += " · " + r.unit.title
+    if let name, let r = state.results[name], !state.showsQuickStart { title += " · " + r.unit.title }
+    if let g = state.genreFilter, !state.showsQuickStart {
+        title += " · \(g) only (\(state.shownRecommendations.count) of \(state.results[name ?? ""]?.rows.count ?? 0))"
     }
     Block(title: title, titleStyle: focused ? theme.title : theme.text,
           borderStyle: focused ? theme.focusedBorder : theme.border, rightTitle: right).render(area, into: &buffer)
@@ -200,8 +201,15 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     let catalog = state.dataset.catalog
     let w = listArea.width
     if state.showsQuickStart {
-        buffer.write("Quick start: rate a few of these (1–5) and every algorithm becomes personal",
-                     x: listArea.x, y: listArea.y, style: theme.title, maxWidth: w)
+        let left = state.ratingsToPersonal
+        let more = "\(left) more rating\(left == 1 ? "" : "s")"
+        // The longest text that fits: never cut mid-word.
+        let heads = left == 0
+            ? ["Quick start done: every list is personal now · Tab or d shows them", "Quick start done · d shows your lists"]
+            : ["Quick start: rate these (1–5) · \(more) make every list personal · d hides",
+               "Quick start: rate these · \(more) make the lists personal · d hides", "Quick start · \(more) · d hides"]
+        let head = heads.first { DisplayWidth.of($0) <= w } ?? heads[heads.count - 1]
+        buffer.write(head, x: listArea.x, y: listArea.y, style: theme.title, maxWidth: w)
         listArea = Rect(x: listArea.x, y: listArea.y + 1, width: listArea.width, height: listArea.height - 1)
         let items = state.recommendationItems
         let stats = state.stats
@@ -209,8 +217,10 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
         ListView(count: items.count, highlight: highlight) { k in
             let i = items[k]
             let it = catalog[i]
+            let yours = state.profile.rating(of: i)
             return Line([
-                Span(DisplayWidth.pad("\(k + 1).", to: 3, alignRight: true) + " "),
+                yours.map { Span(DisplayWidth.pad(starText($0), to: 3, alignRight: true) + " ", theme.star) }
+                    ?? Span(DisplayWidth.pad("\(k + 1).", to: 3, alignRight: true) + " "),
                 Span(DisplayWidth.pad(stats.displayTitles[Int(i)], to: titleW) + " "),
                 Span((it.year.map(String.init) ?? "    ") + " ", theme.dim),
                 Span(fixed(Double(stats.means[Int(i)]), 1) + "★ ", theme.star),
@@ -235,21 +245,35 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
         buffer.write(text, x: listArea.x, y: listArea.y, style: theme.dim, maxWidth: w)
         return
     }
-    let rows = result.rows
+    let shown = state.shownRecommendations
+    let rows = shown.map(\.row)
     let titleW = max(12, min(40, (w - 16) * 2 / 5))
-    let top = rows.first?.score ?? 0
+    // Relative scores are against the whole list's top item, also when a genre filter hides it.
+    let top = result.rows.first?.score ?? 0
     let scale = state.dataset.scale
-    ListView(count: rows.count, highlight: highlight, placeholder: "no recommendations") { k in
+    let reasonW = max(1, w - titleW - 17)
+    // The selected row's whole reason, when its row has to cut it: a detail line under the list.
+    if focused, let k = list.selected, rows.indices.contains(k), DisplayWidth.of(rows[k].reason) > reasonW {
+        let detail = wrap("↳ " + rows[k].reason, width: w).prefix(2)
+        let h = min(detail.count, max(0, listArea.height - 3))
+        for (j, text) in detail.prefix(h).enumerated() {
+            buffer.write(text, x: listArea.x, y: listArea.maxY - h + j, style: theme.text, maxWidth: w)
+        }
+        listArea = Rect(x: listArea.x, y: listArea.y, width: listArea.width, height: listArea.height - h)
+    }
+    let placeholder = state.genreFilter.map { "none of \(name)'s list is \($0) (F clears the filter)" } ?? "no recommendations"
+    ListView(count: rows.count, highlight: highlight, placeholder: placeholder) { k in
         let row = rows[k]
-        let mark = state.movement(algorithm: name, item: row.item, rank: k)
+        let rank = shown[k].rank
+        let mark = state.movement(algorithm: name, item: row.item, rank: rank)
         let markStyle = mark.hasPrefix("▲") ? theme.up : mark.hasPrefix("▼") ? theme.down : theme.new
         return Line([
-            Span(DisplayWidth.pad("\(k + 1)", to: 2, alignRight: true) + " "),
+            Span(DisplayWidth.pad("\(rank + 1)", to: 2, alignRight: true) + " "),
             Span(DisplayWidth.pad(mark, to: 4), markStyle),
             Span(DisplayWidth.pad(state.title(row.item), to: titleW) + " "),
             Span(DisplayWidth.pad(displayScore(row.score, unit: result.unit, top: top, scale: scale), to: 7,
                                   alignRight: true) + "  ", theme.star),
-            Span(row.reason, theme.dim),
+            Span(DisplayWidth.truncateWords(row.reason, to: reasonW), theme.dim),
         ])
     }.render(listArea, into: &buffer, state: &list)
 }

@@ -3,7 +3,7 @@ import RecsysEngine
 
 /// Draws the whole frame for `state`: a pure function, so screens are tested as text.
 ///
-/// Below 80×24 the frame holds only "terminal too small (need 80×24)".
+/// Below 80×24 the frame holds only "terminal too small (need 80×24)", and only q acts.
 /// Complexity: proportional to the visible rows, never to the catalog size.
 public func view(_ state: AppState) -> ScreenBuffer {
     var buffer = ScreenBuffer(width: state.width, height: state.height)
@@ -29,6 +29,7 @@ public func view(_ state: AppState) -> ScreenBuffer {
     switch state.overlay {
     case .help: drawHelp(state, area: layout.body, theme: theme, into: &buffer)
     case .genrePicker(let list): drawGenrePicker(state, list: list, layout: layout, theme: theme, into: &buffer)
+    case .parameters(let list): drawParameterPanel(state, list: list, layout: layout, theme: theme, into: &buffer)
     case nil: break
     }
     drawStatus(state, area: layout.status, theme: theme, into: &buffer)
@@ -38,7 +39,8 @@ public func view(_ state: AppState) -> ScreenBuffer {
 
 func drawTooSmall(_ state: AppState, into buffer: inout ScreenBuffer) {
     guard state.width > 0, state.height > 0 else { return }
-    let lines = ["terminal too small (need \(Layout.minWidth)×\(Layout.minHeight))", "now \(state.width)×\(state.height)"]
+    let lines = ["terminal too small (need \(Layout.minWidth)×\(Layout.minHeight))", "now \(state.width)×\(state.height)",
+                 "keys wait until it is bigger · q quits"]
     let top = max(0, state.height / 2 - 1)
     for (k, l) in lines.enumerated() where top + k < state.height {
         let w = DisplayWidth.of(l)
@@ -84,14 +86,17 @@ func drawStatus(_ state: AppState, area: Rect, theme: Theme, into buffer: inout 
         return nil
     }
     var gauge: (String, Double)? = nil
+    // Whether the last rating change is on disk: shown while models fit too (first, so it is never cut).
+    let save = state.pendingSaves > 0 ? "saving…" : (!state.undoStack.isEmpty && !state.isScratch ? "saved" : "")
     if let (name, f, m) = fitting.first {
-        right = " fitting \(name) \(m)" + (fitting.count > 1 ? " (+\(fitting.count - 1))" : "") + " "
+        right = (save.isEmpty ? "" : " " + save + " ·") + " fitting \(name) \(m)"
+            + (fitting.count > 1 ? " (+\(fitting.count - 1))" : "") + " "
         gauge = (name, f)
     } else {
         if let ms = state.lastRecomputeMillis {
             right = " recomputed in \(formatMillis(ms))"
         }
-        if state.pendingSaves > 0 { right += " · saving…" } else if !state.undoStack.isEmpty { right += " · saved" }
+        if !save.isEmpty { right += " · " + save }
         right += " "
     }
     let gaugeW = gauge == nil ? 0 : 12
@@ -109,7 +114,8 @@ func drawBottomLine(_ state: AppState, area: Rect, theme: Theme, into buffer: in
     switch state.mode {
     case .search(let input):
         TextInput(prompt: "/", style: theme.input).render(area, into: &buffer, state: input)
-        let hint = "  Enter keep · Esc cancel · ↑↓ move"
+        let hint = input.text.isEmpty && !state.lastSearch.isEmpty
+            ? "  ↑ last query · Enter keep · Esc cancel · Ctrl-U clear" : "  Enter keep · Esc cancel · ↑↓ move"
         let used = DisplayWidth.of(input.text) + 2
         if used + DisplayWidth.of(hint) < area.width {
             buffer.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: theme.dim)

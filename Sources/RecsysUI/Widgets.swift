@@ -143,6 +143,13 @@ public struct ListState: Sendable, Equatable {
         offset = max(0, offset)
     }
 
+    /// Pulls the view up when rows are hidden above while rows at the bottom are empty (the list
+    /// got shorter, e.g. a narrower search), then keeps the selection visible.
+    public mutating func fit(count: Int, height: Int) {
+        offset = max(0, min(offset, count - height))
+        scrollToSelection(height: height)
+    }
+
     /// Scrolls the view by `delta` rows without moving past the ends, and keeps the selection visible.
     public mutating func scroll(by delta: Int, count: Int, height: Int) {
         guard count > 0 else { return }

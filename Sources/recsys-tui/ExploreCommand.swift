@@ -47,6 +47,9 @@ struct ExploreCommand: ParsableCommand {
         let ds = try dataOptions.load()
         // A saved model is checked (fingerprint, format) before the terminal opens: one line, exit 2.
         let saved = try modelOptions.model.map { path in try ModelFiles.load(from: path, dataset: ds) }
+        // The sample's synthetic users come with their true tastes (Users screen, `t`); read before the terminal opens.
+        let tastesPath = (dataOptions.path as NSString).appendingPathComponent("tastes.csv")
+        let tastes = FileManager.default.fileExists(atPath: tastesPath) ? try KnownTaste.read(path: tastesPath) : [:]
         phases.append("load_ms=\(ms(since: t))")
         t = DispatchTime.now()
         let opened = try openDatasetProfiles(store: store, dataset: ds, profile: profile)
@@ -63,6 +66,7 @@ struct ExploreCommand: ParsableCommand {
         state.status = StatusMessage(opened.notice)
         state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
+        state.knownTastes = tastes
         phases.append("state_ms=\(ms(since: t))")
         // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue).
         let effects = ExploreEffects(store: profiles)

@@ -60,7 +60,7 @@ final class KeyTableTests: XCTestCase {
         var text = ""
         for _ in 0..<12 { text += d.screenText(); d.key(.pageDown) }
         XCTAssertTrue(text.contains("Embedding map (M)"))
-        XCTAssertTrue(text.contains("cycle a preset grid search"))
+        XCTAssertTrue(text.contains("parameter grid search on/off"))
     }
 
     func testTheMapDeclinesItsKeysUntilItIsBuilt() {
@@ -82,7 +82,7 @@ final class KeyTableTests: XCTestCase {
     }
 
     func testCommandHelpComesFromTheCommandTable() {
-        XCTAssertEqual(Keymap.commands.map(\.0), [":algo NAME", ":set ALGO.KEY VALUE", ":profile NAME", ":export FILE",
+        XCTAssertEqual(Keymap.commands.map(\.0), [":algo NAME", ":set ALGO.KEY VALUE", ":params [ALGO]", ":profile NAME", ":export FILE",
                                                    ":sort KEY", ":genre NAME", ":colour on|off", ":q"])
         for (usage, _) in Keymap.commands {
             let name = String(usage.dropFirst().prefix { $0 != " " })
