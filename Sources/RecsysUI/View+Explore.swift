@@ -187,10 +187,10 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     var right = ""
     if let name, let r = state.results[name], !state.showsQuickStart { right = "\(name) · \(formatMillis(r.millis))" }
     var title = "Recommendations"
-    if let name, let r = state.results[name], !state.showsQuickStart { title += " · " + r.unit.title }
     if let g = state.genreFilter, !state.showsQuickStart {
         title += " · \(g) only (\(state.shownRecommendations.count) of \(state.results[name ?? ""]?.rows.count ?? 0))"
     }
+    if let name, let r = state.results[name], !state.showsQuickStart { title += " · " + r.unit.title }
     Block(title: title, titleStyle: focused ? theme.title : theme.text,
           borderStyle: focused ? theme.focusedBorder : theme.border, rightTitle: right).render(area, into: &buffer)
     Tabs(titles: state.tabTitles, selected: state.activeTab, style: theme.tab, activeStyle: theme.activeTab)
