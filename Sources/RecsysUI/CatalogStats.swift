@@ -28,6 +28,8 @@ public final class CatalogStats: Sendable {
     public let genreCounts: [Int]
     /// Number of users in the dataset.
     public let userCount: Int
+    /// Diversity, novelty and popularity of lists, as `eval` and the lab define them.
+    public let measures: ListMeasures
     /// Item indices sorted by count (desc), ties by index.
     public let byPopularity: [Int32]
     public let byMean: [Int32]
@@ -53,6 +55,7 @@ public final class CatalogStats: Sendable {
         self.means = means
         self.dampedMeans = damped
         userCount = dataset.userCount
+        measures = ListMeasures(dataset: dataset)
         let items = dataset.catalog.items
         displayTitles = items.map(CatalogStats.displayTitle)
         titles = items.map(\.title)
@@ -107,15 +110,6 @@ public final class CatalogStats: Sendable {
     public func genreBit(_ name: String) -> UInt64? {
         guard let k = genreNames.firstIndex(of: name), k < 64 else { return nil }
         return 1 << UInt64(k)
-    }
-
-    /// Novelty of an item: its self-information −log₂(count / users), 0 when nobody rated it.
-    ///
-    /// A movie everyone rated has novelty 0; one rated by 1 in 1024 users has novelty 10.
-    public func selfInformation(_ i: Int32) -> Double {
-        let c = counts[Int(i)]
-        guard c > 0, userCount > 0 else { return 0 }
-        return -log2(Double(c) / Double(userCount))
     }
 
     /// Genre distance 1 − |G_a ∩ G_b| / |G_a ∪ G_b| (Jaccard distance of genre sets; 1 when both have none).

@@ -95,9 +95,8 @@ public struct FitJob: Sendable {
         }
     }
 
-    /// Catalog coverage of a model: the share of the catalog that appears in the top 10 of
-    /// `users` dataset users drawn with a seeded generator,
-    /// coverage = |⋃_u top10(u)| / |catalog|. Nil when there are no users or no items.
+    /// Catalog coverage of a model: `Metrics.coverage` (|⋃_u L_u| / |I|) of the top 10 of
+    /// `users` dataset users drawn with a seeded generator. Nil when there are no users or no items.
     ///
     /// Complexity: `users` calls of `scores` plus top-k.
     public static func catalogCoverage(_ model: any Recommender, dataset: Dataset, users: Int, seed: UInt64) -> Double? {
@@ -110,12 +109,10 @@ public struct FitJob: Sendable {
         } else {
             while chosen.count < users { chosen.insert(Int32(rng.nextInt(n))) }
         }
-        var seen = Set<Int32>()
-        for u in chosen.sorted() {
-            let p = Profile.training(u, in: dataset.ratings)
-            for s in model.recommend(p, count: 10) { seen.insert(s.item) }
+        let lists = chosen.sorted().map { u in
+            model.recommend(Profile.training(u, in: dataset.ratings), count: 10).map(\.item)
         }
-        return Double(seen.count) / Double(dataset.itemCount)
+        return Metrics.coverage(lists: lists, itemCount: dataset.itemCount)
     }
 }
 
@@ -133,49 +130,6 @@ public struct RecommendationRow: Sendable, Equatable {
     }
 }
 
-/// Beyond-accuracy facts of one list (the Compare screen).
-public struct ListMetrics: Sendable, Equatable {
-    /// Intra-list diversity: mean genre Jaccard distance over all pairs of the list, 0…1.
-    public var diversity: Double
-    /// Mean self-information −log₂(count_i / users) of the list's items, in bits.
-    public var novelty: Double
-    /// Mean number of dataset ratings of the list's items.
-    public var meanPopularity: Double
-
-    public init(diversity: Double, novelty: Double, meanPopularity: Double) {
-        self.diversity = diversity
-        self.novelty = novelty
-        self.meanPopularity = meanPopularity
-    }
-
-    /// Computes the metrics of `items` (an empty list gives zeros).
-    ///
-    /// diversity = 2/(k(k−1)) Σ_{a<b} (1 − |G_a∩G_b|/|G_a∪G_b|); novelty = (1/k) Σ −log₂(n_i/|U|);
-    /// popularity = (1/k) Σ n_i. Complexity: O(k²).
-    public static func of(_ items: [Int32], stats: CatalogStats) -> ListMetrics {
-        guard !items.isEmpty else { return ListMetrics(diversity: 0, novelty: 0, meanPopularity: 0) }
-        var pairs = 0, distance = 0.0
-        for a in 0..<items.count {
-            for b in (a + 1)..<items.count {
-                distance += stats.genreDistance(items[a], items[b])
-                pairs += 1
-            }
-        }
-        let k = Double(items.count)
-        return ListMetrics(
-            diversity: pairs > 0 ? distance / Double(pairs) : 0,
-            novelty: items.reduce(0.0) { $0 + stats.selfInformation($1) } / k,
-            meanPopularity: items.reduce(0.0) { $0 + Double(stats.counts[Int($1)]) } / k)
-    }
-
-    /// Jaccard overlap |A∩B| / |A∪B| of two lists (1 when both are empty).
-    public static func jaccard(_ a: [Int32], _ b: [Int32]) -> Double {
-        let sa = Set(a), sb = Set(b)
-        let union = sa.union(sb).count
-        return union == 0 ? 1 : Double(sa.intersection(sb).count) / Double(union)
-    }
-}
-
 /// One algorithm's answer for the current profile.
 public struct AlgorithmResult: Sendable {
     public var algorithm: String
@@ -187,6 +141,8 @@ public struct AlgorithmResult: Sendable {
     public var selectedPrediction: Prediction?
     /// Metrics of the top 10.
     public var metrics: ListMetrics
+    /// What the rows' scores mean: predicted ratings or a relative order (the list shows it).
+    public var unit: ScoreUnit = .relative
     /// Time this algorithm took (scores, top-N, reasons), in ms.
     public var millis: Double
 }
@@ -241,9 +197,9 @@ public struct RecomputeJob: Sendable {
                               reason: k < reasons ? text.reason(nm.model.explain(profile, item: s.item)) : "")
         }
         let prediction = selectedItem.flatMap { i in nm.model.predict(profile, items: [i]).first }
-        let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), stats: stats)
+        let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), measures: stats.measures)
         return AlgorithmResult(algorithm: nm.name, rows: rows, scores: scores, selectedPrediction: prediction,
-                               metrics: metrics, millis: nowMillis() - t)
+                               metrics: metrics, unit: nm.model.scoreUnit, millis: nowMillis() - t)
     }
 
     public func run() -> RecommendationResults {
@@ -378,11 +334,7 @@ public struct SimilarJob: Sendable {
 
 /// One dataset user for the Users screen: history, nearest neighbours and each model's top 5.
 public struct UserDetails: Sendable {
-    public struct Neighbour: Sendable, Equatable {
-        public var user: Int32
-        public var similarity: Double
-        public var common: Int
-    }
+    public typealias Neighbour = UserNeighbour
     public var user: Int32
     /// The user's ratings, highest first.
     public var history: [(item: Int32, rating: Float)]
@@ -392,8 +344,7 @@ public struct UserDetails: Sendable {
 
 /// Computes a dataset user's details.
 ///
-/// Neighbours by cosine similarity of rating vectors, sim(u,v) = Σ_i r_ui r_vi / (‖r_u‖ ‖r_v‖),
-/// over all users (O(nnz) via the item columns), keeping the 8 best.
+/// Neighbours: the 8 best by `RatingMatrix.cosineNeighbours` (raw-rating cosine).
 public struct UserJob: Sendable {
     public var user: Int32
     public var dataset: Dataset
@@ -410,25 +361,9 @@ public struct UserJob: Sendable {
         let row = m.row(user)
         let history = zip(row.items, row.ratings).map { (item: $0, rating: $1) }
             .sorted { $0.rating != $1.rating ? $0.rating > $1.rating : $0.item < $1.item }
-        var dot = [Double](repeating: 0, count: m.userCount)
-        var common = [Int](repeating: 0, count: m.userCount)
-        for (i, r) in zip(row.items, row.ratings) {
-            let col = m.column(i)
-            for (v, rv) in zip(col.users, col.ratings) {
-                dot[Int(v)] += Double(r) * Double(rv)
-                common[Int(v)] += 1
-            }
-        }
-        func norm(_ u: Int32) -> Double { m.row(u).ratings.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
-        let nu = norm(user)
-        var sims: [UserDetails.Neighbour] = []
-        for v in 0..<m.userCount where v != Int(user) && common[v] > 0 {
-            let s = dot[v] / max(1e-9, nu * norm(Int32(v)))
-            sims.append(.init(user: Int32(v), similarity: s, common: common[v]))
-        }
-        sims.sort { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.user < $1.user }
         let profile = Profile.training(user, in: m)
         let recs = models.map { (algorithm: $0.name, items: $0.model.recommend(profile, count: 5)) }
-        return UserDetails(user: user, history: history, neighbours: Array(sims.prefix(8)), recommendations: recs)
+        return UserDetails(user: user, history: history, neighbours: m.cosineNeighbours(of: user, count: 8),
+                           recommendations: recs)
     }
 }

@@ -54,7 +54,7 @@ func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: 
     rows.append((Line("cold start " + (lab.coldStart ? EvalLabState.coldStartCounts.map(String.init).joined(separator: ",") + " (o)" : "off (o)"), lab.coldStart ? theme.positive : theme.dim), nil))
     rows.append((Line("grid " + (lab.grid ?? "off") + " (s)", lab.grid != nil ? theme.positive : theme.dim), nil))
     rows.append((Line("Metrics", theme.title), nil))
-    for (k, m) in EvalLabState.metricChoices.enumerated() {
+    for (k, m) in lab.metricChoices.enumerated() {
         rows.append((Line((lab.metrics.contains(m) ? "[x] " : "[ ] ") + m), lab.algorithms.count + 1 + k))
     }
     let height = max(1, inner.height - 1)

@@ -41,10 +41,15 @@ public struct EvalLabState: Sendable {
     /// Splits offered (`SplitSpec` syntax).
     public static let splitChoices = ["holdout:0.2", "holdout-user:0.2", "kfold:3", "kfold:5", "loo", "temporal:0.2",
                                       "new-users:0.2"]
-    /// Metrics offered (`MetricSpec` syntax).
-    public static let metricChoices = ["rmse", "mae", "precision@10", "recall@10", "ndcg@10", "map@10", "mrr",
+    /// Metrics offered on every dataset (`MetricSpec` syntax).
+    public static let baseMetricChoices = ["rmse", "mae", "precision@10", "recall@10", "ndcg@10", "map@10", "mrr",
                                        "hitrate@10", "auc", "coverage", "novelty", "diversity", "personalization"]
 
+    /// The metric offered, and chosen at first, when the dataset knows its users' tastes.
+    public static let tasteMetric = "taste-agreement@10"
+
+    /// Metrics offered: `baseMetricChoices`, plus `tasteMetric` when the dataset has tastes.
+    public var metricChoices: [String]
     /// Every algorithm that can be chosen, in display order.
     public var algorithms: [String]
     public var chosen: Set<String>
@@ -82,12 +87,14 @@ public struct EvalLabState: Sendable {
 
     /// - Parameters:
     ///   - algorithms: the choosable algorithms; `chosen` defaults to the first two of them.
+    ///   - hasTastes: the dataset knows its users' tastes: `taste-agreement@10` is offered and chosen.
     public init(algorithms: [String], chosen: [String]? = nil,
-                metrics: [String] = ["rmse", "precision@10", "ndcg@10", "coverage"]) {
+                metrics: [String] = ["rmse", "precision@10", "ndcg@10", "coverage"], hasTastes: Bool = false) {
         self.algorithms = algorithms
         self.chosen = Set(chosen ?? Array(algorithms.prefix(2)))
         split = 0
-        self.metrics = Set(metrics)
+        metricChoices = Self.baseMetricChoices + (hasTastes ? [Self.tasteMetric] : [])
+        self.metrics = Set(metrics + (hasTastes ? [Self.tasteMetric] : []))
         cursor = 0
         scroll = 0
         run = 0
@@ -116,8 +123,8 @@ public struct EvalLabState: Sendable {
     /// Chosen algorithms in display order.
     public var chosenAlgorithms: [String] { algorithms.filter { chosen.contains($0) } }
     /// Chosen metrics in `metricChoices` order.
-    public var chosenMetrics: [String] { Self.metricChoices.filter { metrics.contains($0) } }
-    var rowCount: Int { algorithms.count + 1 + Self.metricChoices.count }
+    public var chosenMetrics: [String] { metricChoices.filter { metrics.contains($0) } }
+    var rowCount: Int { algorithms.count + 1 + metricChoices.count }
 
     /// Starts a run: resets progress and results and returns the job to run off the UI thread,
     /// or nil (with `message` set) when no algorithm or no metric is chosen, or a run is going.
@@ -213,7 +220,7 @@ extension EvalLabState {
                 split = (split + (action == .left ? c - 1 : 1)) % c
             } else {
                 guard action == .toggle else { return .handled }
-                let m = EvalLabState.metricChoices[cursor - n - 1]
+                let m = metricChoices[cursor - n - 1]
                 if metrics.contains(m) { metrics.remove(m) } else { metrics.insert(m) }
             }
         case .coldStart: coldStart.toggle()

@@ -43,7 +43,8 @@ func openEvalLab(_ state: inout AppState) -> Redo {
         return []
     }
     if state.evalLab == nil {
-        state.evalLab = EvalLabState(algorithms: state.algorithms, chosen: state.activeAlgorithm.map { [$0] })
+        state.evalLab = EvalLabState(algorithms: state.algorithms, chosen: state.activeAlgorithm.map { [$0] },
+                                     hasTastes: state.dataset.tastes != nil)
     }
     state.screen = .evalLab
     return []
@@ -90,7 +91,7 @@ func labToggleStatus(before: EvalLabState, after: EvalLabState) -> String? {
     for a in after.algorithms where before.chosen.contains(a) != after.chosen.contains(a) {
         return after.chosen.contains(a) ? "\(a) chosen" : "\(a) dropped"
     }
-    for m in EvalLabState.metricChoices where before.metrics.contains(m) != after.metrics.contains(m) {
+    for m in after.metricChoices where before.metrics.contains(m) != after.metrics.contains(m) {
         return after.metrics.contains(m) ? "\(m) chosen" : "\(m) dropped"
     }
     if before.split != after.split { return "split: \(after.splitText)" }

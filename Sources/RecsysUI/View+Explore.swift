@@ -190,6 +190,7 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     if let g = state.genreFilter, !state.showsQuickStart {
         title += " · \(g) only (\(state.shownRecommendations.count) of \(state.results[name ?? ""]?.rows.count ?? 0))"
     }
+    if let name, let r = state.results[name], !state.showsQuickStart { title += " · " + r.unit.title }
     Block(title: title, titleStyle: focused ? theme.title : theme.text,
           borderStyle: focused ? theme.focusedBorder : theme.border, rightTitle: right).render(area, into: &buffer)
     Tabs(titles: state.tabTitles, selected: state.activeTab, style: theme.tab, activeStyle: theme.activeTab)
@@ -241,7 +242,7 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
         buffer.write("no algorithms registered", x: listArea.x, y: listArea.y, style: theme.dim, maxWidth: w)
         return
     }
-    guard state.results[name] != nil else {
+    guard let result = state.results[name] else {
         let text: String
         switch state.fitStatus[name] ?? .waiting {
         case .failed(let m): text = "\(name) failed: \(m)"
@@ -255,6 +256,9 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
     let shown = state.shownRecommendations
     let rows = shown.map(\.row)
     let titleW = max(12, min(40, (w - 16) * 2 / 5))
+    // Relative scores are against the whole list's top item, also when a genre filter hides it.
+    let top = result.rows.first?.score ?? 0
+    let scale = state.dataset.scale
     let reasonW = max(1, w - titleW - 17)
     // The selected row's whole reason, when its row has to cut it: a detail line under the list.
     if focused, let k = list.selected, rows.indices.contains(k), DisplayWidth.of(rows[k].reason) > reasonW {
@@ -275,8 +279,18 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
             Span(DisplayWidth.pad("\(rank + 1)", to: 2, alignRight: true) + " "),
             Span(DisplayWidth.pad(mark, to: 4), markStyle),
             Span(DisplayWidth.pad(state.title(row.item), to: titleW) + " "),
-            Span(DisplayWidth.pad(formatScore(row.score), to: 7, alignRight: true) + "  ", theme.star),
+            Span(DisplayWidth.pad(displayScore(row.score, unit: result.unit, top: top, scale: scale), to: 7,
+                                  alignRight: true) + "  ", theme.star),
             Span(DisplayWidth.truncateWords(row.reason, to: reasonW), theme.dim),
         ])
     }.render(listArea, into: &buffer, state: &list)
+}
+
+/// A list score with its unit: "4.3★" for predicted ratings (clamped to the scale), else the
+/// relative score (100 for the list's top item, `ScoreUnit.relative`), "–" when it means nothing.
+func displayScore(_ score: Float, unit: ScoreUnit, top: Float, scale: RatingScale) -> String {
+    switch unit {
+    case .stars: return score.isFinite ? fixed(Double(scale.clamp(score)), 1) + "★" : "–"
+    case .relative: return ScoreUnit.relative(score, top: top).map(String.init) ?? "–"
+    }
 }

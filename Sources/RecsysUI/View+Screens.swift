@@ -62,7 +62,7 @@ func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     for (a, na) in names.enumerated() {
         var spans = [Span(DisplayWidth.pad(na, to: labelW), theme.dim)]
         for b in names.indices {
-            let j = ListMetrics.jaccard(tops[a], tops[b])
+            let j = Metrics.overlap(tops[a], tops[b])
             spans.append(Span(fixed(Double(j), 2, width: cellW), a == b ? theme.dim : (j >= 0.5 ? theme.up : theme.text)))
         }
         matrix.append(Line(spans))
@@ -98,7 +98,8 @@ func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         lines += metrics
     }
     lines.append("")
-    let notes = "diversity: mean genre Jaccard distance of pairs · novelty: mean −log₂(raters/users) bits · "
+    let notes = "diversity: mean cosine distance of pairs over genres and keywords · "
+        + "novelty: mean −log₂(raters/users) bits (unrated counts as 1 rater) · "
         + "coverage: share of the catalog in the top 10 of 50 sampled users · popularity: mean ratings per item · "
         + "overlap: |A∩B|/|A∪B|"
     for l in wrap(notes, width: width) { lines.append(Line(l, theme.dim)) }
@@ -139,6 +140,16 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     lines.append(Line(facts))
     lines.append(Line(text.reason(e), theme.star))
     lines.append(Line(text.scoreLine(e) + (e.formula.isEmpty ? "" : " · " + e.formula), theme.dim))
+    if let list = state.results[name], let top = list.rows.first?.score {
+        // How the list's number comes from the raw score (issue 11: scores a learner can read).
+        switch list.unit {
+        case .stars: lines.append(Line("the list shows this score as a predicted rating (★)", theme.dim))
+        case .relative:
+            let rel = ScoreUnit.relative(w.score, top: top).map(String.init) ?? "–"
+            lines.append(Line("list shows \(rel) = 100 × this score / top score \(formatScore(top)) (raw scores only rank)",
+                              theme.dim))
+        }
+    }
     lines.append("")
     let terms = e.termsByMagnitude
     if terms.isEmpty {

@@ -13,7 +13,8 @@ struct EvalCommand: ParsableCommand {
             Splits: holdout:F, holdout-user:F (default holdout-user:0.2), kfold:K, loo, temporal:F, new-users:F, \
             ml100k-folds (a folder with u1.base … u5.test), or explicit files with --train/--test.
             Metrics: rmse, mae, fcp, precision@k, recall@k, ndcg@k, map@k, mrr, hitrate@k, auc, topk-accuracy@k, \
-            coverage, gini, diversity, novelty, personalization, popularity (list metrics take an optional @k, default 10).
+            coverage, gini, diversity, novelty, personalization, popularity (list metrics take an optional @k, default 10), \
+            taste-agreement@k (datasets with tastes.csv, such as the bundled sample).
             Several values in --param make a grid search: one result per combination.
             """)
 
@@ -36,7 +37,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Algorithms to evaluate, comma-separated.")
     var algorithm: String
 
-    @Option(help: "Metrics, comma-separated (default: rmse,mae,precision@10,recall@10,ndcg@10,coverage).")
+    @Option(help: "Metrics, comma-separated (default: rmse,mae,precision@10,recall@10,ndcg@10,coverage, and taste-agreement@10 when the data has tastes).")
     var metrics: String?
 
     @Option(name: .long, help: "ALGO.KEY=V[,V…]: a parameter value, or several for a grid search. Repeatable.")
@@ -124,7 +125,7 @@ struct EvalCommand: ParsableCommand {
         for n in names where Algorithms.type(named: n) == nil {
             throw EvalError("unknown algorithm '\(n)' (valid: \(Algorithms.names.joined(separator: ", ")))")
         }
-        let metricSpecs = try metrics.map(MetricSpec.parseList) ?? MetricSpec.defaults
+        var metricSpecs = try metrics.map(MetricSpec.parseList) ?? MetricSpec.defaults
         let grid = try ParameterGrid(parsing: param)
         var cold: [Int] = []
         if let coldStart {
@@ -162,6 +163,7 @@ struct EvalCommand: ParsableCommand {
                 folds = try Splitter.folds(spec, dataset: dataset, seed: seed)
             }
         }
+        if metrics == nil, dataset.tastes != nil { metricSpecs.append(MetricSpec.defaultTasteAgreement) }
         let config = EvalConfiguration(algorithms: names, metrics: metricSpecs, parameters: grid,
                                        relevantMin: relevantMin, coldStart: cold, seed: seed)
         var fitted: [String: any Recommender] = [:]

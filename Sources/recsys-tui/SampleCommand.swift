@@ -38,6 +38,10 @@ struct SampleCommand: ParsableCommand {
         @Option(help: "Catalog CSV (movieId,title,genres,keywords,director); default: the bundled sample-data/movies.csv.")
         var movies: String?
 
+        @Option(name: .customLong("synthetic-movies"),
+                help: "Instead of a catalog file, make up N films shaped like MovieLens latest (seeded; see docs/defaults.md).")
+        var syntheticMovies: Int?
+
         func validate() throws {
             guard users >= 1 && users <= 1_000_000 else {
                 throw ValidationError("--users must be between 1 and 1000000, got \(users)")
@@ -46,15 +50,29 @@ struct SampleCommand: ParsableCommand {
             guard demographicTie >= 0 && demographicTie <= 1 else {
                 throw ValidationError("--demographic-tie must be between 0 and 1, got \(demographicTie)")
             }
+            if let n = syntheticMovies {
+                guard n >= 1 && n <= 200_000 else {
+                    throw ValidationError("--synthetic-movies must be between 1 and 200000, got \(n)")
+                }
+                guard movies == nil else { throw ValidationError("use either --movies or --synthetic-movies, not both") }
+            }
         }
 
         func run() throws {
-            let moviesPath = movies ?? (SampleData.path as NSString).appendingPathComponent("movies.csv")
-            let summary = try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out, options: {
-                var o = SampleGeneratorOptions(seed: seed, users: users)
-                o.demographicTie = demographicTie
-                return o
-            }())
+            var moviesPath = movies ?? (SampleData.path as NSString).appendingPathComponent("movies.csv")
+            if let n = syntheticMovies {
+                moviesPath = (out as NSString).appendingPathComponent("movies.csv")
+                do {
+                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                    try SyntheticCatalog.csv(SyntheticCatalog.generate(count: n, seed: seed))
+                        .write(to: URL(fileURLWithPath: moviesPath), options: .atomic)
+                } catch {
+                    throw LoadError(file: moviesPath, "cannot write the synthetic catalog")
+                }
+            }
+            var options = SampleGeneratorOptions(seed: seed, users: users)
+            options.demographicTie = demographicTie
+            let summary = try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out, options: options)
             print("wrote \(summary.ratings) ratings by \(summary.users) users over \(summary.movies) movies "
                   + "(seed \(seed)) to \(summary.directory)")
         }

@@ -108,26 +108,36 @@ final class MetricTests: XCTestCase {
     }
 
     func testIntraListDiversity() {
-        let features: [Set<String>] = [["a", "b"], ["a"], ["c"], []]
+        let measures = ListMeasures(itemFeatures: [[0, 1], [0], [2], []], itemRatingCounts: [0, 0, 0, 0], activeUsers: 1)
         // (0,1): 1 − 1/√2; (0,2) and (1,2): 1; pairs with the featureless item 3 are skipped.
         let expected = ((1 - 1 / 2.0.squareRoot()) + 2) / 3
-        XCTAssertEqual(Metrics.intraListDiversity([0, 1, 2, 3], features: features)!, expected, accuracy: 1e-12)
-        XCTAssertEqual(Metrics.intraListDiversity([0, 0], features: features)!, 0, accuracy: 1e-12)
-        XCTAssertNil(Metrics.intraListDiversity([0, 3], features: features))
-        XCTAssertNil(Metrics.intraListDiversity([1], features: features))
-        let catalog = Catalog(items: [Item(rawID: "1", title: "A", genres: ["Drama"], keywords: ["Heist"])])
-        XCTAssertEqual(Metrics.contentFeatures(catalog), [["g:drama", "k:heist"]])
+        XCTAssertEqual(measures.diversity([0, 1, 2, 3])!, expected, accuracy: 1e-12)
+        XCTAssertEqual(measures.diversity([0, 0])!, 0, accuracy: 1e-12)
+        XCTAssertNil(measures.diversity([0, 3]))
+        XCTAssertNil(measures.diversity([1]))
+        // Mean over lists, lists without a pair left out.
+        XCTAssertEqual(measures.diversity(lists: [[0, 2], [1], [0, 0]]), 0.5, accuracy: 1e-12)
+        // Features are genres and keywords, case-folded: "Drama"/"drama" and "Heist"/"heist" match.
+        let catalog = Catalog(items: [Item(rawID: "1", title: "A", genres: ["Drama"], keywords: ["Heist"]),
+                                      Item(rawID: "2", title: "B", genres: ["drama"], keywords: ["heist", "Paris"])])
+        let ds = Dataset(name: "t", catalog: catalog, users: Vocabulary(["u"]),
+                         ratings: RatingMatrix(userCount: 1, itemCount: 2, triples: [RatingTriple(user: 0, item: 0, rating: 4)]),
+                         scale: .wholeStars)
+        XCTAssertEqual(ListMeasures(dataset: ds).distance(0, 1)!, 1 - 2 / 6.0.squareRoot(), accuracy: 1e-12)
     }
 
     func testNoveltyPopularityPersonalization() {
         // p = 4/4, 1/4, and 0 → counted as 1/4: self-information 0, 2, 2.
-        XCTAssertEqual(Metrics.novelty(lists: [[0, 1], [2]], itemRatingCounts: [4, 1, 0], userCount: 4),
-                       4.0 / 3, accuracy: 1e-12)
-        XCTAssertEqual(Metrics.meanPopularity(lists: [[0, 1], [2]], itemRatingCounts: [4, 1, 0]), 5.0 / 3, accuracy: 1e-12)
+        let measures = ListMeasures(itemFeatures: [[], [], []], itemRatingCounts: [4, 1, 0], activeUsers: 4)
+        XCTAssertEqual(measures.novelty([[0, 1], [2]]), 4.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(measures.popularity([[0, 1], [2]]), 5.0 / 3, accuracy: 1e-12)
+        XCTAssertTrue(measures.novelty([[]]).isNaN)
         // Jaccard: {1,2}-{2,3} 1/3, {1,2}-{1,2} 1, {2,3}-{1,2} 1/3 → 1 − 5/9.
         XCTAssertEqual(Metrics.personalization(lists: [[1, 2], [2, 3], [2, 1]]), 4.0 / 9, accuracy: 1e-12)
         XCTAssertEqual(Metrics.personalization(lists: [[1], [2], [3]]), 1, accuracy: 1e-12)
         XCTAssertTrue(Metrics.personalization(lists: [[1]]).isNaN)
+        XCTAssertEqual(Metrics.overlap([3, 1, 1], [1, 2]), 1.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(Metrics.overlap([], []), 1)
     }
 
     func testMetricNamesParse() throws {

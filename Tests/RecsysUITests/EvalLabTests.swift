@@ -159,4 +159,26 @@ final class EvalLabTests: XCTestCase {
         plain.isGrid = false
         XCTAssertNil(labLineChart(plain, theme: Theme(colour: false)))
     }
+
+    func testTasteAgreementIsOfferedAndReportedOnlyWhenTheDatasetHasTastes() throws {
+        let plain = EvalLabState(algorithms: ["popularity"], chosen: ["popularity"], metrics: ["ndcg@10"])
+        XCTAssertFalse(plain.metricChoices.contains(EvalLabState.tasteMetric))
+        var ds = UIFixtures.dataset()
+        var tastes = UserTastes(userCount: ds.userCount)
+        for u in 0..<ds.userCount { try tastes.set(user: Int32(u), liked: ["Sci-Fi"], disliked: ["Romance"]) }
+        ds.tastes = tastes
+        var lab = EvalLabState(algorithms: ["popularity"], chosen: ["popularity"], metrics: ["ndcg@10"], hasTastes: true)
+        XCTAssertEqual(lab.metricChoices.last, "taste-agreement@10")
+        XCTAssertEqual(lab.chosenMetrics, ["ndcg@10", "taste-agreement@10"])
+        let job = try XCTUnwrap(lab.start(dataset: ds, parameters: [:], seed: 3, threads: 1))
+        let events = Events()
+        job.run(send: events.append)
+        guard case .finished(_, let report)? = events.all.last else { return XCTFail("no report: \(events.all)") }
+        let value = try XCTUnwrap(report.results[0].metrics["taste-agreement@10"])
+        XCTAssertTrue((-1...1).contains(value), "\(value)")
+        for e in events.all { applyEvalLabEvent(&lab, e) }
+        var screen = ScreenBuffer(width: 120, height: 40)
+        renderEvalLab(lab, theme: Theme(colour: false), area: screen.area, into: &screen)
+        XCTAssertTrue(screen.lines.joined(separator: "\n").contains("taste-agreement@10"))
+    }
 }

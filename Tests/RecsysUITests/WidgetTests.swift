@@ -140,16 +140,37 @@ final class WidgetTests: XCTestCase {
         for item in items { XCTAssertEqual(CatalogStats.displayTitle(item), item.displayTitle, item.title) }
     }
 
-    func testListMetrics() {
+    func testListMetricsUseTheEngineDefinitions() {
         let ds = UIFixtures.dataset()
         let stats = CatalogStats(dataset: ds)
-        // Star Wars (Action, Adventure, Sci-Fi) vs Alien (Horror, Sci-Fi): Jaccard 1/4, distance 0.75.
-        XCTAssertEqual(stats.genreDistance(0, 1), 0.75, accuracy: 1e-9)
-        let m = ListMetrics.of([0, 1], stats: stats)
-        XCTAssertEqual(m.diversity, 0.75, accuracy: 1e-9)
+        // Star Wars (action, adventure, sci-fi; space, rebellion) vs Alien (horror, sci-fi; space, monster):
+        // 2 features in common, cosine 2/√(5·4), distance 1 − 2/√20 (the same as `eval`'s diversity).
+        let m = ListMetrics.of([0, 1], measures: stats.measures)
+        XCTAssertEqual(m.diversity, 1 - 2 / 20.0.squareRoot(), accuracy: 1e-9)
         // Star Wars rated by 6 of 10 users, Alien by 3: novelty mean(−log2 .6, −log2 .3).
         XCTAssertEqual(m.novelty, (-log2(0.6) - log2(0.3)) / 2, accuracy: 1e-9)
         XCTAssertEqual(m.meanPopularity, 4.5)
-        XCTAssertEqual(ListMetrics.jaccard([1, 2, 3], [2, 3, 4]), 0.5)
+        XCTAssertEqual(Metrics.overlap([1, 2, 3], [2, 3, 4]), 0.5)
+        XCTAssertTrue(ListMetrics.of([], measures: stats.measures).diversity.isNaN)
+    }
+
+    func testListScoresCarryTheirUnit() throws {
+        XCTAssertEqual(displayScore(4.34, unit: .stars, top: 4.9, scale: .wholeStars), "4.3★")
+        XCTAssertEqual(displayScore(6.2, unit: .stars, top: 6.2, scale: .wholeStars), "5.0★", "clamped to the scale")
+        XCTAssertEqual(displayScore(149, unit: .relative, top: 261, scale: .wholeStars), "57")
+        XCTAssertEqual(displayScore(261, unit: .relative, top: 261, scale: .wholeStars), "100")
+        XCTAssertEqual(displayScore(-1, unit: .relative, top: -0.5, scale: .wholeStars), "–")
+        // A recompute carries each model's unit to the list.
+        let ds = UIFixtures.dataset()
+        var models: [NamedModel] = []
+        for name in ["svd", "item-knn"] {
+            let m = try Algorithms.make(name)
+            try m.fit(ds, context: FitContext(seed: 1, threads: 1))
+            models.append(NamedModel(name: name, model: m))
+        }
+        let job = RecomputeJob(generation: 1, profile: Profile([(0, 5), (1, 4)]), models: models, selectedItem: nil,
+                               stats: CatalogStats(dataset: ds), threads: 1)
+        XCTAssertEqual(job.run().algorithms.map(\.unit), [.stars, .relative])
+        XCTAssertEqual(ScoreUnit.stars.title, "predicted ★")
     }
 }

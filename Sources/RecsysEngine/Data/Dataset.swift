@@ -36,9 +36,12 @@ public struct Dataset: Sendable {
     public var scale: RatingScale
     /// Facts gathered while loading (skipped lines, duplicates, placeholder items).
     public var loadReport: LoadReport
+    /// The users' true liked and disliked genres, when the data is synthetic and says so (`tastes.csv`).
+    public var tastes: UserTastes?
 
     public init(name: String, source: String = "", catalog: Catalog, users: Vocabulary, ratings: RatingMatrix,
-                userAttributes: [UserAttributes] = [], scale: RatingScale, loadReport: LoadReport = LoadReport()) {
+                userAttributes: [UserAttributes] = [], scale: RatingScale, loadReport: LoadReport = LoadReport(),
+                tastes: UserTastes? = nil) {
         self.name = name
         self.source = source
         self.catalog = catalog
@@ -47,6 +50,7 @@ public struct Dataset: Sendable {
         self.userAttributes = userAttributes
         self.scale = scale
         self.loadReport = loadReport
+        self.tastes = tastes
     }
 
     public var userCount: Int { users.count }

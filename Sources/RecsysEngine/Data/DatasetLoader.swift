@@ -183,6 +183,10 @@ public enum DatasetLoader {
             ds.userAttributes = align(attributes, to: ds.users)
             ds.loadReport.usersCSV = usersPath
         }
+        let tastesPath = join(folder, "tastes.csv")
+        if FileManager.default.fileExists(atPath: tastesPath) {
+            ds.tastes = try UserTastes.read(path: tastesPath, users: ds.users)
+        }
         return ds
     }
 

@@ -116,6 +116,10 @@ public enum EvalRunner {
                 throw EvalError("a saved \(name) model cannot be evaluated over a parameter grid")
             }
         }
+        if let m = c.metrics.first(where: { $0.kind == .tasteAgreement }),
+           folds.contains(where: { $0.train.tastes == nil }) {
+            throw EvalError("metric '\(m.name)' needs the users' true tastes (tastes.csv beside ratings.csv, as in the bundled sample); \(dataset.name) has none")
+        }
         // Validate every algorithm and parameter combination before any work.
         for name in c.parameters.algorithms where !c.algorithms.contains(name) {
             throw EvalError("--param names '\(name)', which is not among --algorithm \(c.algorithms.joined(separator: ","))")
@@ -200,7 +204,10 @@ public enum EvalRunner {
             if !folded.isEmpty, let p = folded[Int(u)] { return p }
             return Profile.training(u, in: train.ratings)
         }
+        let tastes = c.metrics.contains { $0.kind == .tasteAgreement }
+            ? fold.train.tastes.map { TasteContext(tastes: $0, itemGenres: $0.itemMasks(fold.train.catalog)) } : nil
         let acc = try accumulate(model: model, test: test, seen: seen, profileOf: profileOf, configuration: c,
+                                 tastes: tastes,
                                  progress: { progress(0.5 + 0.5 * $0, "evaluating", nil) }, cancellation: cancellation)
         var metrics = finish(acc, specs: c.metrics, train: train, seed: c.seed)
         for m in c.metrics where metrics[m.name] == nil { metrics[m.name] = .nan }
@@ -251,6 +258,8 @@ public enum EvalRunner {
         var ratingUsers = 0
         /// Recommendation lists of evaluated users, in user order.
         var lists: [[Int32]] = []
+        /// Evaluated users whose true tastes are known (taste-agreement averages over them).
+        var tasteUsers = 0
 
         init(metricCount: Int) {
             userSums = [Double](repeating: 0, count: metricCount)
@@ -265,6 +274,7 @@ public enum EvalRunner {
             relevantCount += o.relevantCount
             users += o.users
             ratingUsers += o.ratingUsers
+            tasteUsers += o.tasteUsers
             lists += o.lists
         }
     }
@@ -290,8 +300,15 @@ public enum EvalRunner {
         var all: [Accumulator?] { lock.lock(); defer { lock.unlock() }; return values }
     }
 
+    /// The users' tastes and the items' genres over the same bits, for taste-agreement.
+    struct TasteContext: Sendable {
+        var tastes: UserTastes
+        var itemGenres: [UInt64]
+    }
+
     static func accumulate(model: any Recommender, test: RatingMatrix, seen: RatingMatrix,
                            profileOf: @escaping @Sendable (Int32) -> Profile, configuration c: EvalConfiguration,
+                           tastes: TasteContext? = nil,
                            progress: @escaping @Sendable (Double) -> Void,
                            cancellation: CancellationToken?) throws -> Accumulator {
         let specs = c.metrics
@@ -346,8 +363,16 @@ public enum EvalRunner {
                     let seenRow = seen.row(u).items
                     for i in seenRow { isSeen[Int(i)] = true }
                     let list = topK(scores, k: listLength) { !isSeen[Int($0)] }.map(\.item)
+                    let knownTaste = tastes.map { $0.tastes.known[Int(u)] } ?? false
+                    if knownTaste { acc.tasteUsers += 1 }
                     for (mi, m) in specs.enumerated() {
                         switch m.kind {
+                        case .tasteAgreement:
+                            if knownTaste, let t = tastes {
+                                acc.userSums[mi] += Metrics.tasteAgreement(
+                                    at: m.k, ranked: list, itemGenres: t.itemGenres,
+                                    liked: t.tastes.liked[Int(u)], disliked: t.tastes.disliked[Int(u)])
+                            }
                         case .precision: acc.userSums[mi] += Metrics.precision(at: m.k, ranked: list, relevant: relevant)
                         case .recall: acc.userSums[mi] += Metrics.recall(at: m.k, ranked: list, relevant: relevant)
                         case .ndcg: acc.userSums[mi] += Metrics.ndcg(at: m.k, ranked: list, relevant: relevant)
@@ -385,7 +410,8 @@ public enum EvalRunner {
     static func finish(_ a: Accumulator, specs: [MetricSpec], train: Dataset, seed: UInt64) -> [String: Double] {
         var out: [String: Double] = [:]
         let m = train.ratings
-        var itemCounts: [Int] { (0..<m.itemCount).map { m.columnCount(Int32($0)) } }
+        let needsMeasures = specs.contains { [.diversity, .novelty, .popularity].contains($0.kind) }
+        let measures = needsMeasures ? ListMeasures(dataset: train) : nil
         for (mi, s) in specs.enumerated() {
             let lists = s.kind.isListMetric ? a.lists.map { Array($0.prefix(s.k)) } : []
             let v: Double
@@ -395,20 +421,16 @@ public enum EvalRunner {
             case .fcp: v = Metrics.fcp(concordant: a.concordant, discordant: a.discordant)
             case .precision, .recall, .ndcg, .map, .hitrate, .mrr:
                 v = a.users == 0 ? .nan : a.userSums[mi] / Double(a.users)
+            case .tasteAgreement: v = a.tasteUsers == 0 ? .nan : a.userSums[mi] / Double(a.tasteUsers)
             case .auc: v = a.aucUsers == 0 ? .nan : a.aucSum / Double(a.aucUsers)
             case .topkAccuracy: v = a.relevantCount == 0 ? .nan : Double(a.topkHits[mi]) / Double(a.relevantCount)
             case .coverage: v = a.users == 0 ? .nan : Metrics.coverage(lists: lists, itemCount: m.itemCount)
             case .gini: v = Metrics.gini(counts: Metrics.recommendationCounts(lists: lists, itemCount: m.itemCount))
-            case .diversity:
-                let features = Metrics.contentFeatures(train.catalog)
-                let per = lists.compactMap { Metrics.intraListDiversity($0, features: features) }
-                v = per.isEmpty ? .nan : per.reduce(0, +) / Double(per.count)
-            case .novelty:
-                let activeUsers = (0..<m.userCount).reduce(0) { $0 + (m.rowCount(Int32($1)) > 0 ? 1 : 0) }
-                v = Metrics.novelty(lists: lists, itemRatingCounts: itemCounts, userCount: activeUsers)
+            case .diversity: v = measures!.diversity(lists: lists)
+            case .novelty: v = measures!.novelty(lists)
             case .personalization:
                 v = Metrics.personalization(lists: sample(lists, limit: Metrics.personalizationSampleLimit, seed: seed))
-            case .popularity: v = Metrics.meanPopularity(lists: lists, itemRatingCounts: itemCounts)
+            case .popularity: v = measures!.popularity(lists)
             }
             out[s.name] = v
         }

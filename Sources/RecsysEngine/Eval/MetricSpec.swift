@@ -16,6 +16,8 @@ public struct MetricSpec: Sendable, Hashable, CustomStringConvertible {
         case precision, recall, ndcg, map, mrr, hitrate, auc
         case topkAccuracy = "topk-accuracy"
         case coverage, gini, diversity, novelty, personalization, popularity
+        /// Agreement of the top k with the users' known tastes (datasets with `tastes.csv`).
+        case tasteAgreement = "taste-agreement"
 
         /// Rating-prediction metrics (they call `predict`); the others rank with `scores`.
         public var isRatingMetric: Bool { self == .rmse || self == .mae || self == .fcp }
@@ -31,7 +33,7 @@ public struct MetricSpec: Sendable, Hashable, CustomStringConvertible {
         /// Whether a "@k" is required (true), optional (nil: list length, default 10) or forbidden (false).
         var takesK: Bool? {
             switch self {
-            case .precision, .recall, .ndcg, .map, .hitrate, .topkAccuracy: return true
+            case .precision, .recall, .ndcg, .map, .hitrate, .topkAccuracy, .tasteAgreement: return true
             case .coverage, .gini, .diversity, .novelty, .personalization, .popularity: return nil
             case .rmse, .mae, .fcp, .mrr, .auc: return false
             }
@@ -53,6 +55,9 @@ public struct MetricSpec: Sendable, Hashable, CustomStringConvertible {
     /// Metrics used when none are named: rmse, mae, precision@10, recall@10, ndcg@10, coverage.
     public static let defaults: [MetricSpec] = ["rmse", "mae", "precision@10", "recall@10", "ndcg@10", "coverage"]
         .map { try! MetricSpec(parsing: $0) }
+
+    /// Added to the defaults when the dataset knows its users' tastes.
+    public static let defaultTasteAgreement = try! MetricSpec(parsing: "taste-agreement@10")
 
     /// Parses "rmse", "ndcg@10", "coverage", "coverage@20", …; names the valid metrics on error.
     public init(parsing text: String) throws {

@@ -91,6 +91,27 @@ public enum Metrics {
         hits(at: k, ranked: ranked, relevant: relevant) > 0 ? 1 : 0
     }
 
+    /// taste-agreement@k of one user whose true tastes are known: the share of L_k in a liked
+    /// genre minus the share in a disliked genre,
+    /// (#{i ∈ L_k : G_i ∩ Liked ≠ ∅} − #{i ∈ L_k : G_i ∩ Disliked ≠ ∅}) / |L_k|, with G_i the
+    /// item's genres. From −1 (every entry disliked) to 1 (every entry liked, none disliked); an
+    /// item with both a liked and a disliked genre counts in both shares. 0 for an empty list.
+    /// - Parameters:
+    ///   - itemGenres: each catalog item's genres as a mask (``UserTastes/itemMasks(_:)``).
+    ///   - liked, disliked: the user's genre masks over the same bits.
+    public static func tasteAgreement(at k: Int, ranked: [Int32], itemGenres: [UInt64], liked: UInt64,
+                                      disliked: UInt64) -> Double {
+        let top = ranked.prefix(k)
+        guard !top.isEmpty else { return 0 }
+        var score = 0
+        for i in top {
+            let g = itemGenres[Int(i)]
+            if g & liked != 0 { score += 1 }
+            if g & disliked != 0 { score -= 1 }
+        }
+        return Double(score) / Double(top.count)
+    }
+
     /// The full-ranking facts of one user that MRR and AUC need.
     public struct RankFacts: Sendable, Equatable {
         /// 1-based rank of the best relevant candidate (ties broken by lower item index,
@@ -197,55 +218,20 @@ public enum Metrics {
         return counts
     }
 
-    /// Intra-list diversity of one list: the mean content distance over its pairs of items,
-    /// d(i, j) = 1 − |F_i ∩ F_j| / √(|F_i| · |F_j|) (one minus the cosine of binary feature
-    /// vectors: genres and keywords). Pairs where an item has no feature are skipped; nil
-    /// when no pair remains. Complexity: O(|L|² · features).
-    public static func intraListDiversity(_ list: [Int32], features: [Set<String>]) -> Double? {
-        var sum = 0.0, pairs = 0
-        for a in 0..<list.count {
-            let fa = features[Int(list[a])]
-            if fa.isEmpty { continue }
-            for b in (a + 1)..<list.count {
-                let fb = features[Int(list[b])]
-                if fb.isEmpty { continue }
-                let common = fa.count < fb.count ? fa.filter(fb.contains).count : fb.filter(fa.contains).count
-                sum += 1 - Double(common) / (Double(fa.count) * Double(fb.count)).squareRoot()
-                pairs += 1
-            }
-        }
-        return pairs == 0 ? nil : sum / Double(pairs)
+    /// Overlap of two lists: the Jaccard similarity |A ∩ B| / |A ∪ B| of their item sets (1 when both are empty).
+    /// Personalization is one minus its mean over pairs of users; Compare shows it for pairs of algorithms.
+    public static func overlap(_ a: [Int32], _ b: [Int32]) -> Double {
+        sortedOverlap(Array(Set(a)).sorted(), Array(Set(b)).sorted())
     }
 
-    /// Content features of every catalog item: "g:" + genre and "k:" + keyword (lower-cased).
-    public static func contentFeatures(_ catalog: Catalog) -> [Set<String>] {
-        catalog.items.map { item in
-            Set(item.genres.map { "g:" + $0.lowercased() } + item.keywords.map { "k:" + $0.lowercased() })
+    /// `overlap` of two sorted lists without repeats, by one merge: O(|a| + |b|).
+    static func sortedOverlap(_ x: [Int32], _ y: [Int32]) -> Double {
+        var i = 0, j = 0, common = 0
+        while i < x.count && j < y.count {
+            if x[i] == y[j] { common += 1; i += 1; j += 1 } else if x[i] < y[j] { i += 1 } else { j += 1 }
         }
-    }
-
-    /// Novelty: the mean self-information of recommended items, −log₂ p(i), where
-    /// p(i) = |U_i| / |U| is the share of training users who rated i (an item nobody rated
-    /// counts as rated once, so the value stays finite). Averaged over every list entry.
-    public static func novelty(lists: [[Int32]], itemRatingCounts: [Int], userCount: Int) -> Double {
-        guard userCount > 0 else { return .nan }
-        var sum = 0.0, n = 0
-        for l in lists {
-            for i in l {
-                let p = Double(max(1, itemRatingCounts[Int(i)])) / Double(userCount)
-                sum += -log2(min(1, p))
-                n += 1
-            }
-        }
-        return n == 0 ? .nan : sum / Double(n)
-    }
-
-    /// Mean popularity of recommended items: the mean of |U_i| (training ratings of i) over
-    /// every list entry.
-    public static func meanPopularity(lists: [[Int32]], itemRatingCounts: [Int]) -> Double {
-        var sum = 0.0, n = 0
-        for l in lists { for i in l { sum += Double(itemRatingCounts[Int(i)]); n += 1 } }
-        return n == 0 ? .nan : sum / Double(n)
+        let union = x.count + y.count - common
+        return union == 0 ? 1 : Double(common) / Double(union)
     }
 
     /// Personalization: 1 − the mean Jaccard similarity |L_u ∩ L_v| / |L_u ∪ L_v| over all
@@ -254,17 +240,11 @@ public enum Metrics {
     /// beyond `personalizationSampleLimit`.
     public static func personalization(lists: [[Int32]]) -> Double {
         guard lists.count >= 2 else { return .nan }
-        let sorted = lists.map { $0.sorted() }
+        let sorted = lists.map { Array(Set($0)).sorted() }
         var sum = 0.0, pairs = 0
         for a in 0..<sorted.count {
             for b in (a + 1)..<sorted.count {
-                let x = sorted[a], y = sorted[b]
-                var i = 0, j = 0, common = 0
-                while i < x.count && j < y.count {
-                    if x[i] == y[j] { common += 1; i += 1; j += 1 } else if x[i] < y[j] { i += 1 } else { j += 1 }
-                }
-                let union = x.count + y.count - common
-                sum += union == 0 ? 1 : Double(common) / Double(union)
+                sum += sortedOverlap(sorted[a], sorted[b])
                 pairs += 1
             }
         }

@@ -289,7 +289,8 @@ public enum Splitter {
 extension Dataset {
     /// The same dataset (catalog, users, scale) with other ratings of the same shape.
     public func withRatings(_ m: RatingMatrix) -> Dataset {
-        Dataset(name: name, source: source, catalog: catalog, users: users, ratings: m,
-                userAttributes: userAttributes, scale: scale, loadReport: loadReport)
+        var copy = self
+        copy.ratings = m
+        return copy
     }
 }

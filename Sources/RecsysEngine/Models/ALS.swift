@@ -31,8 +31,9 @@ import Foundation
 /// and lower films like it. `feedback=binary` is the original model: p = 1 and c = 1 + α·r for
 /// every rating.
 ///
-/// Parameters: `factors` (64), `regularization` λ (0.05), `alpha` α (0.5), `negative_alpha` α⁻ (0.5),
-/// `iterations` (15), `confidence` (rating), `solver` (cg | cholesky), `cg_steps` (3), `feedback`.
+/// Parameters: `factors` (64), `regularization` λ (20, chosen by docs/defaults.md: 0.05 scored
+/// 0.82× its NDCG@10 on ml-100k), `alpha` α (0.5), `negative_alpha` α⁻ (0.5), `iterations` (15),
+/// `confidence` (rating), `solver` (cg | cholesky), `cg_steps` (3), `feedback`.
 /// Under `feedback=binary` with explicit ratings, c = 1 + 0.5·r gives a 5★ film 1.75 times the weight
 /// of a 1★ one (3.5 vs 2); `confidence=binary, alpha=1` is implicit's setting (every rating c = 2).
 ///
@@ -43,7 +44,7 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
     public static let summary = "implicit-feedback ALS (Hu, Koren, Volinsky 2008): confidence-weighted factors"
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec("factors", .integer(1...1024), default: "64", "latent factors k"),
-        ParameterSpec("regularization", .real(0...100_000), default: "0.05", "L2 penalty λ on every factor"),
+        ParameterSpec("regularization", .real(0...100_000), default: "20", "L2 penalty λ on every factor (docs/defaults.md)"),
         ParameterSpec("alpha", .real(0...100_000), default: "0.5", "confidence slope α in c = 1 + α·r"),
         ParameterSpec("iterations", .integer(1...1000), default: "15", "alternating sweeps (users, then items)"),
         ParameterSpec("confidence", .choice(["binary", "rating"]), default: "rating",

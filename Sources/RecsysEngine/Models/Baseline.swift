@@ -50,6 +50,9 @@ public final class BaselineRecommender: Recommender, @unchecked Sendable {
         return (0..<biases.itemBias.count).map { biases.globalMean + bu + biases.itemBias[$0] }
     }
 
+    /// The scores are the predicted ratings μ + b_u + b_i.
+    public var scoreUnit: ScoreUnit { .stars }
+
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
         // Biases carry no notion of similarity: items with the nearest bias, a weak but honest answer.
         guard Int(item) < biases.itemBias.count, item >= 0 else { return [] }

@@ -26,7 +26,9 @@ import Foundation
 /// Parameters:
 /// - `lambda` (default 500): the L2 penalty λ; larger shrinks B towards 0.
 ///   Steck reports 200–1000 as good on MovieLens-sized data.
-/// - `max_items` (default 6000): the largest dense catalog (6000² floats = 144 MB).
+/// - `max_items` (default 20000): the largest dense catalog solved whole (20000² floats = 1.6 GB;
+///   a 10,000-film MovieLens-latest catalog takes 400 MB). Restricting a catalog costs NDCG: the
+///   left-out items can never be recommended (docs/defaults.md).
 ///
 /// Complexity: fit O(Σ_u |I_u|² + n³) time and 2·4n² bytes; scores O(|profile| · n).
 public final class EASERecommender: Recommender, @unchecked Sendable {
@@ -34,7 +36,7 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
     public static let summary = "EASE (Steck 2019): closed-form item-item weights B from (XᵀX + λI)⁻¹"
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec("lambda", .real(0.001...10_000_000), default: "500", "L2 penalty λ on the item-item weights"),
-        ParameterSpec("max_items", .integer(2...50_000), default: "6000",
+        ParameterSpec("max_items", .integer(2...50_000), default: "20000",
                       "largest catalog solved densely; beyond it, only the most rated items are kept"),
         FeedbackRule.parameterSpec,
     ]

@@ -56,6 +56,9 @@ public final class PopularityRecommender: Recommender, @unchecked Sendable {
 
     public func scores(_ profile: Profile) -> [Float] { itemScores }
 
+    /// By mean the scores are damped mean ratings; by count they only rank.
+    public var scoreUnit: ScoreUnit { parameters.string("by") == "count" ? .relative : .stars }
+
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
         topK(itemScores, k: count) { $0 != item }
     }

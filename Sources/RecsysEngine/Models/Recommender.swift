@@ -41,6 +41,9 @@ public protocol Recommender: AnyObject, Sendable {
     /// A finite score for every catalog item (higher is better), for top-N.
     func scores(_ profile: Profile) -> [Float]
 
+    /// Whether `scores` are predicted ratings (`.stars`) or only an order (`.relative`, the default).
+    var scoreUnit: ScoreUnit { get }
+
     /// The items most similar to `item` under this model, best first.
     func similarItems(to item: Int32, count: Int) -> [ScoredItem]
 

@@ -166,6 +166,9 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
 
     public func scores(_ profile: Profile) -> [Float] { model.scores(user(profile)) }
 
+    /// The scores are the predicted ratings μ + b_u + b_i + q_iᵀp_u.
+    public var scoreUnit: ScoreUnit { .stars }
+
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
         model.similarItems(to: item, count: count)
     }

@@ -190,6 +190,9 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
 
     public func scores(_ profile: Profile) -> [Float] { model.scores(user(profile)) }
 
+    /// The scores are the predicted ratings.
+    public var scoreUnit: ScoreUnit { .stars }
+
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
         model.similarItems(to: item, count: count)
     }

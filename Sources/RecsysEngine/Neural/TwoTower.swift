@@ -264,6 +264,9 @@ public final class RankingRecommender: TowerRecommenderBase, Recommender, @unche
         }
     }
 
+    /// The scores are predicted ratings (popularity only for an empty profile, which the explorer never lists).
+    public var scoreUnit: ScoreUnit { .stars }
+
     public func scores(_ profile: Profile) -> [Float] {
         guard network != nil else { return [Float](repeating: 0, count: itemCount) }
         if profile.isEmpty && profile.trainingUser == nil { return popularity }

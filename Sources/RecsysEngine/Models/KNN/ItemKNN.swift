@@ -15,8 +15,9 @@ import Foundation
 ///
 /// **Top-N** (`scores` with `mode=topn`, the default): as implicit's item-item recommenders, every
 /// item keeps its `topn_k` most similar items by a dot product of weighted binary interactions
-/// (BM25 by default, or TF-IDF / plain cosine): S_topn says which films are *watched together*.
-/// The profile enters as a signed query row, w_j from the `feedback` rule (see `Feedback`):
+/// (TF-IDF cosine by default, or BM25 / plain cosine; docs/defaults.md says why): S_topn says which
+/// films are *watched together*. The profile enters as a signed query row, w_j from the `feedback`
+/// rule (see `Feedback`):
 ///
 ///     score(i) = Σ_{j ∈ profile} w_j · S_topn[j][i],   w_j ∈ [−1, 1]
 ///
@@ -35,10 +36,10 @@ import Foundation
 /// top-N scores O(|profile| · topn_k).
 public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     public static let name = "item-knn"
-    public static let summary = "item-based k nearest neighbours (KNNBaseline ratings, BM25 top-N)"
+    public static let summary = "item-based k nearest neighbours (KNNBaseline ratings, TF-IDF cosine top-N)"
     public static let parameterSpecs: [ParameterSpec] = KNNParameters.common(
         defaultSimilarity: "pearson-baseline", defaultPrediction: "baseline", defaultK: "40",
-        defaultMode: "topn", defaultWeighting: "bm25", defaultDamping: "0.25")
+        defaultMode: "topn", defaultWeighting: "tfidf", defaultDamping: "0.25")
 
     public let parameters: Parameters
     let similarity: KNNSimilarity
@@ -176,6 +177,9 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         let bu = biases.userBias(profile)
         return items.map { estimate($0, dense: dense, userBias: bu, profile: profile) }
     }
+
+    /// `mode=rating` scores are predicted ratings; `mode=topn` scores are summed similarities.
+    public var scoreUnit: ScoreUnit { mode == .rating ? .stars : .relative }
 
     public func scores(_ profile: Profile) -> [Float] {
         switch mode {

@@ -208,6 +208,9 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         }
     }
 
+    /// `mode=rating` scores are predicted ratings; `mode=topn` scores are summed similarities.
+    public var scoreUnit: ScoreUnit { mode == .rating ? .stars : .relative }
+
     public func scores(_ profile: Profile) -> [Float] {
         switch mode {
         case .rating: return estimates(profile).map(\.value)

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The known true tastes of a dataset's users: which genres each one likes and dislikes.
+///
+/// Only synthetic data has them: `sample generate` writes `tastes.csv` beside the ratings, with
+/// one row per simulated user and the columns `userId`, `likedGenres` and `dislikedGenres`
+/// (lists of `Genre:weight` joined by `|`; other columns are ignored). The loader reads the file
+/// when a MovieLens-CSV folder has one. `taste-agreement@k` (docs/metrics.md) measures how well
+/// a model's lists agree with these tastes.
+///
+/// Genres are kept as bit masks over `genres` (at most 64 names), so checking an item against a
+/// user's tastes is two AND operations.
+public struct UserTastes: Sendable, Equatable {
+    /// Genre names in first-seen order; bit k of a mask is `genres[k]`.
+    public private(set) var genres: [String]
+    /// Per dense user index: liked genres as a mask (0 for users without a row).
+    public private(set) var liked: [UInt64]
+    /// Per dense user index: disliked genres as a mask.
+    public private(set) var disliked: [UInt64]
+    /// Per dense user index: whether the file has a row for the user.
+    public private(set) var known: [Bool]
+
+    /// Tastes for `userCount` users, none known yet.
+    public init(userCount: Int) {
+        genres = []
+        liked = [UInt64](repeating: 0, count: userCount)
+        disliked = [UInt64](repeating: 0, count: userCount)
+        known = [Bool](repeating: false, count: userCount)
+    }
+
+    /// Records user `u`'s liked and disliked genres (names outside the first 64 distinct genres are refused).
+    public mutating func set(user u: Int32, liked likedNames: [String], disliked dislikedNames: [String]) throws {
+        let l = try mask(likedNames), d = try mask(dislikedNames)
+        liked[Int(u)] = l
+        disliked[Int(u)] = d
+        known[Int(u)] = true
+    }
+
+    /// Users with a row.
+    public var knownUserCount: Int { known.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    /// Each catalog item's genres as a mask over `genres` (genres the tastes never name are left out).
+    public func itemMasks(_ catalog: Catalog) -> [UInt64] {
+        var index: [String: Int] = [:]
+        for (k, g) in genres.enumerated() { index[g.lowercased()] = k }
+        return catalog.items.map { item in
+            item.genres.reduce(UInt64(0)) { acc, g in index[g.lowercased()].map { acc | (1 << UInt64($0)) } ?? acc }
+        }
+    }
+
+    private mutating func mask(_ names: [String]) throws -> UInt64 {
+        var m: UInt64 = 0
+        for name in names {
+            let k: Int
+            if let found = genres.firstIndex(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
+                k = found
+            } else {
+                guard genres.count < 64 else { throw EvalError("more than 64 distinct genres in the tastes") }
+                genres.append(name)
+                k = genres.count - 1
+            }
+            m |= 1 << UInt64(k)
+        }
+        return m
+    }
+
+    /// Reads `tastes.csv` into the indices of `users`; rows of users the ratings do not know are skipped.
+    ///
+    /// - Throws: ``LoadError`` with file, line and column when the header lacks a needed column,
+    ///   a row has the wrong number of fields, or a genre list is not `Name:weight|…`.
+    public static func read(path: String, users: Vocabulary) throws -> UserTastes {
+        try ByteParsing.requireRegularFile(path)
+        guard let text = String(data: try Data(contentsOf: URL(fileURLWithPath: path)), encoding: .utf8) else {
+            throw LoadError(file: path, "not valid UTF-8")
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let header = lines.first else { throw LoadError(file: path, "empty file: expected a header with userId,likedGenres,dislikedGenres") }
+        let names = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        func column(_ name: String) throws -> Int {
+            guard let k = names.firstIndex(of: name) else {
+                throw LoadError(file: path, line: 1, column: 1, "expected a header with the column \(name)")
+            }
+            return k
+        }
+        let userColumn = try column("userId"), likedColumn = try column("likedGenres")
+        let dislikedColumn = try column("dislikedGenres")
+        var tastes = UserTastes(userCount: users.count)
+        for (k, line) in lines.enumerated().dropFirst() {
+            let lineNumber = k + 1
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == names.count else {
+                throw LoadError(file: path, line: lineNumber, column: min(fields.count, names.count) + 1,
+                                "expected \(names.count) fields, found \(fields.count)")
+            }
+            func genreList(_ c: Int) throws -> [String] {
+                try fields[c].split(separator: "|").map { entry in
+                    let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+                    guard parts.count == 2, !parts[0].isEmpty, Double(parts[1]) != nil else {
+                        throw LoadError(file: path, line: lineNumber, column: c + 1,
+                                        "expected Genre:weight entries joined by '|', found '\(entry)'")
+                    }
+                    return String(parts[0])
+                }
+            }
+            let liked = try genreList(likedColumn), disliked = try genreList(dislikedColumn)
+            guard let u = users.index(of: String(fields[userColumn])) else { continue }
+            do {
+                try tastes.set(user: u, liked: liked, disliked: disliked)
+            } catch let e as EvalError {
+                throw LoadError(file: path, line: lineNumber, column: likedColumn + 1, e.message)
+            }
+        }
+        return tastes
+    }
+}
