@@ -49,25 +49,13 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// One row of a listing.
-struct ListedItem {
-    var rank: Int
-    var item: String
-    var title: String
-    var score: Float
-    var reason: String
-}
-
 /// Writes a listing as a table, JSON (`{"algorithm": …, key: value, "items": [...]}`) or CSV.
 func printListing(_ rows: [ListedItem], algorithm: String, key: String, value: String, format: ListFormat,
                   notes: [String] = []) {
     switch format {
     case .json:
         var s = "{\"algorithm\": \(jsonString(algorithm)), \(jsonString(key)): \(jsonString(value)), \"items\": ["
-        s += rows.map { r in
-            "{\"rank\": \(r.rank), \"item\": \(jsonString(r.item)), \"title\": \(jsonString(r.title)), "
-                + "\"score\": \(jsonNumber(r.score)), \"reason\": \(jsonString(r.reason))}"
-        }.joined(separator: ", ")
+        s += rows.map { $0.json() }.joined(separator: ", ")
         s += "]"
         if !notes.isEmpty { s += ", \"notes\": [" + notes.map(jsonString).joined(separator: ", ") + "]" }
         print(s + "}")
@@ -98,12 +86,7 @@ func padCell(_ s: String, _ width: Int) -> String {
 func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 
 /// A finite number with at most 4 decimals ("4.61", "12", "-0.0312").
-func jsonNumber(_ x: Float) -> String {
-    guard x.isFinite else { return "0" }
-    var s = String(format: "%.4f", Double(x))
-    while s.contains(".") && (s.hasSuffix("0") || s.hasSuffix(".")) { s.removeLast() }
-    return s == "-0" ? "0" : s
-}
+func jsonNumber(_ x: Float) -> String { JSONText.number(x) }
 
 func csvField(_ s: String) -> String {
     s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
@@ -165,14 +148,9 @@ struct RecommendCommand: ParsableCommand {
             p = Profile(pairs)
         }
         let m = withStoreErrors { try model.fittedModel(on: ds) }
-        let recs = m.recommend(p, count: model.n)
-        let rows = recs.enumerated().map { (k, r) -> ListedItem in
-            let e = m.explain(p, item: r.item)
-            return ListedItem(rank: k + 1, item: ds.catalog[r.item].rawID, title: ds.catalog[r.item].title,
-                              score: r.score, reason: e.summary)
-        }
-        if let first = recs.first { notes += m.explain(p, item: first.item).notes.filter { !$0.hasPrefix("terms") } }
-        printListing(rows, algorithm: m.name, key: user != nil ? "user" : "profile",
+        let listing = Listings.recommendations(m, profile: p, catalog: ds.catalog, count: model.n)
+        notes += listing.notes
+        printListing(listing.items, algorithm: m.name, key: user != nil ? "user" : "profile",
                      value: user ?? profile!, format: model.format, notes: notes)
     }
 }

@@ -46,23 +46,8 @@ struct SimilarCommand: ParsableCommand {
             target = found[0]
         }
         let m = withStoreErrors { try model.fittedModel(on: ds) }
-        let list = m.similarItems(to: target, count: model.n)
-        let rows = list.enumerated().map { (k, s) -> ListedItem in
-            ListedItem(rank: k + 1, item: ds.catalog[s.item].rawID, title: ds.catalog[s.item].title, score: s.score,
-                       reason: similarityReason(ds.catalog[target], ds.catalog[s.item], score: s.score,
-                                                algorithm: m.name))
-        }
+        let rows = Listings.similar(m, to: target, catalog: ds.catalog, count: model.n)
         printListing(rows, algorithm: m.name, key: "item", value: ds.catalog[target].rawID,
                      format: model.format)
     }
-}
-
-/// "similarity 0.83; shares Sci-Fi, Adventure, 1970s".
-func similarityReason(_ a: Item, _ b: Item, score: Float, algorithm: String) -> String {
-    var shared = a.genres.filter { b.genres.contains($0) }
-    if let d = a.director, d == b.director { shared.append("director " + d) }
-    if let ya = a.year, let yb = b.year, ya / 10 == yb / 10 { shared.append("\(ya / 10 * 10)s") }
-    shared += a.keywords.filter { b.keywords.contains($0) }.prefix(3)
-    let what = algorithm == "ease" ? "EASE weight" : "similarity"
-    return "\(what) \(jsonNumber(score))" + (shared.isEmpty ? "" : "; shares " + shared.prefix(5).joined(separator: ", "))
 }
