@@ -154,7 +154,7 @@ public struct RecsysServer: Sendable {
                 throw APIError.notFound("unknown_item", "ratings[\(k)].item: no item '\(r.item)' in \(set.dataset.name)")
             }
             guard set.dataset.scale.accepts(r.rating) else {
-                throw APIError.unprocessable("rating_off_scale", "ratings[\(k)].rating: \(r.rating) is not on the scale "
+                throw APIError.unprocessable("rating_off_scale", "ratings[\(k)].rating: \(RatingScale.plain(r.rating)) is not on the scale "
                     + set.dataset.scale.text)
             }
             pairs.append((i, Float(r.rating)))
@@ -204,7 +204,7 @@ public struct RecsysServer: Sendable {
         let set = registry.current
         _ = try item(set, raw)
         guard set.dataset.scale.accepts(body.rating) else {
-            throw APIError.unprocessable("rating_off_scale", "rating \(body.rating) is not on the scale \(set.dataset.scale.text)")
+            throw APIError.unprocessable("rating_off_scale", "rating \(RatingScale.plain(body.rating)) is not on the scale \(set.dataset.scale.text)")
         }
         let value = Float(body.rating)
         let timestamp = Int64(Date().timeIntervalSince1970)

@@ -167,6 +167,11 @@ extension RatingScale {
         return abs(k - k.rounded()) < 1e-4
     }
 
+    /// A rating as a person writes it: "4", "3.5", "1e+308".
+    static func plain(_ x: Double) -> String {
+        x.isFinite && x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
+
     /// "1–5 in steps of 1".
     var text: String { "\(JSONText.number(min))–\(JSONText.number(max)) in steps of \(JSONText.number(step))" }
 }

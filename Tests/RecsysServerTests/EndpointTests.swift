@@ -236,6 +236,8 @@ final class EndpointTests: XCTestCase {
                 XCTAssertEqual(r.status, status, "\(method) \(uri) \(body) → \(r.text)")
                 XCTAssertEqual(try r.errorCode, code, uri)
             }
+            let offScale = try await client.call(.put, "/v1/profiles/ann/ratings/1", body: "{\"rating\": 6}")
+            XCTAssertEqual(try offScale.object["detail"] as? String, "rating 6 is not on the scale 1–5 in steps of 1")
             // Failed writes changed nothing.
             XCTAssertEqual(try other.existingRatings(profile: "ann").map(\.value), [5, 5])
             XCTAssertEqual(try other.profileNames(), ["ann", "room 12"])
