@@ -34,11 +34,11 @@ public enum Listings {
     /// The top `count` items for `profile` with each one's explanation (its summary is the row's reason)
     /// and the model-level notes of the first one (without the "terms" notes).
     ///
-    /// Complexity: one `scores` call plus one `explain` per listed item.
+    /// Complexity: one `scores` call plus one batched `explain(_:items:)` over the listed items.
     public static func recommendations(_ model: any Recommender, profile: Profile, catalog: Catalog, count: Int)
         -> (items: [ListedItem], explanations: [Explanation], notes: [String]) {
         let recs = model.recommend(profile, count: count)
-        let explanations = recs.map { model.explain(profile, item: $0.item) }
+        let explanations = model.explain(profile, items: recs.map(\.item))
         let rows = recs.enumerated().map { (k, r) in
             ListedItem(rank: k + 1, item: catalog[r.item].rawID, title: catalog[r.item].title, score: r.score,
                        reason: explanations[k].summary)
