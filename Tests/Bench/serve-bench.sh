@@ -68,7 +68,9 @@ LUA
   # RSS every second while wrk runs.
   ( while kill -0 "$SERVER_PID" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; sleep 1; done ) > "$TMP/rss.txt" 2>/dev/null &
   RSS_PID=$!
+  cpu0="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$TMP/post.lua" "$URL/v1/recommend" > "$TMP/wrk.txt"
+  cpu1="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
   kill "$RSS_PID" 2>/dev/null || true; wait "$RSS_PID" 2>/dev/null || true
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || echo "$ALGO: serve exited $?"; SERVER_PID=""
   # The CLI on the same model and profile, one process per answer.
@@ -78,9 +80,9 @@ LUA
     "$BIN" recommend --data "$DATA" --model "$MODEL" --profile bench --db "$TMP/cli.sqlite" -n 10 --format json > "$TMP/cli.json"
   done
   cli_ms=$(( ($(date +%s%N) - t0) / RUNS / 1000000 ))
-  python3 - "$ALGO" "$TMP/wrk.txt" "$TMP/rss.txt" "$cli_ms" "$TMP/first.json" "$TMP/cli.json" "$(grep -c ' 200 ' "$TMP/serve.log")" <<'PY'
+  python3 - "$ALGO" "$TMP/wrk.txt" "$TMP/rss.txt" "$cli_ms" "$TMP/first.json" "$TMP/cli.json" "$(grep -c ' 200 ' "$TMP/serve.log")" "$(( cpu1 - cpu0 ))" "$(getconf CLK_TCK)" <<'PY'
 import json, re, sys
-algo, wrk, rss, cli_ms, first, cli, logged = sys.argv[1:]
+algo, wrk, rss, cli_ms, first, cli, logged, ticks, hz = sys.argv[1:]
 text = open(wrk).read()
 def grab(pattern, default="0"):
     m = re.search(pattern, text); return m.group(1) if m else default
@@ -95,9 +97,12 @@ samples = [int(x) for x in open(rss).read().split()]
 a, b = samples[:10], samples[-10:]
 first_rss, last_rss = sum(a) / len(a) / 1024, sum(b) / len(b) / 1024
 same = json.load(open(first))["items"] == json.load(open(cli))["items"]
+# Server CPU per request (user + system): what 2 cores would give if nothing else ran.
+cpu_ms = int(ticks) * 1000 / int(hz) / max(1, total)
 print(f"{algo:10s} {rps:8.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  errors {non2xx + sock} of {total}  "
       f"RSS {first_rss:6.1f} → {last_rss:6.1f} MiB ({(last_rss / first_rss - 1) * 100:+.1f}%)  "
       f"CLI recommend --model {cli_ms} ms/answer ({1000 / max(1, int(cli_ms)):.1f}/s)  "
-      f"server/CLI {rps * int(cli_ms) / 1000:.0f}×  same items as CLI: {same}  log lines {logged}")
+      f"server/CLI {rps * int(cli_ms) / 1000:.0f}×  server CPU {cpu_ms:.3f} ms/req (2 free cores: {2000 / cpu_ms:.0f} req/s)  "
+      f"same items as CLI: {same}  log lines {logged}")
 PY
 done
