@@ -51,6 +51,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error.")
     var logLevel = "info"
 
+    /// The algorithms fitted at start: --algorithm, or the default when no model is given at all.
+    var fittedAlgorithms: [String] {
+        algorithms.isEmpty && models.isEmpty ? [ModelOptions.defaultAlgorithm] : algorithms
+    }
+
     func validate() throws {
         for a in algorithms where Algorithms.type(named: a) == nil {
             throw ValidationError("unknown algorithm '\(a)' (valid: \(Algorithms.names.joined(separator: ", ")))")
@@ -60,9 +65,10 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical "
                 + "(got '\(logLevel)')")
         }
+        let fitted = fittedAlgorithms
         for p in params {
             guard let eq = p.firstIndex(of: "="), let dot = p[..<eq].firstIndex(of: "."),
-                  algorithms.contains(String(p[..<dot])) else {
+                  fitted.contains(String(p[..<dot])) else {
                 throw ValidationError("--param expects ALGO.KEY=VALUE for an --algorithm being fitted (got '\(p)')")
             }
         }
@@ -82,7 +88,7 @@ struct ServeCommand: ParsableCommand {
         for file in models {
             served.append(try withCleanErrors { try ServedModel.load(file: file, dataset: ds) })
         }
-        for name in algorithms.isEmpty && models.isEmpty ? [ModelOptions.defaultAlgorithm] : algorithms {
+        for name in fittedAlgorithms {
             let mine = params.filter { $0.hasPrefix(name + ".") }
             let parameters = try withCleanErrors { try parseParameterAssignments(mine, algorithm: name) }
             let start = Date()

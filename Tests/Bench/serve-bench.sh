@@ -92,6 +92,7 @@ rps = float(grab(r"Requests/sec:\s+([\d.]+)"))
 total = int(grab(r"(\d+) requests in"))
 non2xx = int(grab(r"Non-2xx or 3xx responses: (\d+)"))
 sock = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", grab(r"Socket errors: (.*)", "")))
+kinds = grab(r"Socket errors: (.*)", "none")
 p50, p99 = ms(grab(r"50%\s+(\S+)")), ms(grab(r"99%\s+(\S+)"))
 samples = [int(x) for x in open(rss).read().split()]
 a, b = samples[:10], samples[-10:]
@@ -99,7 +100,7 @@ first_rss, last_rss = sum(a) / len(a) / 1024, sum(b) / len(b) / 1024
 same = json.load(open(first))["items"] == json.load(open(cli))["items"]
 # Server CPU per request (user + system): what 2 cores would give if nothing else ran.
 cpu_ms = int(ticks) * 1000 / int(hz) / max(1, total)
-print(f"{algo:10s} {rps:8.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  errors {non2xx + sock} of {total}  "
+print(f"{algo:10s} {rps:8.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  errors {non2xx + sock} of {total} (non-2xx {non2xx}; socket: {kinds})  "
       f"RSS {first_rss:6.1f} → {last_rss:6.1f} MiB ({(last_rss / first_rss - 1) * 100:+.1f}%)  "
       f"CLI recommend --model {cli_ms} ms/answer ({1000 / max(1, int(cli_ms)):.1f}/s)  "
       f"server/CLI {rps * int(cli_ms) / 1000:.0f}×  server CPU {cpu_ms:.3f} ms/req (2 free cores: {2000 / cpu_ms:.0f} req/s)  "
