@@ -188,14 +188,19 @@ struct BiasedFactorModel: Sendable {
             return Explanation(algorithm: algorithm, item: item, score: p.value,
                                summary: biases.summary(userBias: user.bias, item: item), terms: terms, notes: notes)
         }
-        var factorTerms: [Explanation.Term] = []
+        // The 3 largest |p_uf·q_if|, earlier factors first on ties (what a stable sort of all k
+        // terms by |value| would keep), selected without building k terms.
+        var top: [(f: Int, c: Float)] = []
         for f in 0..<items.factors {
             let c = user.vector[f / 8][f % 8] * items.value(Int(item), f)
-            factorTerms.append(.init(kind: .factor, label: "factor \(f + 1)", value: c,
-                                     detail: "your taste × item loading"))
+            let at = top.firstIndex { abs($0.c) < abs(c) } ?? top.count
+            if at < 3 {
+                top.insert((f, c), at: at)
+                if top.count > 3 { top.removeLast() }
+            }
         }
-        factorTerms.sort { abs($0.value) > abs($1.value) }
-        terms += factorTerms.prefix(3)
+        terms += top.map { .init(kind: .factor, label: "factor \($0.f + 1)", value: $0.c,
+                                 detail: "your taste × item loading") }
         var aligned: [Explanation.Term] = []
         for (j, r) in zip(profile.items, profile.ratings) where j != item && biases.knows(j) {
             let c = items.cosine(Int(item), Int(j))
