@@ -25,8 +25,11 @@ let package = Package(
             name: "CNcursesw",
             providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
         ),
-        // The only importer of ncurses: key decoding, diffed drawing, the run loop.
+        // The only importer of ncurses: key decoding, diffed drawing, the generic run loop.
         .target(name: "RecsysTerminal", dependencies: ["CNcursesw", "RecsysUI"]),
+        // The explorer's runtime: does the work RecsysUI's effects describe (engine jobs, store, files)
+        // and places it on the app's queues. No curses.
+        .target(name: "RecsysRuntime", dependencies: ["RecsysUI", "RecsysEngine"]),
         // Profiles in SQLite (GRDB).
         .target(
             name: "RecsysStore",
@@ -44,20 +47,23 @@ let package = Package(
         .executableTarget(
             name: "recsys-tui",
             dependencies: [
-                "RecsysEngine", "RecsysUI", "RecsysTerminal", "RecsysStore", "RecsysServer",
+                "RecsysEngine", "RecsysUI", "RecsysRuntime", "RecsysTerminal", "RecsysStore", "RecsysServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "RecsysTestSupport", dependencies: ["RecsysEngine", "RecsysUI"]),
         .testTarget(name: "RecsysEngineTests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
-        .testTarget(name: "RecsysUITests", dependencies: ["RecsysUI", "RecsysEngine", "RecsysTestSupport"],
+        .testTarget(name: "RecsysUITests", dependencies: ["RecsysUI", "RecsysRuntime", "RecsysEngine", "RecsysTestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "RecsysStoreTests", dependencies: ["RecsysStore", "RecsysEngine", "RecsysTestSupport"]),
+        .testTarget(name: "RecsysStoreTests", dependencies: ["RecsysStore", "RecsysEngine", "RecsysTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RecsysCLITests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
         .testTarget(name: "RecsysServerTests",
                     dependencies: ["RecsysServer", "RecsysEngine", "RecsysStore", "RecsysTestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "RecsysRuntimeTests",
+                    dependencies: ["RecsysRuntime", "RecsysUI", "RecsysEngine", "RecsysTestSupport"]),
         .testTarget(name: "RecsysTerminalTests",
                     dependencies: ["RecsysTerminal", "RecsysUI", "RecsysEngine", "RecsysTestSupport"]),
     ],

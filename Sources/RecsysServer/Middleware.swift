@@ -33,7 +33,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         if let e = error as? StoreError {
             switch e.kind {
             case .invalidName: return .badRequest("bad_path", e.message + (e.hint.isEmpty ? "" : " (\(e.hint))"))
-            case .noSuchProfile: return .notFound("unknown_profile", e.message)
+            case .noSuchProfile: return .notFound("unknown_profile", e.message + (e.hint.isEmpty ? "" : " (\(e.hint))"))
+            case .otherDataset, .ambiguousProfile:
+                return APIError(.conflict, "profile_of_other_dataset", e.message + (e.hint.isEmpty ? "" : " — \(e.hint)"))
             case .locked:
                 var api = APIError(.serviceUnavailable, "store_busy", "the profile database is busy; retry")
                 api.headers[.retryAfter] = "1"

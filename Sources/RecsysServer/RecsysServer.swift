@@ -42,12 +42,16 @@ public struct ServerSettings: Sendable {
 public struct RecsysServer: Sendable {
     public let registry: ModelRegistry
     public let store: SQLiteProfileStore
+    /// The store seen from the served dataset, as the explorer sees it: a new name is created and
+    /// bound to this dataset; a name that belongs to a dataset with other ids is refused.
+    public let profiles: DatasetProfiles
     public let settings: ServerSettings
     public let logger: Logger
 
     public init(registry: ModelRegistry, store: SQLiteProfileStore, settings: ServerSettings, logger: Logger) {
         self.registry = registry
         self.store = store
+        self.profiles = DatasetProfiles(store: store, dataset: DatasetIdentity(registry.current.dataset))
         self.settings = settings
         self.logger = logger
     }
@@ -183,14 +187,17 @@ public struct RecsysServer: Sendable {
         let n = try Query.count(q["n"], fallback: 10, max: settings.maxCount)
         let explain = try Query.flag(q["explain"], name: "explain")
         let m = try model(set, q["algorithm"].map(String.init))
-        let store = self.store
-        let stored = try await StoreQueues.read { try store.existingRatings(profile: name) }
+        let store = self.store, identity = profiles.dataset
+        // Read-only, as `recommend --profile`: never creates or binds a profile.
+        let (stored, sharedFrom) = try await StoreQueues.read { try store.readProfile(name, on: identity) }
         var pairs: [(Int32, Float)] = []
         var unknown = 0
         for r in stored {
             if let i = set.dataset.catalog.index(of: r.item) { pairs.append((i, r.value)) } else { unknown += 1 }
         }
-        let notes = unknown > 0 ? ["\(unknown) rated items of this profile are not in \(set.dataset.name)"] : []
+        var notes: [String] = []
+        if let sharedFrom { notes.append("profile \(name) belongs to \(sharedFrom), which shares movie ids with \(set.dataset.name)") }
+        if unknown > 0 { notes.append("\(unknown) rated items of this profile are not in \(set.dataset.name)") }
         return jsonResponse(listingJSON(set, m.model, profile: Profile(pairs), n: n, explain: explain,
                                         key: "profile", value: JSONText.quoted(name), notes: notes))
     }
@@ -208,9 +215,9 @@ public struct RecsysServer: Sendable {
         }
         let value = Float(body.rating)
         let timestamp = Int64(Date().timeIntervalSince1970)
-        let store = self.store
+        let profiles = self.profiles
         // Returns only after the transaction is committed and synced: the 200 means it is on disk.
-        try await StoreQueues.write { try store.setRating(profile: name, item: raw, value: value, timestamp: timestamp) }
+        try await StoreQueues.write { try profiles.setRating(profile: name, item: raw, value: value, timestamp: timestamp) }
         return jsonResponse("{\"profile\": \(JSONText.quoted(name)), \"item\": \(JSONText.quoted(raw)), "
             + "\"rating\": \(JSONText.number(value)), \"timestamp\": \(timestamp)}")
     }
@@ -219,10 +226,12 @@ public struct RecsysServer: Sendable {
         try authorize(request)
         let name = try Query.segment(context, "name")
         let raw = try Query.segment(context, "item")
-        let store = self.store
+        let store = self.store, profiles = self.profiles
         let removed = try await StoreQueues.write { () -> Bool in
-            let had = try store.existingRatings(profile: name).contains { $0.item == raw }
-            if had { try store.removeRating(profile: name, item: raw) }
+            // An unknown name is a 404 here, not a new profile.
+            let (stored, _) = try store.readProfile(name, on: profiles.dataset)
+            let had = stored.contains { $0.item == raw }
+            if had { try profiles.removeRating(profile: name, item: raw) }
             return had
         }
         return jsonResponse("{\"profile\": \(JSONText.quoted(name)), \"item\": \(JSONText.quoted(raw)), "

@@ -7,11 +7,18 @@ public struct ProfileSummary: Sendable, Equatable, Codable {
     public var name: String
     /// Seconds since 1970 when the profile was created.
     public var created: Int64
-    /// The dataset the profile was last used with (its name), if any.
+    /// The dataset the profile belongs to (its name), if any. For a profile written before
+    /// profiles were bound to datasets (`bound == false`), the dataset it was last opened with.
     public var dataset: String?
     public var ratingCount: Int
     /// Timestamp of the newest rating, if any.
     public var lastRated: Int64?
+    /// True when the profile is bound to `dataset` by its catalog fingerprint.
+    public var bound: Bool = false
+    /// Where that dataset was loaded from (a folder or a file), once bound.
+    public var datasetSource: String? = nil
+    /// The catalog fingerprint of that dataset (`DatasetIdentity.key`), once bound.
+    public var datasetKey: String? = nil
 }
 
 /// One entry of a profile's event log: a rating set or removed, with what it replaced.
@@ -76,7 +83,7 @@ public final class SQLiteProfileStore: ProfileStoring {
     /// The database file, or `":memory:"`.
     public let path: String
     let writer: any DatabaseWriter
-    private let now: @Sendable () -> Int64
+    let now: @Sendable () -> Int64
 
     /// How commits reach the disk (SQLite's `PRAGMA synchronous` in WAL mode).
     public enum Synchronous: String, Sendable, CaseIterable {
@@ -118,25 +125,46 @@ public final class SQLiteProfileStore: ProfileStoring {
         }
         try Self.checkBeforeOpening(path)
         do {
-            // Inspect with a plain connection first: opening a pool switches the file to WAL,
-            // which would rewrite the header of a foreign or damaged database.
-            var inspect = config
-            inspect.journalMode = .default
-            do {
-                let probe = try DatabaseQueue(path: path, configuration: inspect)
-                defer { try? probe.close() }
-                try Self.checkContents(probe, path: path)
+            writer = try Self.retryingWhileBusy(for: busyTimeout) {
+                // Inspect with a plain connection first: opening a pool switches the file to WAL,
+                // which would rewrite the header of a foreign or damaged database.
+                var inspect = config
+                inspect.journalMode = .default
+                do {
+                    let probe = try DatabaseQueue(path: path, configuration: inspect)
+                    defer { try? probe.close() }
+                    try Self.checkContents(probe, path: path)
+                }
+                let pool = try DatabasePool(path: path, configuration: config)
+                // GRDB's WAL setup sets the writer to synchronous=NORMAL after `prepareDatabase` ran;
+                // all writes go through this one writer connection, so set FULL on it again here.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: syncPragma) }
+                try Schema.migrateWithBackup(pool, path: path)
+                return pool
             }
-            let pool = try DatabasePool(path: path, configuration: config)
-            // GRDB's WAL setup sets the writer to synchronous=NORMAL after `prepareDatabase` ran;
-            // all writes go through this one writer connection, so set FULL on it again here.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: syncPragma) }
-            try Schema.migrateWithBackup(pool, path: path)
-            writer = pool
         } catch {
             throw StoreError.from(error, path: path)
         }
         OpenFiles.shared.insert(path)
+    }
+
+    /// Runs `open` again while SQLite answers SQLITE_BUSY, until `timeout` has passed.
+    ///
+    /// Switching a file to WAL (`PRAGMA journal_mode = WAL`, which opening a pool does) takes
+    /// an exclusive lock, and SQLite reports a clash there at once instead of calling the busy
+    /// handler. When several learners start at the same moment on one shared database (a class
+    /// on one server), the losers of that race wait and try again rather than fail.
+    static func retryingWhileBusy<T>(for timeout: TimeInterval, _ open: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(max(timeout, 0))
+        var pause: useconds_t = 5_000
+        while true {
+            do {
+                return try open()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(pause)
+                pause = min(pause * 2, 100_000)
+            }
+        }
     }
 
     /// Opens the store at `StorePaths.resolve(db:)`.
@@ -271,25 +299,46 @@ public final class SQLiteProfileStore: ProfileStoring {
         }
     }
 
-    private func profileID(_ db: Database, _ name: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT id FROM profile WHERE name = ?", arguments: [name])
+    /// The id of the one profile called `name`; nil when there is none.
+    ///
+    /// - Parameter dataset: when several datasets have a profile of that name, the dataset name
+    ///   (as `profile list` shows it) choosing one; without it that case throws `.ambiguousProfile`.
+    func profileID(_ db: Database, _ name: String, dataset: String? = nil) throws -> Int64? {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, dataset FROM profile WHERE name = ? ORDER BY id"),
+                                    arguments: [name])
+        let chosen = dataset.map { d in rows.filter { ($0["dataset"] as String?) == d } } ?? rows
+        if chosen.count > 1 || (chosen.isEmpty && rows.count > 1 && dataset != nil) {
+            let names = rows.map { ($0["dataset"] as String?) ?? "no dataset" }
+            throw StoreError(.ambiguousProfile, file: path,
+                             "profile \(String(reflecting: name)) exists for \(rows.count) datasets (\(names.joined(separator: ", ")))",
+                             hint: "add --dataset NAME to choose one")
+        }
+        return chosen.first?["id"]
     }
 
-    private func profileIDCreating(_ db: Database, _ name: String) throws -> Int64 {
+    func profileIDCreating(_ db: Database, _ name: String) throws -> Int64 {
         if let id = try profileID(db, name) { return id }
         try db.execute(sql: "INSERT INTO profile (name, created) VALUES (?, ?)", arguments: [name, now()])
         return db.lastInsertedRowID
     }
 
-    private func requireProfile(_ db: Database, _ name: String) throws -> Int64 {
-        if let id = try profileID(db, name) { return id }
-        let names = try String.fetchAll(db, sql: "SELECT name FROM profile ORDER BY name LIMIT 10")
-        throw StoreError(.noSuchProfile, file: path, "no profile named \(String(reflecting: name))",
-                         hint: names.isEmpty ? "the database has no profiles yet"
-                             : "profiles: " + names.joined(separator: ", "))
+    func requireProfile(_ db: Database, _ name: String, dataset: String? = nil) throws -> Int64 {
+        if let id = try profileID(db, name, dataset: dataset) { return id }
+        throw try noSuchProfile(db, name, dataset: dataset)
     }
 
-    private func storedRatings(_ db: Database, _ id: Int64) throws -> [StoredRating] {
+    /// "no profile named "bbo" — profiles: bob, bobby, alice" (closest names first).
+    func noSuchProfile(_ db: Database, _ name: String, dataset: String? = nil, among: [String]? = nil) throws -> StoreError {
+        let all = try among ?? String.fetchAll(db, sql: "SELECT DISTINCT name FROM profile")
+        let names = ProfileNames.closestFirst(to: name, all)
+        let what = dataset.map { "no profile named \(String(reflecting: name)) for \($0)" }
+            ?? "no profile named \(String(reflecting: name))"
+        return StoreError(.noSuchProfile, file: path, what,
+                          hint: names.isEmpty ? "the database has no profiles yet"
+                              : "profiles: " + names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : ""))
+    }
+
+    func storedRatings(_ db: Database, _ id: Int64) throws -> [StoredRating] {
         try Row.fetchAll(db, sql: "SELECT item, value, timestamp FROM rating WHERE profileId = ? ORDER BY item",
                          arguments: [id]).map {
             StoredRating(item: $0["item"], value: Float($0["value"] as Double), timestamp: $0["timestamp"])
@@ -297,7 +346,7 @@ public final class SQLiteProfileStore: ProfileStoring {
     }
 
     /// Sets one rating and logs the event; returns whether anything was stored.
-    private func set(_ db: Database, _ id: Int64, item: String, value: Float, timestamp: Int64) throws -> StoredRating? {
+    func set(_ db: Database, _ id: Int64, item: String, value: Float, timestamp: Int64) throws -> StoredRating? {
         let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
                                    arguments: [id, item])
         try db.cachedStatement(sql: """
@@ -312,7 +361,7 @@ public final class SQLiteProfileStore: ProfileStoring {
         return old.map { StoredRating(item: item, value: Float($0["value"] as Double), timestamp: $0["timestamp"]) }
     }
 
-    private func remove(_ db: Database, _ id: Int64, item: String) throws {
+    func remove(_ db: Database, _ id: Int64, item: String) throws {
         guard let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
                                          arguments: [id, item]) else { return }
         try db.cachedStatement(sql: "DELETE FROM rating WHERE profileId = ? AND item = ?").execute(arguments: [id, item])
@@ -353,148 +402,15 @@ public final class SQLiteProfileStore: ProfileStoring {
         try read { db in try String.fetchAll(db, sql: "SELECT name FROM profile ORDER BY name") }
     }
 
+    /// Notes the dataset an unbound profile was used with (by name only, as before profiles were
+    /// bound to datasets). A bound profile is left alone: see `DatasetProfiles`, which binds.
     public func noteDataset(profile: String, dataset: String) throws {
         try Self.validate(name: profile, path: path)
         try write { db in
             let id = try profileIDCreating(db, profile)
-            try db.execute(sql: "UPDATE profile SET dataset = ? WHERE id = ?", arguments: [dataset, id])
-        }
-    }
-
-    // MARK: Management
-
-    /// Every profile with its counts, sorted by name.
-    public func profiles() throws -> [ProfileSummary] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT p.name, p.created, p.dataset, COUNT(r.item) AS n, MAX(r.timestamp) AS last
-                FROM profile p LEFT JOIN rating r ON r.profileId = p.id GROUP BY p.id ORDER BY p.name
-                """).map {
-                ProfileSummary(name: $0["name"], created: $0["created"], dataset: $0["dataset"],
-                               ratingCount: $0["n"], lastRated: $0["last"])
-            }
-        }
-    }
-
-    /// One profile's summary; throws `.noSuchProfile` (listing some names) when absent.
-    public func summary(profile: String) throws -> ProfileSummary {
-        _ = try read { db in try requireProfile(db, profile) }
-        guard let s = try profiles().first(where: { $0.name == profile }) else {
-            throw StoreError(.noSuchProfile, file: path, "profile \(String(reflecting: profile)) was deleted while reading")
-        }
-        return s
-    }
-
-    /// The ratings of an existing profile, sorted by item id, without creating it.
-    public func existingRatings(profile: String) throws -> [StoredRating] {
-        try read { db in try storedRatings(db, try requireProfile(db, profile)) }
-    }
-
-    /// Deletes a profile with its ratings and event log.
-    public func deleteProfile(_ name: String) throws {
-        try write { db in
-            let id = try requireProfile(db, name)
-            try db.execute(sql: "DELETE FROM profile WHERE id = ?", arguments: [id])
-        }
-    }
-
-    /// Renames a profile; its ratings and history move with it.
-    public func renameProfile(_ old: String, to new: String) throws {
-        try Self.validate(name: new, path: path)
-        try write { db in
-            let id = try requireProfile(db, old)
-            if old == new { return }
-            if try profileID(db, new) != nil {
-                throw StoreError(.profileExists, file: path, "a profile named \(String(reflecting: new)) already exists",
-                                 hint: "delete or rename it first")
-            }
-            try db.execute(sql: "UPDATE profile SET name = ? WHERE id = ?", arguments: [new, id])
-        }
-    }
-
-    /// Stores many ratings in one transaction (all or nothing), logging one event per change.
-    ///
-    /// - Parameters:
-    ///   - replace: also remove the profile's ratings of items absent from `ratings`.
-    /// - Complexity: O(n log m) for n new and m stored ratings.
-    @discardableResult
-    public func importRatings(profile: String, _ ratings: [StoredRating], replace: Bool = false) throws -> ImportSummary {
-        try Self.validate(name: profile, path: path)
-        for r in ratings {
-            try Self.validate(item: r.item, path: path)
-            guard r.value.isFinite else {
-                throw StoreError(.invalidName, file: path, "rating for item \(r.item) is not a finite number")
-            }
-        }
-        return try write { db in
-            let id = try profileIDCreating(db, profile)
-            var summary = ImportSummary()
-            var seen = Set<String>()
-            for r in ratings {
-                seen.insert(r.item)
-                let current = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT value, timestamp FROM rating WHERE profileId = ? AND item = ?"),
-                    arguments: [id, r.item])
-                if let current, Float(current["value"] as Double) == r.value, current["timestamp"] as Int64 == r.timestamp {
-                    summary.unchanged += 1
-                    continue
-                }
-                if try set(db, id, item: r.item, value: r.value, timestamp: r.timestamp) == nil {
-                    summary.added += 1
-                } else {
-                    summary.changed += 1
-                }
-            }
-            if replace {
-                for old in try storedRatings(db, id) where !seen.contains(old.item) {
-                    try remove(db, id, item: old.item)
-                    summary.removed += 1
-                }
-            }
-            return summary
-        }
-    }
-
-    /// The profile's event log, newest first.
-    public func history(profile: String, limit: Int = 100) throws -> [ProfileEvent] {
-        try read { db in
-            let id = try requireProfile(db, profile)
-            return try Row.fetchAll(db, sql: """
-                SELECT * FROM event WHERE profileId = ? ORDER BY id DESC LIMIT ?
-                """, arguments: [id, limit]).map(Self.event)
-        }
-    }
-
-    static func event(_ row: Row) -> ProfileEvent {
-        ProfileEvent(id: row["id"], kind: ProfileEvent.Kind(rawValue: row["kind"]) ?? .set, item: row["item"],
-                     oldValue: (row["oldValue"] as Double?).map(Float.init), oldTimestamp: row["oldTimestamp"],
-                     newValue: (row["newValue"] as Double?).map(Float.init), at: row["at"], undone: row["undone"])
-    }
-
-    /// Reverts the newest not-yet-undone event of the profile: a set restores the value it
-    /// replaced (or removes the item if it was unrated); a removal puts the rating back.
-    /// Repeated calls walk further back. The undo itself is not logged as a new event.
-    ///
-    /// - Returns: the event that was undone, or nil when there is nothing to undo.
-    @discardableResult
-    public func undoLast(profile: String) throws -> ProfileEvent? {
-        try write { db in
-            guard let id = try profileID(db, profile),
-                  let row = try Row.fetchOne(db, sql: """
-                      SELECT * FROM event WHERE profileId = ? AND undone = 0 ORDER BY id DESC LIMIT 1
-                      """, arguments: [id])
-            else { return nil }
-            let e = Self.event(row)
-            if let old = e.oldValue, let ts = e.oldTimestamp {
-                try db.execute(sql: """
-                    INSERT INTO rating (profileId, item, value, timestamp) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (profileId, item) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp
-                    """, arguments: [id, e.item, Double(old), ts])
-            } else {
-                try db.execute(sql: "DELETE FROM rating WHERE profileId = ? AND item = ?", arguments: [id, e.item])
-            }
-            try db.execute(sql: "UPDATE event SET undone = 1 WHERE id = ?", arguments: [e.id])
-            return e
+            try db.execute(sql: """
+                UPDATE OR IGNORE profile SET dataset = ?, datasetKey = ? WHERE id = ? AND (datasetKey = '' OR datasetKey LIKE 'legacy:%')
+                """, arguments: [dataset, Self.legacyPrefix + dataset, id])
         }
     }
 }

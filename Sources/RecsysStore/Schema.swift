@@ -7,7 +7,7 @@ import GRDB
 /// one. `migrateWithBackup` copies an existing file aside before applying any of them.
 enum Schema {
     /// Identifiers in order. The last one is the current schema version.
-    static let versions = ["v1", "v2"]
+    static let versions = ["v1", "v2", "profile-dataset-binding"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -45,6 +45,32 @@ enum Schema {
         // scan of the whole log, and deleting a profile scans it again for the cascade.
         m.registerMigration("v2") { db in
             try db.execute(sql: "CREATE INDEX event_profile_live ON event (profileId, undone, id)")
+        }
+        // profile-dataset-binding: a profile belongs to the dataset its ratings were made on
+        // (ratings are raw item ids, which mean other films in another catalog). A name is unique
+        // per dataset, so every dataset has its own `default`. The table is rebuilt (SQLite cannot
+        // drop the old UNIQUE(name)); ids are kept, so ratings and events stay attached.
+        // Profiles written before this knew only the dataset they were last opened with: that
+        // name is kept as `legacy:<name>` and the first open on a dataset of that name binds it.
+        // Profiles never opened in the explorer (imported, or made by `recommend`) stay unbound.
+        m.registerMigration("profile-dataset-binding") { db in
+            try db.execute(sql: """
+                CREATE TABLE profile_new (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    created INTEGER NOT NULL,
+                    dataset TEXT,
+                    datasetKey TEXT NOT NULL DEFAULT '',
+                    datasetScheme TEXT,
+                    datasetSource TEXT,
+                    UNIQUE (name, datasetKey)
+                );
+                INSERT INTO profile_new (id, name, created, dataset, datasetKey)
+                    SELECT id, name, created, dataset,
+                           CASE WHEN dataset IS NULL THEN '' ELSE 'legacy:' || dataset END FROM profile;
+                DROP TABLE profile;
+                ALTER TABLE profile_new RENAME TO profile;
+                """)
         }
         return m
     }

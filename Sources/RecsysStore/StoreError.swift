@@ -22,6 +22,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case cannotOpen
         /// The named profile does not exist.
         case noSuchProfile
+        /// Several datasets have a profile of that name and nothing chose one.
+        case ambiguousProfile
+        /// The profile belongs to a dataset whose item ids mean other films.
+        case otherDataset
         /// A profile with the target name already exists.
         case profileExists
         /// A profile name or item id that cannot be stored.

@@ -28,22 +28,21 @@ public final class EffectContext<Message: Sendable>: @unchecked Sendable {
     }
 }
 
-/// The Elm-style program the loop runs: state, update, view, and an effect interpreter.
+/// The Elm-style program the loop runs: state, update, view, and an effect scheduler.
 ///
-/// - `update(&state, message)` is pure and returns effects.
-/// - `perform(effect, context)` runs an effect. Quick, must-finish-first work
-///   (saving a rating) runs synchronously and returns its result messages,
-///   which the loop applies *before* the next frame is drawn — so the screen
-///   never says "saved" before the rating is on disk. Slow work (fitting,
-///   recomputing) is dispatched to a background queue and posts its result
-///   through `context.post`.
+/// - `update(&state, message)` is pure and returns effects (values).
+/// - `schedule(effect, context)` hands an effect to the program's runtime, which
+///   runs it wherever it belongs (a background queue, a serial store queue) and
+///   posts its result messages through `context.post`, or ends the loop with
+///   `context.requestQuit()`. The loop itself never runs an effect's work and
+///   knows no queue names.
 public struct TerminalProgram<State, Message: Sendable, Effect> {
     public var state: State
     public var update: (inout State, Message) -> [Effect]
     public var view: (State) -> ScreenBuffer
     /// Maps an input event to a message (nil: ignore it).
     public var message: (InputEvent) -> Message?
-    public var perform: (Effect, EffectContext<Message>) -> [Message]
+    public var schedule: (Effect, EffectContext<Message>) -> Void
     /// True when the state says the program is done (the user pressed q).
     public var isFinished: (State) -> Bool
     /// Dispatched once, right after the first frame is on screen (starts slow work without delaying it).
@@ -53,13 +52,13 @@ public struct TerminalProgram<State, Message: Sendable, Effect> {
 
     public init(state: State, update: @escaping (inout State, Message) -> [Effect],
                 view: @escaping (State) -> ScreenBuffer, message: @escaping (InputEvent) -> Message?,
-                perform: @escaping (Effect, EffectContext<Message>) -> [Message],
+                schedule: @escaping (Effect, EffectContext<Message>) -> Void,
                 isFinished: @escaping (State) -> Bool, started: Message? = nil, tick: Message? = nil) {
         self.state = state
         self.update = update
         self.view = view
         self.message = message
-        self.perform = perform
+        self.schedule = schedule
         self.isFinished = isFinished
         self.started = started
         self.tick = tick
@@ -172,15 +171,9 @@ public final class RunLoop<State, Message: Sendable, Effect> {
     /// The current state (for tests and for the caller after the loop ends).
     public var state: State { program.state }
 
-    /// Applies a message and runs its effects; synchronous effect results are applied at once, in order.
+    /// Applies a message and hands its effects to the program's scheduler.
     public func dispatch(_ message: Message) {
-        var queue = [message]
-        var k = 0
-        while k < queue.count {
-            let effects = program.update(&program.state, queue[k])
-            k += 1
-            for e in effects { queue.append(contentsOf: program.perform(e, context)) }
-        }
+        for e in program.update(&program.state, message) { program.schedule(e, context) }
     }
 
     private func handle(_ event: InputEvent) -> RunLoopExit? {

@@ -12,6 +12,10 @@ public struct AppState {
     /// Per-item counts, means, folded titles, sort orders (shared, immutable).
     public let stats: CatalogStats
     public var profileName: String
+    /// Where the profile comes from, shown after its name in the header when not empty: "new" when
+    /// the explorer just created it for this dataset, "of ml-latest-small" when it belongs to another
+    /// dataset with the same movie ids. Cleared when another profile is loaded.
+    public var profileTag: String = ""
     /// The interactive user's ratings on this dataset's item indices.
     public var profile: Profile
     /// Stored ratings of items this dataset does not have (kept, never dropped).
@@ -51,8 +55,20 @@ public struct AppState {
     public var lastRecomputeMillis: Double?
     /// Store writes sent and not yet confirmed (`.saved`); the status line says "saving…" meanwhile.
     public var pendingSaves: Int
-    /// Diverse popular movies to rate first (shown while the profile is empty).
+    /// True tastes of synthetic users by raw user id (the sample's `tastes.csv`; empty for other data).
+    public var knownTastes: [String: KnownTaste] = [:]
+    /// True after "become this user" (`b` on Users): the profile is a copy of a dataset user's ratings,
+    /// and rating changes are not written to the store.
+    public var isScratch = false
+    /// The stored profile a scratch profile came from (what `:profile` goes back to).
+    public var homeProfile = ""
+    /// Diverse popular movies to rate first.
     public let quickStart: [Int32]
+    /// Whether the Recommendations pane holds the quick start: on when a session (or profile) starts
+    /// empty, off after `quickStartGoal` ratings (once the hand is off the pane) or when `d` hides it.
+    public var quickStartOn: Bool
+    /// Ratings after which every list counts as personal and the quick start gives way.
+    public static let quickStartGoal = 10
 
     // MARK: Explore screen
 
@@ -62,6 +78,8 @@ public struct AppState {
     /// Catalog rows after search, genre filter and sort.
     public var visible: [Int32]
     public var search: String
+    /// The last query kept with Enter: a new `/` starts empty and ↑ brings this back.
+    public var lastSearch: String
     public var genreFilter: String?
     public var sort: SortKey
     /// Index into `algorithms` of the active Recommendations tab.
@@ -121,11 +139,13 @@ public struct AppState {
         lastRecomputeMillis = nil
         pendingSaves = 0
         quickStart = CatalogStats.quickStart(dataset: dataset, stats: stats)
+        quickStartOn = false
         focus = .catalog
         catalogList = ListState()
         recList = ListState()
         visible = []
         search = ""
+        lastSearch = ""
         genreFilter = nil
         sort = .popularity
         activeTab = 0
@@ -147,6 +167,7 @@ public struct AppState {
     }
 
     /// Replaces the profile's ratings with stored ones; items not in the dataset go to `unmatchedRatings`.
+    /// An empty profile starts with the quick start.
     public mutating func loadRatings(_ stored: [StoredRating]) {
         var pairs: [(Int32, Float)] = []
         unmatchedRatings = []
@@ -154,6 +175,7 @@ public struct AppState {
             if let i = dataset.catalog.index(of: r.item) { pairs.append((i, r.value)) } else { unmatchedRatings.append(r) }
         }
         profile = Profile(pairs)
+        quickStartOn = profile.isEmpty
     }
 
     /// The theme for the colour flag.
@@ -163,13 +185,26 @@ public struct AppState {
     public var activeAlgorithm: String? { algorithms.indices.contains(activeTab) ? algorithms[activeTab] : nil }
 
     /// True when the Recommendations pane shows the quick start list.
-    public var showsQuickStart: Bool { profile.isEmpty && !quickStart.isEmpty }
+    public var showsQuickStart: Bool { quickStartOn && !quickStart.isEmpty }
 
-    /// The rows of the Recommendations pane: quick start items, or the active algorithm's list.
+    /// Ratings still to make before the lists count as personal (0 when done).
+    public var ratingsToPersonal: Int { max(0, AppState.quickStartGoal - profile.count) }
+
+    /// The rows of the Recommendations pane: quick start items (rated ones stay, so no row moves
+    /// under the cursor), or the active algorithm's list.
     public var recommendationItems: [Int32] {
-        if showsQuickStart { return quickStart.filter { !profile.contains($0) } }
+        if showsQuickStart { return quickStart }
+        return shownRecommendations.map(\.row.item)
+    }
+
+    /// The active algorithm's rows the pane shows, each with its rank in the whole list: all of them,
+    /// or with a genre filter (`f`) only the films of that genre.
+    public var shownRecommendations: [(rank: Int, row: RecommendationRow)] {
         guard let name = activeAlgorithm, let r = results[name] else { return [] }
-        return r.rows.map(\.item)
+        let all = r.rows.enumerated().map { (rank: $0.offset, row: $0.element) }
+        guard let g = genreFilter else { return all }
+        guard let bit = stats.genreBit(g) else { return [] }
+        return all.filter { stats.genreMasks[Int($0.row.item)] & bit != 0 }
     }
 
     /// The item the rating keys, `e` and `m` act on: the selected row of the focused pane.
@@ -227,7 +262,7 @@ public struct AppState {
             visible = order.filter { i in
                 if filterUnknownGenre { return false }
                 if let b = bit, stats.genreMasks[Int(i)] & b == 0 { return false }
-                let t = stats.foldedTitles[Int(i)]
+                let t = stats.searchKeys[Int(i)]
                 return terms.allSatisfy { t.contains($0) }
             }
         }
@@ -253,13 +288,15 @@ import Foundation
 public enum Pane: Sendable, Equatable { case catalog, recommendations }
 
 /// The full-screen views. Explore is home; the others return to it with Esc.
-public enum Screen: Sendable, Equatable { case explore, compare, explain, similar, users, embeddingMap, evalLab }
+public enum Screen: Sendable, Hashable { case explore, compare, explain, similar, users, embeddingMap, evalLab }
 
 /// Overlays drawn over a screen; Esc closes them.
 public enum Overlay: Sendable, Equatable {
     case help
     /// Choosing a genre filter: row 0 is "all genres", then `CatalogStats.genreNames`.
     case genrePicker(ListState)
+    /// The parameter panel of the active algorithm: one row per parameter (Enter edits it).
+    case parameters(ListState)
 }
 
 /// Whether keys go to the key table or to a text input.
@@ -349,5 +386,7 @@ public struct SimilarState: Sendable {
 public struct UsersState: Sendable {
     public var list = ListState()
     public var details: UserDetails?
+    /// `t`: show synthetic users' true tastes (hidden by default so exercises can ask learners to guess).
+    public var showTastes = false
     public init() {}
 }

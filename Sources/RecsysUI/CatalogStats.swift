@@ -16,6 +16,8 @@ public final class CatalogStats: Sendable {
     public let displayTitles: [String]
     /// Title (without year) folded for case- and accent-insensitive search.
     public let foldedTitles: [String]
+    /// What search matches: the folded title with its year, "alien (1979)", so "alien 1979" and "alien (19" find it.
+    public let searchKeys: [String]
     /// Each item's genres as a bitset over `genreNames` (for fast filtering and diversity).
     public let genreMasks: [UInt64]
     /// Genre names, sorted (the catalog's genres).
@@ -52,6 +54,7 @@ public final class CatalogStats: Sendable {
         let items = dataset.catalog.items
         displayTitles = items.map(CatalogStats.displayTitle)
         foldedTitles = displayTitles.map(SearchText.fold)
+        searchKeys = zip(foldedTitles, items).map { t, item in item.year.map { "\(t) (\($0))" } ?? t }
         let names = dataset.catalog.genres
         genreNames = names
         var index: [String: Int] = [:]

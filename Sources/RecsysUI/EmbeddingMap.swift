@@ -150,30 +150,33 @@ public struct EmbeddingMapState: Sendable, Equatable {
     }
 }
 
-/// Applies one key to the map; returns false when the key is not the map's (the app's key table takes it).
-///
-/// ←→↑↓ / h l k j pan by a quarter of the view, + = zoom in ×1.5, - zoom out, 0 reset,
-/// Enter selects the point nearest the centre, Tab / Shift-Tab cycle through the visible points,
-/// c centres the view on the selection.
+/// Applies one key to the map through the map's key table (`Keymap.table(.embeddingMap)`); false when it is not a map key.
 public func handleEmbeddingMapKey(_ map: inout EmbeddingMapState, _ key: Key) -> Bool {
-    switch key {
-    case .left, .char("h"): map.pan(dx: -0.25, dy: 0)
-    case .right, .char("l"): map.pan(dx: 0.25, dy: 0)
-    case .up, .char("k"): map.pan(dx: 0, dy: 0.25)
-    case .down, .char("j"): map.pan(dx: 0, dy: -0.25)
-    case .char("+"), .char("="): map.zoom(by: 1.5)
-    case .char("-"), .char("_"): map.zoom(by: 1 / 1.5)
-    case .char("0"): map.resetView()
-    case .enter: map.selectNearestCentre()
-    case .tab: map.cycle(forward: true)
-    case .backTab: map.cycle(forward: false)
-    case .char("c"):
-        guard let s = map.selected else { return true }
-        map.centerX = Double(map.xs[Int(s)])
-        map.centerY = Double(map.ys[Int(s)])
-    default: return false
-    }
+    guard case .map(let action)? = Keymap.ownAction(for: key, on: .embeddingMap) else { return false }
+    map.apply(action)
     return true
+}
+
+extension EmbeddingMapState {
+    /// Does one map action: pan a quarter of the view, zoom by 1.5, reset, select or cycle points, centre.
+    public mutating func apply(_ action: MapAction) {
+        switch action {
+        case .panLeft: pan(dx: -0.25, dy: 0)
+        case .panRight: pan(dx: 0.25, dy: 0)
+        case .panUp: pan(dx: 0, dy: 0.25)
+        case .panDown: pan(dx: 0, dy: -0.25)
+        case .zoomIn: zoom(by: 1.5)
+        case .zoomOut: zoom(by: 1 / 1.5)
+        case .resetView: resetView()
+        case .nearest: selectNearestCentre()
+        case .nextPoint: cycle(forward: true)
+        case .previousPoint: cycle(forward: false)
+        case .centre:
+            guard let s = selected else { return }
+            centerX = Double(xs[Int(s)])
+            centerY = Double(ys[Int(s)])
+        }
+    }
 }
 
 /// Builds the map of one fitted model off the UI thread.

@@ -1,8 +1,8 @@
 import RecsysEngine
 
 // Glue between the explorer's update loop and the embedding map (`M`) and evaluation lab (`v`)
-// screens: opening them, routing their keys, and folding their jobs' messages into the state.
-// Kept apart from Update.swift so the UI core only needs one-line hooks.
+// screens: opening them, doing their own actions (their keys are in `Keymap.screens`), and
+// folding their jobs' messages into the state.
 
 extension AppState {
     /// What the map highlights: the profile's rated items and the active algorithm's current top 20.
@@ -49,33 +49,52 @@ func openEvalLab(_ state: inout AppState) -> Redo {
     return []
 }
 
-/// Keys of the map and lab screens, before the key table; nil when the screen does not take the key.
-func handleScreenKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> Redo? {
-    switch state.screen {
-    case .embeddingMap:
-        guard var map = state.embeddingMap, handleEmbeddingMapKey(&map, key) else { return nil }
-        state.embeddingMap = map
-        return []
-    case .evalLab:
-        guard var lab = state.evalLab else { return nil }
-        switch handleEvalLabKey(&lab, key) {
-        case .ignored:
-            return nil
-        case .handled:
-            if lab.message == "cancelled" && state.evalLab?.running == true { state.status = StatusMessage("evaluation cancelled") }
-        case .start:
-            if let job = lab.start(dataset: state.dataset, parameters: state.parameters, seed: state.seed) {
-                effects.append(.evalLab(job))
-                state.status = StatusMessage("evaluating \(job.algorithms.joined(separator: ", ")) on \(job.split)…")
-            } else if let m = lab.message {
-                state.status = StatusMessage(m, isError: true)
-            }
-        }
-        state.evalLab = lab
-        return []
-    default:
+/// The embedding map's own action; nil while no map is built (the shared keys act instead).
+func actOnMap(_ action: MapAction, _ state: inout AppState) -> Redo? {
+    guard state.embeddingMap != nil else { return nil }
+    state.embeddingMap?.apply(action)
+    return []
+}
+
+/// The evaluation lab's own action; nil when the lab does not take it now (while a run goes, all but cancel).
+func actOnLab(_ action: LabAction, _ state: inout AppState, effects: inout [Effect]) -> Redo? {
+    guard var lab = state.evalLab else { return nil }
+    let before = lab
+    switch lab.apply(action) {
+    case .ignored:
         return nil
+    case .handled:
+        if lab.message == "cancelled" && before.running { state.status = StatusMessage("evaluation cancelled") }
+        if let text = labToggleStatus(before: before, after: lab) { state.status = StatusMessage(text) }
+    case .start:
+        if let job = lab.start(dataset: state.dataset, parameters: state.parameters, seed: state.seed) {
+            effects.append(.evalLab(job))
+            state.status = StatusMessage("evaluating \(job.algorithms.joined(separator: ", ")) on \(job.split)…")
+        } else if let m = lab.message {
+            state.status = StatusMessage(m, isError: true)
+        }
     }
+    state.evalLab = lab
+    return []
+}
+
+/// What a lab toggle turned on or off, for the status line (every toggle says its new state).
+func labToggleStatus(before: EvalLabState, after: EvalLabState) -> String? {
+    if before.coldStart != after.coldStart {
+        return after.coldStart ? "cold-start curve on (N = 1,2,3,5,10,20)" : "cold-start curve off"
+    }
+    if before.grid != after.grid {
+        return after.grid.map { "grid search on: \($0) (S next preset, s off)" } ?? "grid search off"
+    }
+    if before.grid == nil && after.grid == nil, let m = after.message, m != before.message { return m }
+    for a in after.algorithms where before.chosen.contains(a) != after.chosen.contains(a) {
+        return after.chosen.contains(a) ? "\(a) chosen" : "\(a) dropped"
+    }
+    for m in EvalLabState.metricChoices where before.metrics.contains(m) != after.metrics.contains(m) {
+        return after.metrics.contains(m) ? "\(m) chosen" : "\(m) dropped"
+    }
+    if before.split != after.split { return "split: \(after.splitText)" }
+    return nil
 }
 
 /// Folds the map and lab messages into the state (called from `update`).
@@ -90,16 +109,16 @@ func receiveLabMapMessage(_ state: inout AppState, _ message: Message) {
         state.embeddingMap = map
         state.status = StatusMessage("embedding map of \(map.algorithm): \(map.count) items")
     case .evalLab(let event):
-        guard state.evalLab != nil else { return }
-        applyEvalLabEvent(&state.evalLab!, event)
-        switch event {
-        case .finished(let run, _) where run == state.evalLab!.run:
+        guard var lab = state.evalLab else { return }
+        applyEvalLabEvent(&lab, event)
+        state.evalLab = lab
+        if case .finished(let run, _) = event, run == lab.run {
             state.status = StatusMessage("evaluation done")
-        case .failed(let run, let text) where run == state.evalLab!.run && text != "cancelled":
+        } else if case .failed(let run, let text) = event, run == lab.run, text != "cancelled" {
             state.status = StatusMessage("evaluation failed: \(text)", isError: true)
-        default: break
         }
-    default: break
+    default:
+        assertionFailure("receiveLabMapMessage takes only map and lab messages")
     }
 }
 

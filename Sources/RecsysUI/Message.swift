@@ -1,4 +1,3 @@
-import Foundation
 import RecsysEngine
 
 /// Everything that can happen to the explorer: input from the terminal and results of effects.
@@ -39,12 +38,13 @@ public enum Message: Sendable {
     case evalLab(EvalLabEvent)
 }
 
-/// Work `update` asks the backend to do. Nothing here runs on the UI thread.
+/// Work `update` asks for, described as a value. RecsysUI never runs an effect: the
+/// runtime (`RecsysRuntime.EffectRunner`) does the work and `ExploreEffects` places it
+/// on queues.
 ///
-/// Run engine effects (`lane == .engine`) on a background queue; run store
-/// effects (`lane == .store`) on ONE serial queue so writes land in the order
-/// they were made (rate then undo must not be reordered). `perform` does the
-/// work synchronously and reports through `send`; `.quit` is the backend's to handle.
+/// Engine effects (`lane == .engine`) run on background queues; store effects
+/// (`lane == .store`) run on ONE serial queue so writes land in the order they
+/// were made (rate then undo must not be reordered); `.quit` ends the loop.
 public enum Effect: Sendable {
     case fitModels(FitJob)
     case recompute(RecomputeJob)
@@ -73,49 +73,6 @@ public enum Effect: Sendable {
         case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .embeddingMap, .evalLab: return .engine
         case .saveRating, .removeRating, .loadProfile, .export: return .store
         case .quit: return .quit
-        }
-    }
-
-    /// Does the effect's work synchronously and sends its result messages (possibly several, e.g. fit progress).
-    ///
-    /// - Parameters:
-    ///   - store: the profile store (`nil`: store effects report a failure).
-    ///   - now: seconds since 1970 for rating timestamps.
-    ///   - send: called with each resulting message, on the calling thread.
-    public func perform(store: (any ProfileStoring)?, now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
-                        send: @escaping @Sendable (Message) -> Void) {
-        switch self {
-        case .fitModels(let job): job.run(send: send)
-        case .recompute(let job): send(.recommendationsReady(job.run()))
-        case .predict(let job): send(job.run())
-        case .explain(let job): send(.explanationReady(job.run()))
-        case .similar(let job): send(.similarReady(job.run()))
-        case .userDetails(let job): send(.userDetailsReady(job.run()))
-        case .embeddingMap(let job): send(.embeddingMapReady(job.run()))
-        case .evalLab(let job): job.run { send(.evalLab($0)) }
-        case .saveRating(let profile, let item, let value):
-            guard let store else { return send(.saveFailed("no profile store: rating not saved")) }
-            do {
-                try store.setRating(profile: profile, item: item, value: value, timestamp: now())
-                send(.saved(item: item))
-            } catch { send(.saveFailed("could not save rating: \(error)")) }
-        case .removeRating(let profile, let item):
-            guard let store else { return send(.saveFailed("no profile store: rating not removed")) }
-            do {
-                try store.removeRating(profile: profile, item: item)
-                send(.saved(item: item))
-            } catch { send(.saveFailed("could not remove rating: \(error)")) }
-        case .loadProfile(let name):
-            guard let store else { return send(.failed("no profile store")) }
-            do { send(.profileLoaded(name: name, ratings: try store.ratings(profile: name))) } catch {
-                send(.failed("could not load profile \(name): \(error)"))
-            }
-        case .export(let path, let contents, let count):
-            do {
-                try contents.write(toFile: path, atomically: true, encoding: .utf8)
-                send(.exported(path: path, count: count))
-            } catch { send(.failed("could not write \(path): \(error.localizedDescription)")) }
-        case .quit: break
         }
     }
 }

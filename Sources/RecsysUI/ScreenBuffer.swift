@@ -208,6 +208,20 @@ public enum DisplayWidth {
     }
 
     /// Pads with spaces (or truncates) to exactly `width` columns.
+    /// `s` cut to `width` columns at a word boundary, with "…" when cut: never mid-word, so never
+    /// mid-number ("factors alig…" becomes "factors…"). A first word longer than `width` is cut by `truncate`.
+    public static func truncateWords(_ s: String, to width: Int) -> String {
+        if of(s) <= width { return s }
+        let cut = truncate(s, to: width)            // ends in "…", fits
+        let kept = cut.dropLast()
+        guard let space = kept.lastIndex(of: " ") else { return cut }
+        // When the cut fell exactly at a word end, keep that word.
+        let next = s.index(s.startIndex, offsetBy: kept.count)
+        if next < s.endIndex, s[next] == " " { return String(kept) + "…" }
+        let head = kept[..<space]
+        return head.isEmpty ? cut : String(head.reversed().drop { $0 == " " || $0 == "," || $0 == "·" }.reversed()) + "…"
+    }
+
     public static func pad(_ s: String, to width: Int, alignRight: Bool = false) -> String {
         let t = truncate(s, to: width)
         let gap = String(repeating: " ", count: max(0, width - of(t)))

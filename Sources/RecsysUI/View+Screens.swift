@@ -212,7 +212,11 @@ func drawSimilar(_ state: AppState, area: Rect, theme: Theme, into buffer: inout
     let names = r.lists.map(\.name)
     let rows = r.lists.map { $0.items.map { state.stats.displayTitles[Int($0.item)] } }
     let first = max(0, (names.firstIndex(of: state.activeAlgorithm ?? "") ?? 0))
-    var lines = sideBySide(names: names, rows: rows, first: first, width: inner.width, minWidth: 16, theme: theme)
+    // Columns wide enough for whole titles (fewer lists side by side; ← → scrolls through the rest).
+    let longest = rows.joined().map { DisplayWidth.of($0) }.max() ?? 16
+    let colW = min(max(16, longest + 1), 30, max(16, inner.width - 4))
+    let cut = rows.map { $0.map { DisplayWidth.truncateWords($0, to: colW - 1) } }
+    var lines = sideBySide(names: names, rows: cut, first: first, width: inner.width, minWidth: colW, theme: theme)
     lines.append("")
     lines.append(Line("genres: Jaccard overlap of genre sets · others: each model's own item similarity", theme.dim))
     Paragraph(lines, scroll: clampedScroll(state.scroll, lines: lines.count, height: inner.height)).render(inner, into: &buffer)
@@ -257,7 +261,18 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     }
     var lines: [Line] = []
     let w = inner.width
-    let room = max(3, (inner.height - 4 - state.algorithms.count) / 2)
+    if let taste = state.knownTastes[ds.users.id(at: u)] {
+        if state.users.showTastes {
+            func names(_ l: [(name: String, weight: Double)]) -> String { l.map(\.name).joined(separator: ", ") }
+            let arch = taste.archetypes.map { "\($0.name) \(Int(($0.weight * 100).rounded()))%" }.joined(separator: " · ")
+            lines.append(Line([Span("True taste ", theme.title), Span(arch)]))
+            lines.append(Line([Span("  likes    ", theme.positive), Span(DisplayWidth.truncateWords(names(taste.liked), to: w - 11))]))
+            lines.append(Line([Span("  dislikes ", theme.negative), Span(DisplayWidth.truncateWords(names(taste.disliked), to: w - 11))]))
+        } else {
+            lines.append(Line("t shows this synthetic user's true taste · b becomes this user", theme.dim))
+        }
+    }
+    let room = max(3, (inner.height - 4 - lines.count - state.algorithms.count) / 2)
     lines.append(Line("Highest rated", theme.title))
     for h in d.history.prefix(room) {
         lines.append(Line([Span(DisplayWidth.pad(starText(h.rating), to: 5, alignRight: true) + " ", theme.star),

@@ -57,24 +57,14 @@ struct EvalCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     func run() throws {
-        do {
-            let report = try evaluate()
-            let text: String
-            switch format {
-            case .table: text = report.table()
-            case .json: text = report.json()
-            case .csv: text = report.csv()
-            }
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } catch let e as EvalError {
-            fail(e.description)
-        } catch let e as LoadError {
-            fail(e.description)
-        } catch let e as ParameterError {
-            fail(e.description)
-        } catch let e as ModelFileError {
-            fail(e.description)
+        let report = try evaluate()
+        let text: String
+        switch format {
+        case .table: text = report.table()
+        case .json: text = report.json()
+        case .csv: text = report.csv()
         }
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     func evaluate() throws -> EvalReport {

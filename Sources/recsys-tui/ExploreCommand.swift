@@ -2,6 +2,8 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RecsysEngine
+import RecsysRuntime
+import RecsysStore
 import RecsysTerminal
 import RecsysUI
 
@@ -15,16 +17,15 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: SavedModelOptions
 
-    @Option(help: "The profile to rate with.")
-    var profile = "default"
+    @Option(help: ArgumentHelp(
+        "The profile to rate with (default: this dataset's own 'default'; a new name is created and bound to the dataset).",
+        valueName: "name"))
+    var profile: String = DatasetProfiles.defaultName
 
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
-    @Option(help: ArgumentHelp(
-        "The profile database (default: $XDG_DATA_HOME/recsys-tui/profiles.sqlite or ~/.local/share/recsys-tui/profiles.sqlite; :memory: for none).",
-        valueName: "path"))
-    var db: String?
+    @OptionGroup var store: StoreOptions
 
     @Flag(help: .hidden)
     var keyEcho = false
@@ -36,68 +37,61 @@ struct ExploreCommand: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         if let e = TerminalError.check(stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1,
                                        environment: env) {
-            fail(e.description)
+            throw e
         }
         func ms(since t: DispatchTime) -> String {
             String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e6)
         }
         var phases: [String] = []
         var t = DispatchTime.now()
-        let ds = try withCleanErrors { try dataOptions.load() }
+        let ds = try dataOptions.load()
         // A saved model is checked (fingerprint, format) before the terminal opens: one line, exit 2.
-        let saved = try modelOptions.model.map { path in try withCleanErrors { try ModelFiles.load(from: path, dataset: ds) } }
+        let saved = try modelOptions.model.map { path in try ModelFiles.load(from: path, dataset: ds) }
+        // The sample's synthetic users come with their true tastes (Users screen, `t`); read before the terminal opens.
+        let tastesPath = (dataOptions.path as NSString).appendingPathComponent("tastes.csv")
+        let tastes = FileManager.default.fileExists(atPath: tastesPath) ? try KnownTaste.read(path: tastesPath) : [:]
         phases.append("load_ms=\(ms(since: t))")
         t = DispatchTime.now()
-        let store = openStore()
-        let stored: [StoredRating]
-        do {
-            stored = try store.ratings(profile: profile)
-            try store.noteDataset(profile: profile, dataset: ds.name)
-        } catch {
-            fail("cannot read profile '\(profile)': \(error)")
-        }
+        let opened = try openDatasetProfiles(store: store, dataset: ds, profile: profile)
+        let profiles = opened.profiles
 
         phases.append("store_ms=\(ms(since: t))")
         t = DispatchTime.now()
-        let terminal = ExploreCommand.openTerminal()
+        let terminal = try ExploreCommand.openTerminal()
         phases.append("terminal_ms=\(ms(since: t))")
         t = DispatchTime.now()
         let size = terminal.size
-        var state = AppState(dataset: ds, profileName: profile, storedRatings: stored, seed: seed,
+        var state = AppState(dataset: ds, profileName: profile, storedRatings: opened.ratings, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
+        state.status = StatusMessage(opened.notice)
+        state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
+        state.knownTastes = tastes
         phases.append("state_ms=\(ms(since: t))")
-        let runner = ExploreEffects(store: store)
+        // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue).
+        let effects = ExploreEffects(store: profiles)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
             update: { state, message in RecsysUI.update(&state, message) },
             view: { RecsysUI.view($0) },
             message: { .input($0) },
-            perform: { effect, context in runner.perform(effect, context: context) },
+            schedule: { effect, context in
+                effects.schedule(effect, post: { context.post($0, coalescingKey: $1) }, quit: context.requestQuit)
+            },
             isFinished: { $0.shouldQuit },
             started: .started,
             tick: .tick)
         let loop = RunLoop(terminal: terminal, program: program, startTime: start)
         let exit = loop.run()
         terminal.close()
+        effects.finish()  // every rating written before the process ends
         ExploreCommand.writeFrameStats(loop.stats, phases: phases)
-        if exit != .finished { Foundation.exit(exit.exitStatus) }
+        if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 
-    /// Opens the SQLite profile store at `--db` (or the XDG default, or `:memory:`); a failure is one line, exit 2.
-    func openStore() -> any ProfileStoring {
-        withStoreErrors { try openProfileStore(db: db) }
-    }
-
-    /// Opens the terminal or exits 2 with one clear line.
-    static func openTerminal() -> CursesTerminal {
-        do {
-            return try CursesTerminal()
-        } catch let e as TerminalError {
-            fail(e.description)
-        } catch {
-            fail("\(error)")
-        }
+    /// Opens the terminal; a `TerminalError` (not a terminal, unknown TERM) becomes one line and exit 2.
+    static func openTerminal() throws -> CursesTerminal {
+        try CursesTerminal()
     }
 
     /// Writes the frame timings to `$RECSYS_TUI_FRAME_STATS` when set (benchmarks and the end-to-end test).
@@ -111,7 +105,7 @@ struct ExploreCommand: ParsableCommand {
 
     /// Shows every decoded input event; `q` quits. Exercises the whole backend without the engine.
     func runKeyEcho(start: DispatchTime) throws {
-        let terminal = ExploreCommand.openTerminal()
+        let terminal = try ExploreCommand.openTerminal()
         struct EchoState {
             var width = 0, height = 0
             var events: [String] = []
@@ -149,7 +143,7 @@ struct ExploreCommand: ParsableCommand {
                 return b
             },
             message: { .input($0) },
-            perform: { effect, context in
+            schedule: { effect, context in
                 switch effect {
                 case .startTicker:
                     DispatchQueue.global().async {
@@ -158,7 +152,6 @@ struct ExploreCommand: ParsableCommand {
                             context.post(.tick(n), coalescingKey: "tick")
                         }
                     }
-                    return []
                 }
             },
             isFinished: { $0.quit })
@@ -166,6 +159,6 @@ struct ExploreCommand: ParsableCommand {
         let exit = loop.run()
         terminal.close()
         ExploreCommand.writeFrameStats(loop.stats)
-        if exit != .finished { Foundation.exit(exit.exitStatus) }
+        if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 }

@@ -10,8 +10,8 @@ struct FuzzCommand: ParsableCommand {
         commandName: "fuzz",
         abstract: "Fuzz the dataset loaders and the profile importer with mutated inputs.",
         discussion: """
-            Exits 0 when every case loaded or failed with a one-line LoadError naming its file, 1 when a
-            case broke a rule (kept under --work/finding-N), and dies with the case number printed if a
+            Exits 0 when every case loaded or failed with a one-line LoadError naming its file, 1 when a \
+            case broke a rule (kept under --work/finding-N), and dies with the case number printed if a \
             case hangs longer than --hang-seconds. Replay one case with --replay N.
             """,
         shouldDisplay: false)
@@ -36,17 +36,17 @@ struct FuzzCommand: ParsableCommand {
         var targets = LoaderFuzzTargets.all() + [ProfileImportFuzz.target()]
         if let target {
             targets = targets.filter { $0.name.contains(target) }
-            if targets.isEmpty { fail("no fuzz target matches \(target); targets: ml-100k, ml-1m, ml-latest, ratings-file, profile-import") }
+            if targets.isEmpty { throw CommandError("no fuzz target matches \(target); targets: ml-100k, ml-1m, ml-latest, ratings-file, profile-import") }
         }
         let dir = work ?? (NSTemporaryDirectory() + "recsys-fuzz-\(getpid())")
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            fail("\(dir): cannot create the work folder")
+            throw CommandError("\(dir): cannot create the work folder")
         }
         let fuzzer = Fuzzer(targets: targets, workDir: dir, caseLimit: caseLimit)
         if let replay {
             let c = fuzzer.makeCase(seed: seed, index: replay)
             let caseDir = (dir as NSString).appendingPathComponent("replay-\(replay)")
-            let path = withStoreErrors { try fuzzer.materialize(c, in: caseDir) }
+            let path = try fuzzer.materialize(c, in: caseDir)
             print("case \(replay): \(targets[c.target].name)/\(c.seed.name) \(c.mutations.map(\.rawValue).joined(separator: "+")) → \(path)")
             var rng = c.readerRNG
             do {
@@ -103,7 +103,10 @@ final class Watchdog: @unchecked Sendable {
                 let (c, s) = (current, since)
                 lock.unlock()
                 if c >= 0 && Date().timeIntervalSince(s) > limit {
-                    fail("fuzz: case \(c) has run for more than \(limit) s (a hang); replay it with --replay \(c)", code: 3)
+                    // A watchdog thread cannot throw into the command: it ends the process itself, with status 3.
+                    FileHandle.standardError.write(Data(
+                        "recsys-tui: fuzz: case \(c) has run for more than \(limit) s (a hang); replay it with --replay \(c)\n".utf8))
+                    exit(3)
                 }
             }
         }

@@ -12,7 +12,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show statistics of a dataset.",
         discussion: """
-            Users, items, ratings, density, rating scale and histogram, ratings per user and per item,
+            Users, items, ratings, density, rating scale and histogram, ratings per user and per item, \
             top genres, the popularity long tail (fewest items covering 80% of ratings) and the time span.
             """)
 
@@ -24,14 +24,14 @@ struct InfoCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() throws {
-        let ds = try withCleanErrors { try dataOptions.load() }
+        let ds = try dataOptions.load()
         let stats = ds.statistics()
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             guard let data = try? encoder.encode(stats), let text = String(data: data, encoding: .utf8) else {
-                fail("cannot encode the statistics as JSON")
+                throw CommandError("cannot encode the statistics as JSON")
             }
             print(text)
         case .text:

@@ -12,8 +12,9 @@ struct LoadBenchCommand: ParsableCommand {
         commandName: "loadbench",
         abstract: "Benchmark the dataset loader (optionally generating a MovieLens-25M-shaped folder first).",
         discussion: """
-            --generate DIR writes ratings.csv and movies.csv with the shape of MovieLens 25M scaled to --rows
+            --generate DIR writes ratings.csv and movies.csv with the shape of MovieLens 25M scaled to --rows \
             (same seed, same bytes), then loads it unless --no-load is given. Run it in a release build:
+
             swift run -c release recsys-tui loadbench --generate /tmp/ml25m-shaped --rows 25000000
             """)
 
@@ -51,8 +52,7 @@ struct LoadBenchCommand: ParsableCommand {
         if let dir = generate {
             let start = DispatchTime.now().uptimeNanoseconds
             let spec = SyntheticMovieLens(rows: rows, seed: seed)
-            let written: Int
-            do { written = try spec.write(to: dir) } catch let e as LoadError { fail(e.description) }
+            let written = try spec.write(to: dir)
             let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let size = fileSize((dir as NSString).appendingPathComponent("ratings.csv"))
             FileHandle.standardError.write(Data(String(format: "generated %@: %d ratings, %d users, %d rated of %d movies, ratings.csv %.1f MB in %.1f s\n",
@@ -61,10 +61,8 @@ struct LoadBenchCommand: ParsableCommand {
         }
         let path = data ?? generate!
         let cpu0 = cpuSeconds()
-        let ds = try withCleanErrors {
-            try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines,
-                                                                  parallelMinimumBytes: threads == 1 ? Int.max : 32 << 20))
-        }
+        let ds = try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines,
+                                                              parallelMinimumBytes: threads == 1 ? Int.max : 32 << 20))
         let cpu = cpuSeconds() - cpu0
         let r = ds.loadReport
         let mb = Double(r.ratingsBytes) / 1e6

@@ -14,7 +14,7 @@ struct ProfileCommand: ParsableCommand {
             loads and evaluates like any ratings file.
             """,
         subcommands: [
-            List.self, Show.self, Export.self, Import.self, Delete.self, Rename.self, Undo.self, Bench.self,
+            List.self, Show.self, Export.self, Import.self, Copy.self, Bind.self, Delete.self, Rename.self, Undo.self, Bench.self,
         ])
 
     // MARK: list
@@ -25,25 +25,23 @@ struct ProfileCommand: ParsableCommand {
         @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                let all = try s.profiles()
-                switch format {
-                case .json:
-                    printJSON(ListJSON(database: s.path, profiles: all))
-                case .text:
-                    if all.isEmpty {
-                        print("no profiles in \(s.path)")
-                        return
-                    }
-                    let w = max(4, all.map { $0.name.count }.max() ?? 4)
-                    print(padRight("NAME", w) + "  RATINGS  LAST RATED            DATASET")
-                    for p in all {
-                        print(padRight(p.name, w) + "  " + lpad("\(p.ratingCount)", 7) + "  "
-                              + padRight(p.lastRated.map(isoTime) ?? "-", 20) + "  " + (p.dataset ?? "-"))
-                    }
-                    print("(\(all.count) profile\(all.count == 1 ? "" : "s") in \(s.path))")
+            let s = try store.open()
+            let all = try s.profiles()
+            switch format {
+            case .json:
+                printJSON(ListJSON(database: s.path, profiles: all))
+            case .text:
+                if all.isEmpty {
+                    print("no profiles in \(s.path)")
+                    return
                 }
+                let w = max(4, all.map { $0.name.count }.max() ?? 4)
+                print(padRight("NAME", w) + "  RATINGS  LAST RATED            DATASET")
+                for p in all {
+                    print(padRight(p.name, w) + "  " + lpad("\(p.ratingCount)", 7) + "  "
+                          + padRight(p.lastRated.map(isoTime) ?? "-", 20) + "  " + datasetLabel(p))
+                }
+                print("(\(all.count) profile\(all.count == 1 ? "" : "s") in \(s.path))")
             }
         }
     }
@@ -54,61 +52,66 @@ struct ProfileCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a profile's ratings; with --data, match them to a dataset by raw item id.")
-        @Argument(help: "The profile name.") var name: String
+            abstract: "Show a profile's ratings with titles from its own dataset; with --data, match them to another by raw item id.")
+        @OptionGroup var selection: ProfileSelection
+        var name: String { selection.name }
         @OptionGroup var store: StoreOptions
         @Option(help: "A dataset (folder or ratings file) to match items against by raw id.") var data: String?
         @Flag(help: "Load what can be loaded from --data; skip malformed lines.") var skipBadLines = false
         @Option(help: "Output format: text or json.") var format: TextOrJSON = .text
 
         func run() throws {
-            withStoreErrors {
-                if let data, !FileManager.default.fileExists(atPath: data) {
-                    throw LoadError(file: data, "no such file or folder (--data)")
+            if let data, !FileManager.default.fileExists(atPath: data) {
+                throw LoadError(file: data, "no such file or folder (--data)")
+            }
+            let s = try store.open()
+            let summary = try s.summary(profile: name, dataset: selection.dataset)
+            let ratings = try s.existingRatings(profile: name, dataset: summary.dataset)
+                .sorted { ($0.timestamp, $0.item) < ($1.timestamp, $1.item) }
+            var matched: Int?
+            var titles: [String: String] = [:]
+            var datasetName: String?
+            var titleNote: String?
+            if data == nil {
+                // The profile's own dataset supplies the titles, when it is still where it was.
+                (titles, titleNote) = ownTitles(summary, ratings: ratings, skipBadLines: skipBadLines)
+            } else if let data {
+                let ds = try DatasetLoader.load(path: data, options: LoadOptions(skipBadLines: skipBadLines))
+                datasetName = ds.name
+                var m = 0
+                for r in ratings {
+                    if let i = ds.catalog.index(of: r.item) {
+                        m += 1
+                        titles[r.item] = ds.catalog[i].title
+                    }
                 }
-                let s = try store.open()
-                let summary = try s.summary(profile: name)
-                let ratings = try s.existingRatings(profile: name)
-                    .sorted { ($0.timestamp, $0.item) < ($1.timestamp, $1.item) }
-                var matched: Int?
-                var titles: [String: String] = [:]
-                var datasetName: String?
-                if let data {
-                    let ds = try DatasetLoader.load(path: data, options: LoadOptions(skipBadLines: skipBadLines))
-                    datasetName = ds.name
-                    var m = 0
-                    for r in ratings {
-                        if let i = ds.catalog.index(of: r.item) {
-                            m += 1
-                            titles[r.item] = ds.catalog[i].title
-                        }
-                    }
-                    matched = m
+                matched = m
+            }
+            switch format {
+            case .json:
+                printJSON(ShowJSON(
+                    profile: summary, database: s.path, dataset: datasetName, matched: matched,
+                    missing: matched.map { ratings.count - $0 },
+                    ratings: ratings.map { .init(item: $0.item, rating: $0.value, timestamp: $0.timestamp,
+                                                 title: titles[$0.item]) }))
+            case .text:
+                print("profile \(summary.name) (\(s.path))")
+                print("created \(isoTime(summary.created)), " + (summary.bound ? "dataset " : "last used with ")
+                      + (summary.dataset ?? "no dataset yet") + (summary.datasetSource.map { " (\($0))" } ?? ""))
+                if let titleNote { print(titleNote) }
+                print("\(ratings.count) rating\(ratings.count == 1 ? "" : "s")")
+                if let matched, let datasetName {
+                    let missing = ratings.count - matched
+                    print("with \(datasetName): \(matched) matched, \(missing) not in this dataset"
+                          + (missing > 0 ? " (kept in the profile)" : ""))
                 }
-                switch format {
-                case .json:
-                    printJSON(ShowJSON(
-                        profile: summary, database: s.path, dataset: datasetName, matched: matched,
-                        missing: matched.map { ratings.count - $0 },
-                        ratings: ratings.map { .init(item: $0.item, rating: $0.value, timestamp: $0.timestamp,
-                                                     title: titles[$0.item]) }))
-                case .text:
-                    print("profile \(summary.name) (\(s.path))")
-                    print("created \(isoTime(summary.created)), last used with \(summary.dataset ?? "no dataset yet")")
-                    print("\(ratings.count) rating\(ratings.count == 1 ? "" : "s")")
-                    if let matched, let datasetName {
-                        let missing = ratings.count - matched
-                        print("with \(datasetName): \(matched) matched, \(missing) not in this dataset"
-                              + (missing > 0 ? " (kept in the profile)" : ""))
-                    }
-                    if ratings.isEmpty { return }
-                    let w = max(4, ratings.map { $0.item.count }.max() ?? 4)
-                    print("  " + padRight("ITEM", w) + "  RATING  RATED AT              TITLE")
-                    for r in ratings {
-                        let title = titles[r.item] ?? (data == nil ? "" : "(not in this dataset)")
-                        print("  " + padRight(r.item, w) + "  " + lpad(formatRating(r.value), 6) + "  "
-                              + padRight(isoTime(r.timestamp), 20) + "  " + title)
-                    }
+                if ratings.isEmpty { return }
+                let w = max(4, ratings.map { $0.item.count }.max() ?? 4)
+                print("  " + padRight("ITEM", w) + "  RATING  RATED AT              TITLE")
+                for r in ratings {
+                    let title = titles[r.item] ?? (data == nil ? "" : "(not in this dataset)")
+                    print("  " + padRight(r.item, w) + "  " + lpad(formatRating(r.value), 6) + "  "
+                          + padRight(isoTime(r.timestamp), 20) + "  " + title)
                 }
             }
         }
@@ -129,32 +132,45 @@ struct ProfileCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a profile as a ratings file (CSV user,item,rating,timestamp or JSON).")
-        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var selection: ProfileSelection
+        var name: String { selection.name }
         @OptionGroup var store: StoreOptions
-        @Option(help: "csv or json.") var format: ExportFormat = .csv
-        @Option(help: "Write to this file instead of standard output.") var out: String?
+        @Option(help: "csv or json (default: from the --out extension, else csv).") var format: ExportFormat?
+        @Option(help: "Write to this file instead of standard output (.csv or .json).") var out: String?
+
+        /// The format to write: --format, else the extension of --out, else CSV. A mismatch is refused.
+        func resolvedFormat() throws -> ExportFormat {
+            let ext = out.map { ($0 as NSString).pathExtension.lowercased() } ?? ""
+            let fromExtension = ExportFormat(rawValue: ext)
+            if let format, let fromExtension, format != fromExtension {
+                throw ValidationError("--format \(format.rawValue) does not match --out \(out!) (a .\(ext) file); "
+                                      + "change one of them")
+            }
+            return format ?? fromExtension ?? .csv
+        }
+
+        func validate() throws { _ = try resolvedFormat() }
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                let summary = try s.summary(profile: name)
-                let data = ProfileFile.export(profile: summary, ratings: try s.existingRatings(profile: name),
-                                              format: format.fileFormat)
-                if let out {
-                    let folder = (out as NSString).deletingLastPathComponent
-                    if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
-                        throw LoadError(file: out, "cannot write: the folder \(folder) does not exist")
-                    }
-                    do {
-                        try data.write(to: URL(fileURLWithPath: out), options: .atomic)
-                    } catch {
-                        throw LoadError(file: out, "cannot write the file (\(error.localizedDescription))")
-                    }
-                    FileHandle.standardError.write(Data(
-                        "exported \(summary.ratingCount) ratings of \(summary.name) to \(out)\n".utf8))
-                } else {
-                    FileHandle.standardOutput.write(data)
+            let format = try resolvedFormat()
+            let s = try store.open()
+            let summary = try s.summary(profile: name, dataset: selection.dataset)
+            let data = ProfileFile.export(profile: summary, ratings: try s.existingRatings(profile: name, dataset: summary.dataset),
+                                          format: format.fileFormat)
+            if let out {
+                let folder = (out as NSString).deletingLastPathComponent
+                if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+                    throw LoadError(file: out, "cannot write: the folder \(folder) does not exist")
                 }
+                do {
+                    try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+                } catch {
+                    throw LoadError(file: out, "cannot write the file (\(error.localizedDescription))")
+                }
+                FileHandle.standardError.write(Data(
+                    "exported \(summary.ratingCount) ratings of \(summary.name) to \(out)\n".utf8))
+            } else {
+                FileHandle.standardOutput.write(data)
             }
         }
     }
@@ -175,18 +191,26 @@ struct ProfileCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "Take the rows of this user id (required when the file has several users).") var user: String?
         @Flag(help: "Also remove the profile's ratings of items the file lacks.") var replace = false
+        @Option(help: ArgumentHelp("The dataset whose item ids the file uses: the profile is that dataset's (made and bound if new).",
+                                   valueName: "path"))
+        var data: String?
 
         func run() throws {
-            withStoreErrors {
-                let parsed = try ProfileFile.read(path: file, user: user)
-                let s = try store.open()
-                let r = try s.importRatings(profile: name, parsed.ratings, replace: replace)
-                var line = "imported \(parsed.ratings.count) ratings into \(name) from \(file): "
-                    + "\(r.added) new, \(r.changed) changed, \(r.unchanged) unchanged"
-                if replace { line += ", \(r.removed) removed" }
-                if parsed.duplicates > 0 { line += "; \(parsed.duplicates) duplicate rows (the last kept)" }
-                print(line)
+            let parsed = try ProfileFile.read(path: file, user: user)
+            let s = try store.open()
+            let r: ImportSummary
+            if let data {
+                let ds = try DatasetLoader.load(path: data, options: LoadOptions())
+                let id = try DatasetProfiles(store: s, dataset: DatasetIdentity(ds)).resolve(name)
+                r = try s.importRatings(id: id, parsed.ratings, replace: replace)
+            } else {
+                r = try s.importRatings(profile: name, parsed.ratings, replace: replace)
             }
+            var line = "imported \(parsed.ratings.count) ratings into \(name) from \(file): "
+                + "\(r.added) new, \(r.changed) changed, \(r.unchanged) unchanged"
+            if replace { line += ", \(r.removed) removed" }
+            if parsed.duplicates > 0 { line += "; \(parsed.duplicates) duplicate rows (the last kept)" }
+            print(line)
         }
     }
 
@@ -195,16 +219,15 @@ struct ProfileCommand: ParsableCommand {
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete a profile with its ratings and history (export it first to keep a copy).")
-        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var selection: ProfileSelection
+        var name: String { selection.name }
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                let n = try s.summary(profile: name).ratingCount
-                try s.deleteProfile(name)
-                print("deleted profile \(name) (\(n) rating\(n == 1 ? "" : "s"))")
-            }
+            let s = try store.open()
+            let n = try s.summary(profile: name, dataset: selection.dataset).ratingCount
+            try s.deleteProfile(name, dataset: selection.dataset)
+            print("deleted profile \(name) (\(n) rating\(n == 1 ? "" : "s"))")
         }
     }
 
@@ -212,34 +235,34 @@ struct ProfileCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rename a profile.")
         @Argument(help: "The current name.") var old: String
         @Argument(help: "The new name.") var new: String
+        @Option(help: ArgumentHelp("The dataset (as 'profile list' names it) when several have a profile of that name.",
+                                   valueName: "name"))
+        var dataset: String?
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            withStoreErrors {
-                try store.open().renameProfile(old, to: new)
-                print("renamed profile \(old) to \(new)")
-            }
+            try store.open().renameProfile(old, to: new, dataset: dataset)
+            print("renamed profile \(old) to \(new)")
         }
     }
 
     struct Undo: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Undo the profile's last rating change.")
-        @Argument(help: "The profile name.") var name: String
+        @OptionGroup var selection: ProfileSelection
+        var name: String { selection.name }
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            withStoreErrors {
-                let s = try store.open()
-                _ = try s.summary(profile: name)
-                guard let e = try s.undoLast(profile: name) else {
-                    print("nothing to undo in \(name)")
-                    return
-                }
-                let before = e.oldValue.map(formatRating) ?? "unrated"
-                switch e.kind {
-                case .set: print("undid rating \(e.item) = \(e.newValue.map(formatRating) ?? "?"); now \(before)")
-                case .remove: print("undid removal of \(e.item); restored \(before)")
-                }
+            let s = try store.open()
+            let summary = try s.summary(profile: name, dataset: selection.dataset)
+            guard let e = try s.undoLast(profile: name, dataset: summary.dataset) else {
+                print("nothing to undo in \(name)")
+                return
+            }
+            let before = e.oldValue.map(formatRating) ?? "unrated"
+            switch e.kind {
+            case .set: print("undid rating \(e.item) = \(e.newValue.map(formatRating) ?? "?"); now \(before)")
+            case .remove: print("undid removal of \(e.item); restored \(before)")
             }
         }
     }
@@ -267,45 +290,43 @@ struct ProfileCommand: ParsableCommand {
         }
 
         func run() throws {
-            withStoreErrors {
-                var tempDir: String?
-                var db = store.db
-                if db == nil {
-                    let dir = NSTemporaryDirectory() + "recsys-bench-\(getpid())"
-                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                    tempDir = dir
-                    db = dir + "/bench.sqlite"
+            var tempDir: String?
+            var db = store.db
+            if db == nil {
+                let dir = NSTemporaryDirectory() + "recsys-bench-\(getpid())"
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                tempDir = dir
+                db = dir + "/bench.sqlite"
+            }
+            defer { if let tempDir { try? FileManager.default.removeItem(atPath: tempDir) } }
+            let s = try SQLiteProfileStore(path: StorePaths.resolve(db: db), synchronous: synchronous.value)
+            var rng = SplitMix64(seed: seed)
+            var micros: [Double] = []
+            micros.reserveCapacity(count)
+            let base = Int64(Date().timeIntervalSince1970)
+            for k in 0..<count {
+                let item = "\(itemPrefix)\(k)"
+                let value = Float(1 + rng.nextInt(5))
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try s.setRating(profile: profile, item: item, value: value, timestamp: base + Int64(k))
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                micros.append(Double(t1 - t0) / 1000)
+                if printCommits {
+                    // write(2) directly: the line reaches the reader only after the commit returned.
+                    FileHandle.standardOutput.write(Data("committed \(item) \(formatRating(value))\n".utf8))
                 }
-                defer { if let tempDir { try? FileManager.default.removeItem(atPath: tempDir) } }
-                let s = try SQLiteProfileStore(path: StorePaths.resolve(db: db), synchronous: synchronous.value)
-                var rng = SplitMix64(seed: seed)
-                var micros: [Double] = []
-                micros.reserveCapacity(count)
-                let base = Int64(Date().timeIntervalSince1970)
-                for k in 0..<count {
-                    let item = "\(itemPrefix)\(k)"
-                    let value = Float(1 + rng.nextInt(5))
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    try s.setRating(profile: profile, item: item, value: value, timestamp: base + Int64(k))
-                    let t1 = DispatchTime.now().uptimeNanoseconds
-                    micros.append(Double(t1 - t0) / 1000)
-                    if printCommits {
-                        // write(2) directly: the line reaches the reader only after the commit returned.
-                        FileHandle.standardOutput.write(Data("committed \(item) \(formatRating(value))\n".utf8))
-                    }
-                }
-                if printCommits { return }
-                micros.sort()
-                func q(_ p: Double) -> Double { micros[min(micros.count - 1, Int((p * Double(micros.count)).rounded(.up)) - 1)] }
-                let figures = BenchJSON(database: s.path, count: count, synchronous: synchronous.rawValue.uppercased(), journal: "WAL",
-                                        p50_ms: q(0.5) / 1000, p99_ms: q(0.99) / 1000, max_ms: micros.last! / 1000,
-                                        mean_ms: micros.reduce(0, +) / Double(micros.count) / 1000)
-                if json {
-                    printJSON(figures)
-                } else {
-                    print(String(format: "%d ratings committed (WAL, synchronous=%@) in %@: p50 %.3f ms, p99 %.3f ms, max %.3f ms, mean %.3f ms",
-                                 count, figures.synchronous, s.path, figures.p50_ms, figures.p99_ms, figures.max_ms, figures.mean_ms))
-                }
+            }
+            if printCommits { return }
+            micros.sort()
+            func q(_ p: Double) -> Double { micros[min(micros.count - 1, Int((p * Double(micros.count)).rounded(.up)) - 1)] }
+            let figures = BenchJSON(database: s.path, count: count, synchronous: synchronous.rawValue.uppercased(), journal: "WAL",
+                                    p50_ms: q(0.5) / 1000, p99_ms: q(0.99) / 1000, max_ms: micros.last! / 1000,
+                                    mean_ms: micros.reduce(0, +) / Double(micros.count) / 1000)
+            if json {
+                printJSON(figures)
+            } else {
+                print(String(format: "%d ratings committed (WAL, synchronous=%@) in %@: p50 %.3f ms, p99 %.3f ms, max %.3f ms, mean %.3f ms",
+                             count, figures.synchronous, s.path, figures.p50_ms, figures.p99_ms, figures.max_ms, figures.mean_ms))
             }
         }
     }
@@ -320,6 +341,39 @@ struct ProfileCommand: ParsableCommand {
         var max_ms: Double
         var mean_ms: Double
     }
+}
+
+/// The profile a management command acts on: its name, and the dataset when several have one of that name.
+struct ProfileSelection: ParsableArguments {
+    @Argument(help: "The profile name.") var name: String
+    @Option(help: ArgumentHelp("The dataset (as 'profile list' names it) when several have a profile of that name.",
+                               valueName: "name"))
+    var dataset: String?
+}
+
+/// "ml-100k" for a bound profile, "ml-100k (last used; bound on next open)" for one written before
+/// profiles were bound to datasets, "-" for one never opened with a dataset.
+func datasetLabel(_ p: ProfileSummary) -> String {
+    guard let d = p.dataset else { return "-" }
+    return p.bound ? d : d + " (last used; bound on next open)"
+}
+
+/// Titles of `ratings` from the profile's own dataset (loaded from where it was bound), and a note
+/// when that dataset is gone or changed.
+func ownTitles(_ summary: ProfileSummary, ratings: [StoredRating], skipBadLines: Bool) -> ([String: String], String?) {
+    guard summary.bound, let source = summary.datasetSource, !ratings.isEmpty else { return ([:], nil) }
+    guard FileManager.default.fileExists(atPath: source) else {
+        return ([:], "titles: \(source) (its dataset) is no longer there")
+    }
+    guard let ds = try? DatasetLoader.load(path: source, options: LoadOptions(skipBadLines: skipBadLines)) else {
+        return ([:], "titles: \(source) (its dataset) no longer loads")
+    }
+    guard DatasetIdentity(ds).key == summary.datasetKey else {
+        return ([:], "titles: \(source) now holds another catalog; pass --data to match by id anyway")
+    }
+    var titles: [String: String] = [:]
+    for r in ratings { if let i = ds.catalog.index(of: r.item) { titles[r.item] = ds.catalog[i].title } }
+    return (titles, nil)
 }
 
 enum SynchronousOption: String, ExpressibleByArgument, CaseIterable {

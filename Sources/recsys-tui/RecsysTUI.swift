@@ -25,26 +25,38 @@ struct RecsysTUI: ParsableCommand {
         defaultSubcommand: ExploreCommand.self
     )
 
-    /// Parses and runs, turning a command-line mistake into one line on stderr and exit status 2
-    /// (help and --version still print in full and exit 0).
+    /// Parses and runs. Every failure ends here, in one place: help and --version print in full and
+    /// exit 0; anything else prints one line on stderr and exits with status 2 (or the `ExitCode` thrown).
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            if error is ExitCode { Foundation.exit(code.rawValue) }
+            exit(with: error)
+        }
+    }
+
+    /// Maps an error to its output and exit status (ArgumentParser's `exit(withError:)`, in one line).
+    static func exit(with error: any Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        let line: String
+        if let known = CommandError.describing(error) {
+            line = known
+        } else {
+            // A command-line mistake reported by ArgumentParser (or a ValidationError): one line plus a pointer to help.
             let message = RecsysTUI.message(for: error)
                 .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: " ")
-            if message.isEmpty { Foundation.exit(code.rawValue) }
-            let stripped = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-            fail(stripped + " (see 'recsys-tui help')")
+            if message.isEmpty { Foundation.exit(2) }
+            line = (message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) + " (see 'recsys-tui help')"
         }
+        FileHandle.standardError.write(Data(("recsys-tui: " + line + "\n").utf8))
+        Foundation.exit(2)
     }
 }
 
@@ -63,25 +75,31 @@ struct DataOptions: ParsableArguments {
     var path: String { data ?? SampleData.path }
 
     func load() throws -> Dataset {
-        try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines, itemsPath: items))
+        do {
+            return try DatasetLoader.load(path: path, options: LoadOptions(skipBadLines: skipBadLines, itemsPath: items))
+        } catch var e as LoadError {
+            if e.file == path, Self.looksLikeItemsFile(path) {
+                e.message += " — this looks like an items file (movie id, title, genres): give the ratings file with --data and this one with --items"
+            }
+            throw e
+        }
     }
-}
 
-/// Prints an error on one line to stderr and exits with `code`.
-func fail(_ message: String, code: Int32 = 2) -> Never {
-    FileHandle.standardError.write(Data(("recsys-tui: " + message + "\n").utf8))
-    exit(code)
-}
-
-/// Runs `body`, turning data and parameter errors into a one-line message and exit status 2.
-func withCleanErrors<T>(_ body: () throws -> T) rethrows -> T {
-    do {
-        return try body()
-    } catch let e as LoadError {
-        fail(e.description)
-    } catch let e as ParameterError {
-        fail(e.description)
-    } catch let e as ModelFileError {
-        fail(e.description)
+    /// True when the first line of `path` is a movies.csv / movies.dat / u.item row or header:
+    /// a "title" header, or a second field that is text with a "(year)" rather than a number.
+    static func looksLikeItemsFile(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4096)) ?? Data()
+        let first = String(decoding: head.prefix { $0 != 10 }, as: UTF8.self).lowercased()
+        if first.contains("title") { return true }
+        for sep in ["::", "|", ",", "\t"] {
+            let fields = first.components(separatedBy: sep)
+            if fields.count >= 2, Double(fields[1].trimmingCharacters(in: .whitespaces)) == nil,
+               fields[1].range(of: #"\(\d{4}\)"#, options: .regularExpression) != nil {
+                return true
+            }
+        }
+        return false
     }
 }

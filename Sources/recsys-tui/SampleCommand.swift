@@ -42,10 +42,8 @@ struct SampleCommand: ParsableCommand {
 
         func run() throws {
             let moviesPath = movies ?? (SampleData.path as NSString).appendingPathComponent("movies.csv")
-            let summary = try withCleanErrors {
-                try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out,
-                                        options: SampleGeneratorOptions(seed: seed, users: users))
-            }
+            let summary = try SampleGenerator.run(moviesPath: moviesPath, outDirectory: out,
+                                    options: SampleGeneratorOptions(seed: seed, users: users))
             print("wrote \(summary.ratings) ratings by \(summary.users) users over \(summary.movies) movies "
                   + "(seed \(seed)) to \(summary.directory)")
         }

@@ -75,31 +75,31 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let tokenValue = token.map { path -> String in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("\(path): cannot read the token file") }
+        let tokenValue = try token.map { path -> String in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CommandError("\(path): cannot read the token file")
+            }
             let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if t.isEmpty || t.contains(where: { $0.isWhitespace }) {
-                fail("\(path):1: expected one token without spaces")
+                throw CommandError("\(path):1: expected one token without spaces")
             }
             return t
         }
-        let ds = try withCleanErrors { try dataOptions.load() }
+        let ds = try dataOptions.load()
         var served: [ServedModel] = []
         for file in models {
-            served.append(try withCleanErrors { try ServedModel.load(file: file, dataset: ds) })
+            served.append(try ServedModel.load(file: file, dataset: ds))
         }
         for name in fittedAlgorithms {
             let mine = params.filter { $0.hasPrefix(name + ".") }
-            let parameters = try withCleanErrors { try parseParameterAssignments(mine, algorithm: name) }
+            let parameters = try parseParameterAssignments(mine, algorithm: name)
             let start = Date()
-            let m = try withCleanErrors {
-                try loadOrFit(algorithm: name, model: nil, dataset: ds, parameters: parameters, seed: seed)
-            }
+            let m = try loadOrFit(algorithm: name, model: nil, dataset: ds, parameters: parameters, seed: seed)
             served.append(ServedModel(model: m, fitSeconds: Date().timeIntervalSince(start)))
         }
         let set: ModelSet
-        do { set = try ModelSet(dataset: ds, models: served) } catch { fail("\(error)") }
-        let store = withStoreErrors { try storeOptions.open() }
+        do { set = try ModelSet(dataset: ds, models: served) } catch { throw CommandError("\(error)") }
+        let store = try storeOptions.open()
 
         let settings = ServerSettings(host: host, port: port, token: tokenValue)
         if !settings.isLoopback {
@@ -130,7 +130,7 @@ struct ServeCommand: ParsableCommand {
             done.signal()
         }
         done.wait()
-        if let error = failure.error { fail("serve: \(error)") }
+        if let error = failure.error { throw CommandError("serve: \(error)") }
     }
 }
 

@@ -10,6 +10,7 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             The file (format: docs/model-format.md) records the algorithm, its parameters and a fingerprint of \
             the dataset; loading it on other data is refused. Progress goes to stderr.
+
             JSON (--format json): {"algorithm", "dataset", "users", "items", "ratings", "parameters": {…}, \
             "seed", "seconds", "out", "bytes"}.
             """)
@@ -52,19 +53,17 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let parameters = try withCleanErrors { try parseParameterAssignments(params, algorithm: algorithm) }
+        let parameters = try parseParameterAssignments(params, algorithm: algorithm)
         // Check the parameters before the (possibly long) load.
-        _ = try withCleanErrors { try Algorithms.make(algorithm, parameters: parameters) }
-        let data = try withCleanErrors { try dataOptions.load() }
+        _ = try Algorithms.make(algorithm, parameters: parameters)
+        let data = try dataOptions.load()
         let reporter = ProgressReporter(label: "train \(algorithm)", enabled: !quiet)
         let start = Date()
-        let model = try withCleanErrors {
-            try loadOrFit(algorithm: algorithm, model: nil, dataset: data, parameters: parameters, seed: seed,
-                          threads: threads, progress: reporter.callback)
-        }
+        let model = try loadOrFit(algorithm: algorithm, model: nil, dataset: data, parameters: parameters, seed: seed,
+                      threads: threads, progress: reporter.callback)
         reporter.finish()
         let seconds = Date().timeIntervalSince(start)
-        try withCleanErrors { try ModelFiles.save(model, dataset: data, to: out) }
+        try ModelFiles.save(model, dataset: data, to: out)
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: out))?[.size] as? NSNumber)?.intValue ?? 0
         switch format {
         case .text:

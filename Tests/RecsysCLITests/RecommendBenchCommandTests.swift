@@ -24,5 +24,8 @@ final class RecommendBenchCommandTests: XCTestCase {
         XCTAssertEqual(render["height"], 40)
         let p50 = try XCTUnwrap(render["p50"]), p99 = try XCTUnwrap(render["p99"]), mx = try XCTUnwrap(render["max"])
         XCTAssertTrue(p50 > 0 && p50 <= p99 && p99 <= mx, "\(render)")
+        // The first frame (once a skipped test, testRenderTimingAtScale) is part of the benchmark now.
+        let first = try XCTUnwrap(j["first_frame_ms"] as? Double)
+        XCTAssertGreaterThan(first, 0)
     }
 }

@@ -17,10 +17,23 @@ enum CLI {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/recsys-tui")
     }
 
+    /// A private data and cache home for every command these tests run, so that no test reads
+    /// or migrates the profile database of the person running the tests.
+    static let home: String = {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("recsys-cli-tests-\(ProcessInfo.processInfo.processIdentifier)").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
     static func run(_ args: [String]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_DATA_HOME"] = home + "/data"
+        env["XDG_CACHE_HOME"] = home + "/cache"
+        p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -77,6 +90,11 @@ final class RecommendCommandTests: XCTestCase {
 
     func testEmptyProfileGetsColdStartAsCSV() throws {
         let data = try CLI.blockRatingsFile()
+        // Read-only commands never create a profile, so the empty profile is made first, on this dataset.
+        let empty = (data as NSString).deletingLastPathComponent + "/empty-profile.csv"
+        try "user,item,rating,timestamp\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        let made = try CLI.run(["profile", "import", "newcomer", empty, "--data", data])
+        XCTAssertEqual(made.status, 0, made.stderr)
         let r = try CLI.run(["recommend", "--data", data, "--profile", "newcomer", "--algorithm", "content",
                              "-n", "2", "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -33,3 +33,25 @@ final class SimilarCommandTests: XCTestCase {
         XCTAssertEqual(none.status, 2)
     }
 }
+
+/// Issue 17 item 10: `similar --title alien` names *Alien (1979)* and the other titles containing "alien".
+final class SimilarQueryTests: XCTestCase {
+    func testTheMatchedMovieAndItsAlternativesAreNamed() throws {
+        let json = try CLI.run(["similar", "--title", "alien", "--algorithm", "content", "-n", "2", "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let j = try CLI.json(json.stdout)
+        let query = try XCTUnwrap(j["query"] as? [String: Any])
+        XCTAssertEqual(query["title"] as? String, "Alien (1979)")
+        XCTAssertEqual(query["item"] as? String, j["item"] as? String)
+        let alternatives = try XCTUnwrap(j["alternatives"] as? [[String: Any]])
+        XCTAssertEqual(alternatives.compactMap { $0["title"] as? String }, ["Aliens (1986)"])
+        let text = try CLI.run(["similar", "--title", "alien", "--algorithm", "content", "-n", "2"])
+        let lines = text.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first, "similar to Alien (1979) (item \(query["item"] as? String ?? "?"))")
+        XCTAssertTrue(lines[1].hasPrefix("also matching 'alien': Aliens (1986)"), String(lines[1]))
+        // By id: the query is named, and there are no alternatives.
+        let byID = try CLI.json(try CLI.run(["similar", "--item", "335", "-n", "1", "--format", "json"]).stdout)
+        XCTAssertEqual((byID["query"] as? [String: Any])?["title"] as? String, "Aliens (1986)")
+        XCTAssertNil(byID["alternatives"])
+    }
+}

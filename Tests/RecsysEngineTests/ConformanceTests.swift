@@ -27,6 +27,17 @@ final class ConformanceTests: XCTestCase {
     func testContent() { check("content", .init(personalized: false, foldInReproduces: true)) }
     /// Without its slowest components (svd, svdpp, als) so the debug test stays fast.
     func testHybrid() { check("hybrid", .init(parameters: Parameters(["w_svd": "0", "w_als": "0", "w_svdpp": "0"]))) }
+    /// A 24×16 fixture wants a small, regularised embedding (parity is one dimension).
+    func testTwoTower() { check("two-tower", .init(parameters: Parameters(["dim": "4", "epochs": "40", "batch": "32", "lr": "0.02", "reg": "0.05"]))) }
+    func testRanking() { check("ranking", .init(parameters: Parameters(["dim": "8", "epochs": "40", "batch": "16"]))) }
+
+    /// Every registered algorithm has its line above: a new model is not done until it is here.
+    func testEveryRegisteredAlgorithmIsChecked() {
+        let checked: Set = ["popularity", "baseline", "svd", "svdpp", "user-knn", "item-knn", "als", "bpr", "ease",
+                            "content", "hybrid", "two-tower", "ranking"]
+        XCTAssertEqual(Set(Algorithms.names), checked)
+    }
+
     /// The exact per-row solver with the rating-weighted confidence.
     func testALSCholesky() {
         check("als", .init(parameters: Parameters(["factors": "8", "iterations": "10", "solver": "cholesky"]),

@@ -244,6 +244,25 @@ final class EndpointTests: XCTestCase {
         }
     }
 
+    func testProfilesAreBoundToTheServedDatasetAsInTheExplorer() async throws {
+        let (server, dbPath) = try ServerFixture.server()
+        let store = try SQLiteProfileStore(path: dbPath)
+        let elsewhere = UIFixtures.synthetic(items: 40, users: 10, ratingsPerUser: 5, seed: 9)
+        _ = try store.createProfile("theirs", on: DatasetIdentity(elsewhere))
+        try await server.application().test(.live) { client in
+            for (method, uri) in [(HTTPRequest.Method.get, "/v1/profiles/theirs/recommendations"),
+                                  (.put, "/v1/profiles/theirs/ratings/1"), (.delete, "/v1/profiles/theirs/ratings/1")] {
+                let r = try await client.call(method, uri, body: method == .put ? "{\"rating\": 4}" : nil)
+                XCTAssertEqual(r.status, .conflict, "\(method) \(uri): \(r.text)")
+                XCTAssertEqual(try r.errorCode, "profile_of_other_dataset")
+            }
+            let mine = try await client.call(.put, "/v1/profiles/mine/ratings/1", body: "{\"rating\": 4}")
+            XCTAssertEqual(mine.status, .ok, mine.text)
+        }
+        XCTAssertEqual(try store.match(profile: "mine", on: DatasetIdentity(data)), .own(id: try XCTUnwrap(try store.profileID(named: "mine")), adopt: false))
+        XCTAssertEqual(try store.existingRatings(profile: "theirs"), [], "a refused write stored nothing")
+    }
+
     func testTokenGuardsWritesOnly() async throws {
         let (server, _) = try ServerFixture.server(settings: ServerSettings(port: 0, token: "s3cret"))
         try await server.application().test(.live) { client in

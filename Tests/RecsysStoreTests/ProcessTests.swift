@@ -91,6 +91,27 @@ final class ProcessTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: db + ".bak-v1"), "a new file needs no backup")
     }
 
+    /// A class starting at once on one shared server: many learners open a database that
+    /// does not exist yet in the same instant. Every one of them must open it (the race to
+    /// switch the new file to WAL is retried, not reported) and every rating must land.
+    func testManyProcessesOpeningOneNewDatabaseAtOnceAllSucceed() throws {
+        let dir = makeTempDir(self)
+        writeRatings(dir + "/r.csv", prefix: "r", count: 40, shared: 0, value: 3)
+        for round in 0..<3 {
+            let db = dir + "/class\(round)/profiles.sqlite"
+            let learners = (0..<10).map { "learner\($0)" }
+            let running = try learners.map { try launch(["profile", "import", $0, dir + "/r.csv", "--db", db]) }
+            for (name, r) in zip(learners, running) {
+                let o = finish(r.0, r.1, r.2)
+                XCTAssertEqual(o.status, 0, "\(name) in round \(round): \(o.err)")
+            }
+            let s = try SQLiteProfileStore(path: db)
+            for name in learners {
+                XCTAssertEqual(try s.existingRatings(profile: name).count, 40, "\(name) in round \(round)")
+            }
+        }
+    }
+
     func testConcurrentSingleRatingWritersFromTwoProcesses() throws {
         let dir = makeTempDir(self)
         let db = dir + "/p.sqlite"

@@ -171,7 +171,7 @@ final class LabMapWiringTests: XCTestCase {
         d.key(.down)
         d.key(.char(" "))
         XCTAssertEqual(d.state.evalLab?.chosenAlgorithms, ["popularity", "baseline"])
-        d.key(.char("r"))   // the Driver performs the job inline
+        d.key(.char("r"))   // the Driver runs the job inline
         XCTAssertEqual(d.state.evalLab?.running, false)
         XCTAssertEqual(d.state.evalLab?.report?.results.map(\.algorithm), ["popularity", "baseline"])
         XCTAssertEqual(d.state.status.text, "evaluation done")

@@ -135,13 +135,14 @@ final class EvalLabTests: XCTestCase {
 
     func testGridKeyCyclesPresetsAndTheRunChartsTheParameter() throws {
         var lab = EvalLabState(algorithms: ["popularity", "baseline"], chosen: ["popularity", "baseline"], metrics: ["rmse"])
-        XCTAssertEqual(handleEvalLabKey(&lab, .char("g")), .handled)
+        // Issue 17.8: s is the grid toggle (g is "first row" as in every list), S the next preset.
+        XCTAssertEqual(handleEvalLabKey(&lab, .char("s")), .handled)
         XCTAssertEqual(lab.grid, "popularity.damping=0,5,10,50")
-        _ = handleEvalLabKey(&lab, .char("g"))
+        _ = handleEvalLabKey(&lab, .char("S"))
         XCTAssertEqual(lab.grid, "baseline.reg_i=0,5,10,25")
-        _ = handleEvalLabKey(&lab, .char("g"))
-        XCTAssertNil(lab.grid)
-        _ = handleEvalLabKey(&lab, .char("g")); _ = handleEvalLabKey(&lab, .char("g"))
+        _ = handleEvalLabKey(&lab, .char("s"))
+        XCTAssertNil(lab.grid, "pressing s again turns the grid off")
+        _ = handleEvalLabKey(&lab, .char("s")); _ = handleEvalLabKey(&lab, .char("S"))
         let job = try XCTUnwrap(lab.start(dataset: UIFixtures.dataset(), parameters: [:], seed: 5, threads: 1))
         let events = Events()
         job.run(send: events.append)

@@ -37,6 +37,16 @@ final class SnapshotTests: XCTestCase {
         }
     }
 
+    /// After three ratings, `d` hides the quick start: the algorithm's list with movement markers.
+    func testExplorePersonalListAfterDismissingQuickStart() {
+        snapshot("explore-personal") { d in
+            rateThree(d)
+            d.key(.char("d"))
+            d.key(.tab)
+            d.key(.down)
+        }
+    }
+
     func testRatingHalfStars() {
         snapshot("rating-half", halfStars: true) { d in
             d.select("Heat"); d.key(.char(".")); d.key(.char("4"))

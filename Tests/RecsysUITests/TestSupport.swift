@@ -1,5 +1,6 @@
 import Foundation
 import RecsysEngine
+import RecsysRuntime
 import RecsysTestSupport
 @testable import RecsysUI
 
@@ -51,7 +52,7 @@ final class GenreFanRecommender: Recommender, @unchecked Sendable {
     }
 }
 
-/// Collects messages sent from `Effect.perform`.
+/// Collects messages sent from `EffectRunner.run`.
 final class Inbox: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [Message] = []
@@ -59,7 +60,7 @@ final class Inbox: @unchecked Sendable {
     func drain() -> [Message] { lock.lock(); defer { items = []; lock.unlock() }; return items }
 }
 
-/// Drives the UI core like the terminal backend would, but synchronously: every effect is performed
+/// Drives the UI core like the terminal backend would, but synchronously: every effect is run
 /// inline and its messages are fed back through `update` until nothing is left.
 final class Driver {
     var state: AppState
@@ -118,7 +119,7 @@ final class Driver {
                 effects.append(e)
                 if e.lane == .quit || (e.lane == .engine && !runEngine) { continue }
                 let inbox = Inbox()
-                e.perform(store: store, now: { 1_700_000_000 }, send: inbox.append)
+                EffectRunner(store: store, now: { 1_700_000_000 }).run(e, send: inbox.append)
                 queue += inbox.drain()
             }
         }

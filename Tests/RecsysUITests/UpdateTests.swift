@@ -20,7 +20,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(Set(titles(d)), ["Alien", "Aliens"], "Enter keeps the filter")
         d.key(.char("/")); d.type("zzz")
         XCTAssertTrue(d.state.visible.isEmpty)
-        XCTAssertTrue(d.screenText().contains("no movie matches “alienzzz”"))
+        XCTAssertTrue(d.screenText().contains("no movie matches “zzz”"), "a new / starts empty (issue 17.6)")
         d.key(.escape)
         XCTAssertEqual(Set(titles(d)), ["Alien", "Aliens"], "Esc abandons the edit, keeps the accepted search")
         d.key(.escape)
@@ -157,6 +157,8 @@ final class UpdateTests: XCTestCase {
         XCTAssertTrue(d.state.showsQuickStart)
         XCTAssertTrue(d.screenText().contains("Quick start"))
         d.select("Alien"); d.key(.char("5"))
+        XCTAssertTrue(d.state.showsQuickStart, "the quick start stays until 10 ratings or d (issue 17.3)")
+        d.key(.char("d"))
         XCTAssertFalse(d.state.showsQuickStart)
         let before = d.state.results["genre-fan"]!.rows.map(\.item)
         d.select("Casablanca"); d.key(.char("5"))
@@ -365,5 +367,45 @@ final class UpdateTests: XCTestCase {
         _ = t.handle(.ctrl("u"))
         XCTAssertEqual(t.text, "")
         XCTAssertFalse(t.handle(.up))
+    }
+}
+
+/// Issue 17 item 11: `:export ~/x.csv` writes into the home folder instead of failing on a folder named "~".
+final class ExportPathTests: XCTestCase {
+    func testTildeExpandsLikeAShell() {
+        XCTAssertEqual(UserPath.expand("~/x.csv", home: "/home/ann"), "/home/ann/x.csv")
+        XCTAssertEqual(UserPath.expand("~", home: "/home/ann"), "/home/ann")
+        XCTAssertEqual(UserPath.expand("~bob/x.csv", home: "/home/ann"), "~bob/x.csv")
+        XCTAssertEqual(UserPath.expand("out/~/x.csv", home: "/home/ann"), "out/~/x.csv")
+    }
+
+    func testExportCommandWritesUnderHome() throws {
+        let home = NSTemporaryDirectory() + "recsys-ui-home-\(getpid())"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let saved = ProcessInfo.processInfo.environment["HOME"]
+        setenv("HOME", home, 1)
+        defer {
+            if let saved { setenv("HOME", saved, 1) } else { unsetenv("HOME") }
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let d = Driver(ratings: [StoredRating(item: "7", value: 5, timestamp: 1)])
+        d.key(.char(":")); d.type("export ~/mine.csv"); d.key(.enter)
+        XCTAssertEqual(try String(contentsOfFile: home + "/mine.csv", encoding: .utf8),
+                       "item,title,rating\n7,The Godfather (1972),5\n")
+        XCTAssertTrue(d.state.status.text.contains("exported 1 rating to \(home)/mine.csv"), d.state.status.text)
+    }
+}
+
+/// Issue 17 items 1 and 2: the header says when the explorer made the profile for this dataset.
+final class ProfileTagTests: XCTestCase {
+    func testTheHeaderTagsANewProfileUntilAnotherIsLoaded() {
+        let d = Driver()
+        XCTAssertTrue(d.screen()[0].contains("profile default · 0 ratings"), d.screen()[0])
+        d.state.profileTag = "new"
+        XCTAssertTrue(d.screen()[0].contains("profile default (new) · 0 ratings"), d.screen()[0])
+        try! d.store.setRating(profile: "bob", item: "7", value: 5, timestamp: 1)
+        d.key(.char(":")); d.type("profile bob"); d.key(.enter)
+        XCTAssertTrue(d.screen()[0].contains("profile bob · 1 rating"), d.screen()[0])
+        XCTAssertEqual(d.state.profileTag, "")
     }
 }

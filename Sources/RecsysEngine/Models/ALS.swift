@@ -227,7 +227,6 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
     static func solveExact(x: UnsafeMutablePointer<Float>, ld: Int, k: Int, gram: UnsafeMutablePointer<Float>,
                            fixed: UnsafeMutablePointer<Float>, idx: UnsafeMutablePointer<Int32>,
                            conf: UnsafeMutablePointer<Float>, n: Int, scratch: inout ALSScratch) {
-        let n8 = ld / 8
         scratch.a.withUnsafeMutableBufferPointer { ab in
         scratch.r.withUnsafeMutableBufferPointer { bb in
             let A = ab.baseAddress!, b = bb.baseAddress!
@@ -235,7 +234,6 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
             if choleskySolveInPlace(A, ld: ld, k: k, b) {
                 for c in 0..<k { x[c] = b[c] }
             }
-            _ = n8
         }
         }
     }

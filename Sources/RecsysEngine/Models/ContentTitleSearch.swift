@@ -17,8 +17,17 @@ public enum TitleSearch {
     ///
     /// Complexity: O(items · title length).
     public static func find(_ query: String, in catalog: Catalog) -> [Int32] {
+        let r = search(query, in: catalog)
+        return r.exact.isEmpty ? r.partial : r.exact
+    }
+
+    /// Exact title matches and titles that merely contain `query`, apart: `find` uses the exact ones when
+    /// there are any, and a caller can name the others as alternatives ("alien" → *Alien*; also *Aliens*).
+    ///
+    /// Complexity: O(items · title length).
+    public static func search(_ query: String, in catalog: Catalog) -> (exact: [Int32], partial: [Int32]) {
         let q = fold(query)
-        guard !q.isEmpty else { return [] }
+        guard !q.isEmpty else { return ([], []) }
         var exact: [Int32] = [], partial: [Int32] = []
         for (i, item) in catalog.items.enumerated() {
             let full = fold(item.title)
@@ -28,6 +37,6 @@ public enum TitleSearch {
                 partial.append(Int32(i))
             }
         }
-        return exact.isEmpty ? partial : exact
+        return (exact, partial)
     }
 }

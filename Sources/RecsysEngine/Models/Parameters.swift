@@ -7,16 +7,28 @@ public struct ParameterSpec: Sendable, Equatable {
         case flag
     }
 
+    /// Which of a model's two paths a parameter changes.
+    public enum Affects: String, Sendable, Equatable {
+        /// Only rating prediction (`predict`, RMSE).
+        case prediction
+        /// Only the top-N list (`recommend`, ranking metrics).
+        case topN = "top-N"
+        case both
+    }
+
     public var key: String
     public var kind: Kind
     public var defaultValue: String
     public var help: String
+    /// What the parameter changes; `both` unless the model says otherwise.
+    public var affects: Affects
 
-    public init(_ key: String, _ kind: Kind, default defaultValue: String, _ help: String) {
+    public init(_ key: String, _ kind: Kind, default defaultValue: String, _ help: String, affects: Affects = .both) {
         self.key = key
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
+        self.affects = affects
     }
 
     /// "an integer in 1...1000", "one of cosine, pearson", …

@@ -119,8 +119,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     }
 
     /// The rating-prediction path for one item: the estimate and whether it was impossible.
-    func estimate(_ item: Int32, dense: [Float], userBias bu: Float, profile: Profile,
-                  userMean: Float) -> Prediction {
+    func estimate(_ item: Int32, dense: [Float], userBias bu: Float, profile: Profile) -> Prediction {
         guard biases.knows(item), !profile.isEmpty else {
             return biases.prediction(userBias: bu, item: item, profileEmpty: profile.isEmpty)
         }
@@ -170,8 +169,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
         let dense = denseRatings(profile, itemCount: itemCount)
         let bu = biases.userBias(profile)
-        let mean = profile.meanRating
-        return items.map { estimate($0, dense: dense, userBias: bu, profile: profile, userMean: mean) }
+        return items.map { estimate($0, dense: dense, userBias: bu, profile: profile) }
     }
 
     public func scores(_ profile: Profile) -> [Float] {
@@ -220,7 +218,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
             }
             notes.append("top-N: summed \(weighting.rawValue) similarity to the items you rated")
         case .rating:
-            let p = estimate(item, dense: dense, userBias: bu, profile: profile, userMean: profile.meanRating)
+            let p = estimate(item, dense: dense, userBias: bu, profile: profile)
             score = p.value
             if p.isImpossible { notes.append("not enough neighbours: fallback estimate") }
         }

@@ -59,9 +59,15 @@ struct RowStats: Sendable {
 
 /// The parameters the two kNN models share.
 enum KNNParameters {
+    ///
+    /// The top-N path in `mode=topn` sums similarities over `topn_k` neighbours weighted by `weighting`;
+    /// the prediction parameters (k, similarity, …) change top-N only in `mode=rating`.
     static func common(defaultSimilarity: String, defaultPrediction: String, defaultK: String,
                        defaultMode: String, defaultWeighting: String, defaultDamping: String) -> [ParameterSpec] {
-        [
+        let predictionSpecs: Set<String> = ["k", "min_k", "similarity", "shrinkage", "min_support", "prediction", "damping",
+                                            "bsl_reg_u", "bsl_reg_i", "bsl_epochs"]
+        let topNSpecs: Set<String> = ["mode", "weighting", "topn_k", "bm25_k1", "bm25_b"]
+        return [
             ParameterSpec("k", .integer(1...10_000), default: defaultK, "neighbours used per prediction"),
             ParameterSpec("min_k", .integer(1...10_000), default: "1",
                           "fewer usable neighbours than this: fall back (baseline / mean)"),
@@ -87,7 +93,11 @@ enum KNNParameters {
             ParameterSpec("bsl_reg_u", .real(0...10_000), default: "15", "baseline λ_u (pearson-baseline, baseline prediction)"),
             ParameterSpec("bsl_reg_i", .real(0...10_000), default: "10", "baseline λ_i"),
             ParameterSpec("bsl_epochs", .integer(1...1000), default: "10", "baseline ALS epochs"),
-        ]
+        ].map { spec in
+            var s = spec
+            s.affects = predictionSpecs.contains(s.key) ? .prediction : topNSpecs.contains(s.key) ? .topN : .both
+            return s
+        }
     }
 }
 

@@ -1,3 +1,0 @@
-/// Test helpers shared by every test target.
-import RecsysEngine
-public enum Fixtures {}
