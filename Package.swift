@@ -1,9 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
     name: "recsys-tui",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "recsys-tui", targets: ["recsys-tui"]),
         .library(name: "RecsysEngine", targets: ["RecsysEngine"]),
@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // The HTTP service (`recsys-tui serve`). Its swift-configuration trait is off: we read no config files.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // Pure Swift: data, models, evaluation, math. No UI, no C.
@@ -32,11 +35,21 @@ let package = Package(
             name: "RecsysStore",
             dependencies: ["RecsysEngine", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The HTTP service over saved models and the profile store (Hummingbird 2).
+        .target(
+            name: "RecsysServer",
+            dependencies: [
+                "RecsysEngine", "RecsysUI", "RecsysStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "recsys-tui",
             dependencies: [
-                "RecsysEngine", "RecsysUI", "RecsysRuntime", "RecsysTerminal", "RecsysStore",
+                "RecsysEngine", "RecsysUI", "RecsysRuntime", "RecsysTerminal", "RecsysStore", "RecsysServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "RecsysTestSupport", dependencies: ["RecsysEngine", "RecsysUI"]),
@@ -46,6 +59,9 @@ let package = Package(
         .testTarget(name: "RecsysStoreTests", dependencies: ["RecsysStore", "RecsysEngine", "RecsysTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RecsysCLITests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
+        .testTarget(name: "RecsysServerTests",
+                    dependencies: ["RecsysServer", "RecsysEngine", "RecsysStore", "RecsysUI", "RecsysTestSupport",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "RecsysRuntimeTests",
                     dependencies: ["RecsysRuntime", "RecsysUI", "RecsysEngine", "RecsysTestSupport"]),
         .testTarget(name: "RecsysTerminalTests",

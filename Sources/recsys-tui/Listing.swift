@@ -7,15 +7,6 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
-/// One row of a listing.
-struct ListedItem {
-    var rank: Int
-    var item: String
-    var title: String
-    var score: Float
-    var reason: String
-}
-
 /// Writes a listing as a table, JSON (`{"algorithm": …, key: value, "items": [...]}`) or CSV.
 ///
 /// - Parameters:
@@ -28,10 +19,7 @@ func printListing(_ rows: [ListedItem], algorithm: String, key: String, value: S
         var s = "{\"algorithm\": \(jsonString(algorithm)), \(jsonString(key)): \(jsonString(value)), "
         for (name, encoded) in jsonFields { s += "\(jsonString(name)): \(encoded), " }
         s += "\"items\": ["
-        s += rows.map { r in
-            "{\"rank\": \(r.rank), \"item\": \(jsonString(r.item)), \"title\": \(jsonString(r.title)), "
-                + "\"score\": \(jsonNumber(r.score)), \"reason\": \(jsonString(r.reason))}"
-        }.joined(separator: ", ")
+        s += rows.map { $0.json() }.joined(separator: ", ")
         s += "]"
         if !notes.isEmpty { s += ", \"notes\": [" + notes.map(jsonString).joined(separator: ", ") + "]" }
         print(s + "}")
@@ -63,12 +51,7 @@ func padCell(_ s: String, _ width: Int) -> String {
 func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 
 /// A finite number with at most 4 decimals ("4.61", "12", "-0.0312").
-func jsonNumber(_ x: Float) -> String {
-    guard x.isFinite else { return "0" }
-    var s = String(format: "%.4f", Double(x))
-    while s.contains(".") && (s.hasSuffix("0") || s.hasSuffix(".")) { s.removeLast() }
-    return s == "-0" ? "0" : s
-}
+func jsonNumber(_ x: Float) -> String { JSONText.number(x) }
 
 func csvField(_ s: String) -> String {
     s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s

@@ -58,19 +58,9 @@ struct RecommendCommand: ParsableCommand {
             p = Profile(pairs, attributes: who)
         }
         let m = try model.fittedModel(on: ds)
-        let recs = m.recommend(p, count: model.n)
-        let text = ExplanationText(dataset: ds)
-        let rows = recs.enumerated().map { (k, r) -> ListedItem in
-            let e = m.explain(p, item: r.item)
-            return ListedItem(rank: k + 1, item: ds.catalog[r.item].rawID, title: ds.catalog[r.item].title,
-                              score: r.score, reason: text.reason(e))
-        }
-        if let first = recs.first {
-            notes += m.explain(p, item: first.item).notes
-                .filter { $0 != .reSolvedFactors && $0 != .linearPartOnly }
-                .map { text.note($0, algorithm: m.name) }
-        }
-        printListing(rows, algorithm: m.name, key: user != nil ? "user" : "profile",
+        let listing = Listings.recommendations(m, profile: p, dataset: ds, count: model.n)
+        notes += listing.notes
+        printListing(listing.items, algorithm: m.name, key: user != nil ? "user" : "profile",
                      value: user ?? profile!, format: model.format, notes: notes)
     }
 }

@@ -20,7 +20,7 @@ struct RecsysTUI: ParsableCommand {
             RecommendCommand.self, SimilarCommand.self, BenchCommand.self,
             ProfileCommand.self, FuzzCommand.self,
             IndexBenchCommand.self,
-            TrainCommand.self,
+            TrainCommand.self, ServeCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )

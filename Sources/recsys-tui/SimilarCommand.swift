@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecsysEngine
+import RecsysUI
 
 /// `recsys-tui similar`: the items most similar to one item under a model.
 struct SimilarCommand: ParsableCommand {
@@ -54,12 +55,7 @@ struct SimilarCommand: ParsableCommand {
             target = found[0]
         }
         let m = try model.fittedModel(on: ds)
-        let list = m.similarItems(to: target, count: model.n)
-        let rows = list.enumerated().map { (k, s) -> ListedItem in
-            ListedItem(rank: k + 1, item: ds.catalog[s.item].rawID, title: ds.catalog[s.item].title, score: s.score,
-                       reason: similarityReason(ds.catalog[target], ds.catalog[s.item], score: s.score,
-                                                algorithm: m.name))
-        }
+        let rows = Listings.similar(m, to: target, catalog: ds.catalog, count: model.n)
         let query = ds.catalog[target]
         var preface = ["similar to \(query.title) (item \(query.rawID))"]
         if !alternatives.isEmpty {
@@ -75,14 +71,4 @@ struct SimilarCommand: ParsableCommand {
         printListing(rows, algorithm: m.name, key: "item", value: query.rawID, format: model.format,
                      preface: preface, jsonFields: fields)
     }
-}
-
-/// "similarity 0.83; shares Sci-Fi, Adventure, 1970s".
-func similarityReason(_ a: Item, _ b: Item, score: Float, algorithm: String) -> String {
-    var shared = a.genres.filter { b.genres.contains($0) }
-    if let d = a.director, d == b.director { shared.append("director " + d) }
-    if let ya = a.year, let yb = b.year, ya / 10 == yb / 10 { shared.append("\(ya / 10 * 10)s") }
-    shared += a.keywords.filter { b.keywords.contains($0) }.prefix(3)
-    let what = algorithm == "ease" ? "EASE weight" : "similarity"
-    return "\(what) \(jsonNumber(score))" + (shared.isEmpty ? "" : "; shares " + shared.prefix(5).joined(separator: ", "))
 }

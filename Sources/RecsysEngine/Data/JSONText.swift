@@ -20,3 +20,13 @@ public enum JSONText {
         return out + "\""
     }
 }
+
+extension JSONText {
+    /// A finite number with at most 4 decimals ("4.61", "12", "-0.0312"); non-finite values print as 0.
+    public static func number(_ x: Float) -> String {
+        guard x.isFinite else { return "0" }
+        var s = String(format: "%.4f", Double(x))
+        while s.contains(".") && (s.hasSuffix("0") || s.hasSuffix(".")) { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+}

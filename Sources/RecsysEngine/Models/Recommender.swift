@@ -49,10 +49,18 @@ public protocol Recommender: AnyObject, Sendable {
 
     /// Why `item` scored as it did for `profile`.
     func explain(_ profile: Profile, item: Int32) -> Explanation
+
+    /// `explain(profile, item:)` for each of `items`, in order. Models whose fold-in is costly
+    /// (svd, svd++) derive the user once for the whole list; the results are the same.
+    func explain(_ profile: Profile, items: [Int32]) -> [Explanation]
 }
 
 extension Recommender {
     public var name: String { Self.name }
+
+    public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
+        items.map { explain(profile, item: $0) }
+    }
 
     /// The top `count` items for `profile`, excluding what it rated and items `isAllowed` rejects.
     public func recommend(_ profile: Profile, count: Int, excludeRated: Bool = true,
