@@ -113,6 +113,9 @@ public struct AppState {
     public var height: Int
     public var colour: Bool
     public var status: StatusMessage
+    /// Background news held back while a fresh answer to the learner's key is on screen; shown
+    /// once that answer has been readable for `StatusMessage.ownAnswerHold` ticks.
+    public var heldNews: StatusMessage?
     public var shouldQuit: Bool
 
     /// - Parameters:
@@ -371,9 +374,20 @@ public struct StatusMessage: Sendable, Equatable {
     public var age: Int = 0
     /// Ticks (about seconds) an informational message stays.
     public static let lifetime = 8
-    public init(_ text: String, isError: Bool = false) {
+    /// Said by background work (a model became ready), not in answer to a key.
+    public var isBackground = false
+    /// Ticks an answer to the learner's own key is kept from being replaced by background news.
+    public static let ownAnswerHold = 2
+    public init(_ text: String, isError: Bool = false, isBackground: Bool = false) {
         self.text = text
         self.isError = isError
+        self.isBackground = isBackground
+    }
+
+    /// Whether background news may take this message's place: a fresh answer to the learner's
+    /// own key ("quick start hidden", "exported 2 ratings") stays readable while models finish.
+    public var yieldsToBackground: Bool {
+        isBackground || text.isEmpty || age >= Self.ownAnswerHold
     }
 }
 

@@ -38,7 +38,8 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
             effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed,
                                              cancellation: state.cancellation, prefitted: state.prefitted)))
         }
-        state.status = StatusMessage(requests.isEmpty ? "no algorithms registered" : "fitting \(requests.count) models…")
+        state.status = StatusMessage(requests.isEmpty ? "no algorithms registered" : "fitting \(requests.count) models…",
+                                     isBackground: true)
 
     case .input(let event):
         redo = handleInput(&state, event, effects: &effects)
@@ -50,13 +51,14 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.models[name] = model
         state.fitStatus[name] = .ready(seconds: seconds)
         if let coverage { state.coverage[name] = coverage }
-        state.status = StatusMessage("\(name) ready in \(formatSeconds(seconds))")
+        let news = StatusMessage("\(name) ready in \(formatSeconds(seconds))", isBackground: true)
+        if state.status.yieldsToBackground { state.status = news } else { state.heldNews = news }
         redo.insert(.recompute)
         embeddingMapAfterFit(&state, algorithm: name, effects: &effects)
 
     case .fitFailed(let name, let text):
         state.fitStatus[name] = .failed(text)
-        state.status = StatusMessage("\(name) failed: \(text)", isError: true)
+        state.status = StatusMessage("\(name) failed: \(text)", isError: true, isBackground: true)
 
     case .recommendationsReady(let r):
         guard r.generation >= state.generation else { return [] }  // stale: a newer profile version is on its way
@@ -128,7 +130,12 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .tick:
         // Informational messages fade after `StatusMessage.lifetime` ticks (errors stay until replaced).
         state.status.age += 1
-        if !state.status.isError && state.status.age >= StatusMessage.lifetime { state.status = StatusMessage("") }
+        if let news = state.heldNews, state.status.yieldsToBackground {
+            state.status = news
+            state.heldNews = nil
+        } else if !state.status.isError && state.status.age >= StatusMessage.lifetime {
+            state.status = StatusMessage("")
+        }
         return []
     }
     apply(redo, to: &state, effects: &effects)

@@ -90,7 +90,7 @@ keys F / ; literal "alien 1979"; keys Enter
 wait_for "││Alien"
 keys m
 wait_for "Similar to Alien (1979)"
-wait_for " 1 "
+wait_gone "finding similar movies"
 screen | sed -n '4,14p' | grep -qE '[[:alpha:]][^│]{15,}[[:alpha:])]  ' || fail "no title longer than 15 characters shown whole"
 keys Escape
 wait_for "│ Explore │"
