@@ -154,39 +154,6 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         context.progress(FitProgress(fraction: 1, message: "blend ready"))
     }
 
-    /// Holds out `fraction` of each user's ratings (users with ≥ 5 ratings), seeded.
-    static func split(_ m: RatingMatrix, fraction: Float, seed: UInt64) -> (RatingMatrix, [RatingTriple]) {
-        var rng = SplitMix64.derived(seed: seed, stream: 0x4B1D)
-        var hold = [Bool](repeating: false, count: m.count)
-        var held: [RatingTriple] = []
-        for u in 0..<m.userCount {
-            let s = m.rowStart[u], e = m.rowStart[u + 1]
-            let n = e - s
-            guard n >= 5 else { continue }
-            var idx = Array(s..<e)
-            idx.shuffle(using: &rng)
-            for p in idx.prefix(max(1, Int((Float(n) * fraction).rounded()))) {
-                hold[p] = true
-                held.append(RatingTriple(user: Int32(u), item: m.rowItems[p], rating: m.rowRatings[p]))
-            }
-        }
-        return (m.filter { !hold[$0] }, held)
-    }
-
-    /// z-scores of a score vector (0 everywhere when it is constant).
-    static func standardise(_ s: [Float]) -> [Float] {
-        guard !s.isEmpty else { return s }
-        var mean: Double = 0
-        for x in s { mean += Double(x) }
-        mean /= Double(s.count)
-        var v: Double = 0
-        for x in s { v += (Double(x) - mean) * (Double(x) - mean) }
-        let sd = (v / Double(s.count)).squareRoot()
-        guard sd > 1e-12 else { return [Float](repeating: 0, count: s.count) }
-        let m = Float(mean), inv = Float(1 / sd)
-        return s.map { ($0 - m) * inv }
-    }
-
     /// Coordinate search over the free weights for NDCG@10 on held-out items.
     private func searchWeights(_ trial: [any Recommender], sub: RatingMatrix, heldOut: [RatingTriple],
                                given: [Double], seed: UInt64) -> [Float] {
@@ -284,32 +251,6 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         guard let beta = Self.solve(a, b, d) else { return }
         ratingIntercept = Float(beta[0])
         for (k, ci) in use.enumerated() { ratingWeights[ci] = Float(beta[k + 1]) }
-    }
-
-    /// Gaussian elimination with partial pivoting on a small dense system.
-    static func solve(_ a0: [Double], _ b0: [Double], _ d: Int) -> [Double]? {
-        var a = a0, b = b0
-        for col in 0..<d {
-            var piv = col
-            for r in col..<d where abs(a[r * d + col]) > abs(a[piv * d + col]) { piv = r }
-            guard abs(a[piv * d + col]) > 1e-12 else { return nil }
-            if piv != col {
-                for j in 0..<d { a.swapAt(col * d + j, piv * d + j) }
-                b.swapAt(col, piv)
-            }
-            for r in (col + 1)..<max(col + 1, d) {
-                let f = a[r * d + col] / a[col * d + col]
-                for j in col..<d { a[r * d + j] -= f * a[col * d + j] }
-                b[r] -= f * b[col]
-            }
-        }
-        var x = [Double](repeating: 0, count: d)
-        for r in stride(from: d - 1, through: 0, by: -1) {
-            var s = b[r]
-            for j in (r + 1)..<max(r + 1, d) { s -= a[r * d + j] * x[j] }
-            x[r] = s / a[r * d + r]
-        }
-        return x
     }
 
     /// The demographic model for new users: its default grouping (age and occupation) restricted to what
