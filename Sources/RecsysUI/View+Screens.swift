@@ -164,7 +164,9 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         let labelW = max(16, min(34, width / 3))
         let half = max(4, min(18, (width - labelW - 7 - 8 - 20) / 2))
         let shown = 12
-        for t in terms.prefix(shown) { lines.append(termLine(t, text: text, scale: scale, labelW: labelW, half: half, theme: theme)) }
+        for t in terms.prefix(shown) {
+            lines += termLines(t, text: text, scale: scale, labelW: labelW, half: half, width: width, theme: theme)
+        }
         if terms.count > shown {
             let rest = terms.dropFirst(shown).reduce(Float(0)) { $0 + $1.value }
             lines.append(Line("  … \(terms.count - shown) smaller terms sum to \(formatScore(rest))", theme.dim))
@@ -198,16 +200,27 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
 }
 
 /// One row of the Explain screen: kind, label, signed bar, value and detail.
-func termLine(_ t: Explanation.Term, text: ExplanationText, scale: Double, labelW: Int, half: Int, theme: Theme) -> Line {
+/// One term of an explanation: tag, label, signed bar, value, then its detail. A detail too long
+/// for the rest of the row goes whole onto indented lines below, wrapped between words, so no
+/// word or number is ever cut at the box's edge (issue 17.9).
+func termLines(_ t: Explanation.Term, text: ExplanationText, scale: Double, labelW: Int, half: Int, width: Int,
+               theme: Theme) -> [Line] {
     let (l, rgt) = SignedBar.text(Double(t.value), scale: scale, halfWidth: half)
     let d = text.detail(t)
-    return Line([
+    let used = 8 + labelW + 1 + DisplayWidth.of(l) + 1 + DisplayWidth.of(rgt) + 8
+    let fits = d.isEmpty || used + 2 + DisplayWidth.of(d) <= width
+    var lines = [Line([
         Span(DisplayWidth.pad(text.tag(t), to: 8), theme.dim),
         Span(DisplayWidth.pad(text.label(t), to: labelW) + " "),
         Span(l, theme.negative), Span("│", theme.dim), Span(rgt, theme.positive),
         Span(" " + DisplayWidth.pad(formatScore(t.value), to: 7, alignRight: true), t.value < 0 ? theme.negative : theme.text),
-        Span(d.isEmpty ? "" : "  " + d, theme.dim),
-    ])
+        Span(fits && !d.isEmpty ? "  " + d : "", theme.dim),
+    ])]
+    if !fits {
+        let indent = String(repeating: " ", count: 10)
+        for part in wrap(d, width: max(10, width - indent.count)) { lines.append(Line(indent + part, theme.dim)) }
+    }
+    return lines
 }
 
 func drawExplain(_ state: AppState, area: Rect, theme: Theme, into buffer: inout ScreenBuffer) {
