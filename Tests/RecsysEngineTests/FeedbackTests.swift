@@ -50,7 +50,7 @@ final class FeedbackTests: XCTestCase {
         let readers = ["user-knn", "item-knn", "content", "als", "bpr", "ease", "hybrid", "two-tower", "ranking"]
         for name in readers {
             let specs = Algorithms.type(named: name)!.parameterSpecs
-            XCTAssertEqual(specs.first { $0.key == "feedback" }?.defaultValue, "centered", name)
+            XCTAssertEqual(specs.first { $0.key == "feedback" }?.defaultValue, "threshold:3", name)
         }
     }
 

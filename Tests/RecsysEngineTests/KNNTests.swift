@@ -74,7 +74,8 @@ final class KNNTests: XCTestCase {
 
     func testTopNSumsWeightedSimilaritiesAndKeepBoundsLists() throws {
         let board = Conformance.checkerboard().data
-        let m = try ItemKNNRecommender(parameters: Parameters(["weighting": "none", "topn_k": "3", "keep": "2"]))
+        let m = try ItemKNNRecommender(parameters: Parameters(["weighting": "none", "topn_k": "3", "keep": "2",
+                                                               "feedback": "centered"]))
         try m.fit(board, context: FitContext())
         let prof = Profile([(Int32(0), Float(5)), (Int32(2), Float(4))])
         let s = m.scores(prof)

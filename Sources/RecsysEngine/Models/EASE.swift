@@ -53,7 +53,7 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
     var ld = 0
     var itemCount = 0
     var restriction: (kept: Int, total: Int)?
-    var feedback = Feedback(.centered, scale: .wholeStars)
+    var feedback = Feedback(.standard, scale: .wholeStars)
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

@@ -45,7 +45,7 @@ enum TowerParameters {
         c.temperature = p.float("temperature")
         c.headWidth = p.int("head")
         c.ratingConfidence = p.bool("rating-confidence")
-        c.feedback = FeedbackRule(p.string("feedback")) ?? .centered
+        c.feedback = FeedbackRule(p.string("feedback")) ?? .standard
         return c
     }
 }
