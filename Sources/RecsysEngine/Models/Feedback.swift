@@ -15,7 +15,7 @@ import Foundation
 /// - `threshold:T`: w = 1 when r ≥ T, w = −1 when r ≤ T − 1.5, and 0 (ignored) in between.
 ///   `threshold:3` is the default (`FeedbackRule.standard`): on a 1–5 or 0.5–5 scale a 1★ is a
 ///   dislike, 2★ says nothing, 3★ and up are likes. docs/defaults.md shows why: over ml-100k, the
-///   sample and a 10,000-film catalog it keeps 0.90–1.02× binary's NDCG@10 while telling dislikes
+///   sample and a 10,000-film catalog it keeps 0.85–1.02× binary's NDCG@10 while telling dislikes
 ///   apart, where `centered` (which calls every below-your-mean 3★ a dislike) falls to 0.45–0.85×.
 /// - `binary`: w = 1 for every rating (the implicit-library protocol; a 1★ counts as a like).
 ///
