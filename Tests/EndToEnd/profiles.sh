@@ -8,7 +8,12 @@ source "$(dirname "$0")/lib.bash"
 echo "profiles with $RECSYS_TUI_BIN"
 BIN="$RECSYS_TUI_BIN"
 DB="$E2E_TMP/profiles.sqlite"
-TINY="$E2E_ROOT/Tests/RecsysStoreTests/Fixtures/tiny-ml100k"
+# The fixture is committed with its data files renamed (*.fixture): restore the names in a copy.
+TINY="$E2E_TMP/tiny-ml100k"
+mkdir -p "$TINY"
+for f in "$E2E_ROOT"/Tests/RecsysStoreTests/Fixtures/tiny-ml100k/*; do
+  b=$(basename "$f"); cp "$f" "$TINY/${b%.fixture}"
+done
 mkdir -p "$E2E_TMP/home"
 
 # Catalog rows (the catalog pane only) that carry a rating mark ("│  5★ Title").

@@ -1,12 +1,14 @@
 import Foundation
+import RecsysTestSupport
 import XCTest
 
 /// Issue 17 items 1, 2, 11 and 12, replayed on the command line: profiles bound to their dataset,
 /// mistyped names, export formats, and the help and argument papercuts.
 final class ProfileDatasetCommandTests: XCTestCase {
     /// A MovieLens-100K-shaped folder whose ids 1–40 are sample films under other ids (see its README).
-    static let tiny = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("RecsysStoreTests/Fixtures/tiny-ml100k").path
+    static let tiny = try! FixtureFolder.materialize(
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("RecsysStoreTests/Fixtures/tiny-ml100k").path)
 
     var dir = ""
     var db: String { dir + "/p.sqlite" }

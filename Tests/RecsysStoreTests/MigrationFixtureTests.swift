@@ -1,4 +1,5 @@
 import Foundation
+import RecsysTestSupport
 import GRDB
 import RecsysEngine
 @testable import RecsysStore
@@ -54,7 +55,7 @@ final class MigrationFixtureTests: XCTestCase {
         let before = try Self.ratingRows(path)
         let store = try SQLiteProfileStore(path: path)
         let sample = DatasetIdentity(try DatasetLoader.load(path: Self.root.appendingPathComponent("sample-data").path))
-        let tiny = DatasetIdentity(try DatasetLoader.load(path: Self.fixtures.appendingPathComponent("tiny-ml100k").path))
+        let tiny = DatasetIdentity(try DatasetLoader.load(path: FixtureFolder.materialize(Self.fixtures.appendingPathComponent("tiny-ml100k").path)))
         func rows(_ name: String) -> [StoredRating] {
             before.filter { $0.profile == name }.sorted { $0.item < $1.item }
                 .map { StoredRating(item: $0.item, value: Float($0.value), timestamp: $0.timestamp) }

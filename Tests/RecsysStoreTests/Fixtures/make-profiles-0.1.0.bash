@@ -9,7 +9,8 @@ OLD="$1"; SAMPLE="$2"; OUT="$3"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WORK="$(mktemp -d)"; SOCK="mkfix-$$"
 trap 'tmux -L "$SOCK" kill-server >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-cp -r "$HERE/tiny-ml100k" "$WORK/tiny-ml100k"
+mkdir -p "$WORK/tiny-ml100k"
+for f in "$HERE"/tiny-ml100k/*; do b=$(basename "$f"); cp "$f" "$WORK/tiny-ml100k/${b%.fixture}"; done
 cp -r "$SAMPLE" "$WORK/sample-data"
 DB="$WORK/profiles.sqlite"
 run() {  # run NAME KEYS... : opens the explorer with the given args in $ARGS, types KEYS, quits
