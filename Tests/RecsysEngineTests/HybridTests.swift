@@ -15,7 +15,7 @@ final class HybridTests: XCTestCase {
         let m = try fitted()
         XCTAssertTrue(m.componentNames.allSatisfy { Algorithms.type(named: $0) != nil })
         XCTAssertTrue(m.componentNames.contains("ease"))
-        XCTAssertFalse(m.componentNames.contains("bpr"), "bpr is off by default")
+        XCTAssertTrue(m.componentNames.contains("bpr"), "bpr is on by default (it leads at 1–3 ratings on ml-100k)")
         XCTAssertEqual(m.weights.count, m.componentNames.count)
         XCTAssertTrue(m.weights.allSatisfy { $0 >= 0 } && m.weights.contains { $0 > 0 })
     }
@@ -87,13 +87,25 @@ final class HybridTests: XCTestCase {
 /// Issue 13, item 4: new users start from who they are and hand over to the collaborative models with
 /// weights fitted for each profile size.
 final class HybridNewUserGateTests: XCTestCase {
-    static let light = Parameters(["w_svd": "0", "w_als": "0", "w_svdpp": "0"])
+    static let light = Parameters(["w_svd": "0", "w_als": "0", "w_svdpp": "0", "cold_threshold": "10"])
+
+    /// 120 users: women (even users) love the even films, men the odd ones, and each dislikes two of the other's.
+    static func genderBoard() -> Dataset {
+        var triples: [(Int, Int, Float)] = []
+        for u in 0..<120 {
+            let parity = u % 2
+            for i in stride(from: parity, to: 16, by: 2) { triples.append((u, i, (u + i) % 3 == 0 ? 4 : 5)) }
+            for t in 0..<2 { triples.append((u, ((u / 2 + t * 3) % 8) * 2 + (1 - parity), 1)) }
+        }
+        var data = Conformance.dataset("gender-board", users: 120, items: 16, triples)
+        data.userAttributes = (0..<120).map { UserAttributes(gender: $0 % 2 == 0 ? "F" : "M") }
+        return data
+    }
 
     func testNewUsersStartFromTheirDemographicsWithWeightsFittedBySize() throws {
-        var board = Conformance.checkerboard()
-        board.data.userAttributes = (0..<board.data.userCount).map { UserAttributes(gender: $0 % 2 == 0 ? "F" : "M") }
+        let data = Self.genderBoard()
         let h = try HybridRecommender(parameters: Self.light)
-        try h.fit(board.data, context: FitContext(seed: 3))
+        try h.fit(data, context: FitContext(seed: 3))
         XCTAssertEqual(h.sizeWeights.map(\.level), [0, 1, 2, 3, 5])
         XCTAssertTrue(h.sizeWeights.allSatisfy { $0.weights.count == h.componentNames.count + 1 }, "the demographic slot")
         XCTAssertGreaterThan(h.demographicWeight(ratingCount: 0), 0, "demographics decide everything at N = 0 here")
@@ -111,7 +123,7 @@ final class HybridNewUserGateTests: XCTestCase {
         XCTAssertEqual(e.termTotal, e.score, accuracy: 1e-4)
         XCTAssertEqual(e.score, h.scores(woman)[Int(top[0])], accuracy: 1e-5)
         // A training user is served by the blend as before.
-        let trained = Profile.training(0, in: board.data.ratings)
+        let trained = Profile.training(0, in: data.ratings)
         XCTAssertEqual(h.scores(trained), h.blendScores(trained))
     }
 

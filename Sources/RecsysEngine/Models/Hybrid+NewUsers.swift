@@ -7,7 +7,7 @@ import Foundation
 // weigh differently than they do for a warm user. So, besides the warm weights, the hybrid fits one weight
 // vector per profile size N in `sizeLevels` (those below `cold_threshold`):
 //
-// 1. up to 100 users with at least 20 ratings are drawn (seeded) and removed whole from the slice the
+// 1. up to 250 users with at least 15 ratings (a quarter of those eligible at most) are drawn (seeded) and removed whole from the slice the
 //    components are fitted on, so they are really new to the components;
 // 2. each is shown N of their ratings (a seeded random choice) with their demographics, and the rest of
 //    their ratings are the items to find;
@@ -51,7 +51,9 @@ struct BlendSlice {
 
     /// Coordinate search over the free weights (`given[c] < 0`; the others stay at their given value),
     /// starting from the best of `starts` and each free component alone.
-    func search(given: [Double], starts: [[Float]]) -> (weights: [Float], ndcg: Double) {
+    /// A move must gain `minGain` NDCG to be taken: with a hundred or so users, smaller gains are mostly
+    /// noise, and the search should not chase them.
+    func search(given: [Double], starts: [[Float]], minGain: Double = 1e-9) -> (weights: [Float], ndcg: Double) {
         let c = given.count
         var candidates = starts.filter { $0.count == c && $0.contains { $0 != 0 } }
         for ci in 0..<c where given[ci] < 0 {
@@ -71,7 +73,7 @@ struct BlendSlice {
                     t[ci] = g
                     if t.allSatisfy({ $0 == 0 }) { continue }
                     let v = ndcg(t)
-                    if v > best + 1e-9 { best = v; w = t }
+                    if v > best + minGain { best = v; w = t }
                 }
             }
         }
@@ -89,8 +91,8 @@ extension HybridRecommender {
     /// Up to `count` users with at least `minRatings` ratings, drawn with a seeded generator, in order.
     static func pickNewUsers(_ m: RatingMatrix, count: Int, minRatings: Int, seed: UInt64) -> [Int32] {
         var eligible = (0..<m.userCount).filter { m.rowCount(Int32($0)) >= minRatings }.map(Int32.init)
-        // Leave most users warm: at most a fifth of the eligible ones play new users.
-        let n = min(count, eligible.count / 5)
+        // Leave most users warm: at most a quarter of the eligible ones play new users.
+        let n = min(count, eligible.count / 4)
         guard n > 0 else { return [] }
         var rng = SplitMix64.derived(seed: seed, stream: 0x6E3F)
         eligible.shuffle(using: &rng)
@@ -121,10 +123,10 @@ extension HybridRecommender {
     }
 
     /// How many simulated new users fit in memory for a catalog of `items` and `components` components
-    /// (their z-scores are held for one level at a time): 100, fewer for very large catalogs.
+    /// (their z-scores are held for one level at a time): 250, fewer for very large catalogs.
     static func newUserCount(items: Int, components: Int) -> Int {
-        let floatsBudget = 40_000_000
-        return max(20, min(100, floatsBudget / max(1, items * max(1, components))))
+        let floatsBudget = 60_000_000
+        return max(20, min(250, floatsBudget / max(1, items * max(1, components))))
     }
 
     /// The weights for each level (components, then the demographic model), fitted on `newUsers`.
@@ -140,7 +142,7 @@ extension HybridRecommender {
         for n in levels {
             let slice = Self.newUserSlice(newUsers, keep: n, data: data, components: trial, demographic: demographic,
                                           seed: seed)
-            let (w, v) = slice.search(given: free, starts: [warm])
+            let (w, v) = slice.search(given: free, starts: [warm], minGain: 0.001)
             out.append((n, w))
             scores.append(Float(v))
         }

@@ -36,7 +36,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     /// Candidate components and whether they are in the blend by default (weight fitted) or off (weight 0).
     static let candidates: [(name: String, on: Bool)] = [
         ("ease", true), ("als", true), ("item-knn", true), ("svd", true), ("content", true), ("popularity", true),
-        ("bpr", false), ("user-knn", true), ("svdpp", true), ("baseline", true),
+        ("bpr", true), ("user-knn", true), ("svdpp", true), ("baseline", true),
     ]
 
     public static let parameterSpecs: [ParameterSpec] = candidates.map { c in
@@ -45,7 +45,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                       "weight of \(c.name): negative = fitted on held-out ratings, 0 = left out")
     } + [
         ParameterSpec("holdout", .real(0.05...0.5), default: "0.1", "fraction of each user's ratings held out to fit weights"),
-        ParameterSpec("cold_threshold", .integer(0...1000), default: "10",
+        ParameterSpec("cold_threshold", .integer(0...1000), default: "20",
                       "new profiles with fewer ratings use the weights fitted for new users of their size (0: never)"),
         FeedbackRule.parameterSpec,
     ]
