@@ -53,7 +53,7 @@ final class HybridTests: XCTestCase {
         XCTAssertEqual(m.scores(trained), m.blendScores(trained))
         // Weights given by hand are used at every size.
         let fixed = try fitted(["w_ease": "1", "w_content": "1", "w_popularity": "1", "w_item_knn": "0", "w_user_knn": "0",
-                                "w_baseline": "0"])
+                                "w_baseline": "0", "w_bpr": "0"])
         XCTAssertTrue(fixed.sizeWeights.isEmpty)
         XCTAssertEqual(fixed.effectiveWeights(ratingCount: 1), fixed.weights)
         XCTAssertEqual(fixed.explain(Profile(), item: 0).notes, [.coldStart])
