@@ -60,8 +60,9 @@ extension ModelArchive {
     ///
     /// Every failure is a `ModelFileError` naming `path`: not a model file (magic),
     /// a newer format version, truncation (with the byte offset and what was being
-    /// read), a checksum mismatch (corruption), or malformed contents.
-    public init(decoding bytes: [UInt8], path: String = "") throws {
+    /// read), a checksum mismatch (corruption), or malformed contents. `verifyingChecksum: false`
+    /// skips the FNV-1a pass when a container already checked the bytes (the model cache).
+    public init(decoding bytes: [UInt8], path: String = "", verifyingChecksum: Bool = true) throws {
         func fail(_ m: String) -> ModelFileError { ModelFileError(path: path, m) }
         guard bytes.count >= Self.magic.count, Array(bytes[0..<Self.magic.count]) == Self.magic else {
             throw fail("not a recsys-tui model file (no RSYSMODL signature)")
@@ -85,12 +86,14 @@ extension ModelArchive {
             throw fail("corrupt: \(available - length - 8) unexpected bytes after the checksum")
         }
         let end = Self.headerSize + Int(length)
-        var h = FNV1a64()
-        h.add(bytes: bytes[Self.headerSize..<end])
-        var trailer = ModelByteReader(bytes: bytes, offset: end, path: path)
-        let stored = try trailer.u64("checksum")
-        guard stored == h.value else {
-            throw fail("corrupt: checksum mismatch (the file was damaged or edited)")
+        if verifyingChecksum {
+            var h = FNV1a64()
+            h.add(bytes: bytes[Self.headerSize..<end])
+            var trailer = ModelByteReader(bytes: bytes, offset: end, path: path)
+            let stored = try trailer.u64("checksum")
+            guard stored == h.value else {
+                throw fail("corrupt: checksum mismatch (the file was damaged or edited)")
+            }
         }
 
         var r = ModelByteReader(bytes: bytes, offset: Self.headerSize, path: path, end: end)
