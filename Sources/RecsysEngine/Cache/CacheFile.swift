@@ -150,6 +150,7 @@ public enum CacheFile {
         guard v == version else { throw fail("cache format version \(v) is not the one this program reads (\(version))") }
         guard let kind = CacheEntryKind(rawValue: u32(12)) else { throw fail("corrupt: unknown entry kind \(u32(12))") }
         let keyLength = Int(u32(16))
+        guard u32(20) == 0 else { throw fail("corrupt: the reserved header field is \(u32(20))") }
         let payloadLength = u64(24)
         let keyEnd = headerSize + padded(keyLength)
         guard payloadLength <= UInt64(Int.max - keyEnd), keyEnd + Int(payloadLength) == fileSize else {
