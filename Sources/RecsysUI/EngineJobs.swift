@@ -104,9 +104,16 @@ public struct FitJob: Sendable {
             }
             let key = model == nil
                 ? cache?.key(algorithm: request.algorithm, parameters: request.parameters, seed: seed, threads: threads) : nil
+            var storedCoverage: Double??
             if let cache, let key {
                 switch cache.load(key) {
-                case .hit(let m): model = m; source = .cache
+                case .hit(let m, let stored):
+                    model = m
+                    source = .cache
+                    // The sampled coverage was stored with the model (it is costly on large catalogs).
+                    if stored["coverage-users"] == String(coverageUsers), let c = stored["coverage"] {
+                        storedCoverage = .some(Double(c))
+                    }
                 case .miss: break
                 case .refused(let why): notice("cache entry for \(request.algorithm) was \(why.word): refitting")
                 }
@@ -115,13 +122,17 @@ public struct FitJob: Sendable {
                 let m = try Algorithms.make(request.algorithm, parameters: request.parameters)
                 let context = FitContext(seed: seed, threads: threads, progress: progress, cancellation: cancellation)
                 try m.fit(dataset, context: context)
-                // A cache that cannot be written (full disk, read-only home) only costs the next start a fit.
-                if let cache, let key { try? cache.store(key, model: m) }
                 model = m
             }
             guard let model else { throw FitCancelled() }
             let seconds = (nowMillis() - t0) / 1000
-            let coverage = FitJob.catalogCoverage(model, dataset: dataset, users: coverageUsers, seed: seed)
+            let sampled = storedCoverage ?? FitJob.catalogCoverage(model, dataset: dataset, users: coverageUsers, seed: seed)
+            // A cache that cannot be written (full disk, read-only home) only costs the next start a fit.
+            if source == .fitted, let cache, let key {
+                try? cache.store(key, model: model, notes: [("coverage-users", String(coverageUsers)),
+                                                             ("coverage", sampled.map { String($0) } ?? "none")])
+            }
+            let coverage = sampled
             return .modelFitted(algorithm: request.algorithm, model: model, seconds: seconds, coverage: coverage,
                                 source: source)
         } catch let e as ParameterError {

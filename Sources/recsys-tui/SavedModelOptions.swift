@@ -46,7 +46,7 @@ func loadOrFit(algorithm: String?, model: String?, dataset: Dataset, parameters:
     let key = cache?.key(algorithm: algorithm, parameters: parameters, seed: seed, threads: threads)
     if let cache, let key {
         switch cache.load(key) {
-        case .hit(let m): return m
+        case .hit(let m, _): return m
         case .miss: break
         case .refused(let why):
             FileHandle.standardError.write(Data("recsys-tui: cache entry for \(algorithm) was \(why.word): refitting\n".utf8))

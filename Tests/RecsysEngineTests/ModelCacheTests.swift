@@ -21,7 +21,7 @@ final class ModelCacheTests: XCTestCase {
     /// Small settings so that every algorithm fits in a moment on the fixture.
     static let quick: [String: [String: String]] = [
         "baseline": ["epochs": "5"], "svd": ["factors": "6", "epochs": "8"], "svdpp": ["factors": "4", "epochs": "4"],
-        "als": ["factors": "5"], "bpr": ["factors": "4", "epochs": "5"],
+        "als": ["factors": "5"], "bpr": ["factors": "4", "iterations": "5"],
         "two-tower": ["epochs": "2"], "ranking": ["epochs": "2"],
     ]
 
@@ -37,7 +37,7 @@ final class ModelCacheTests: XCTestCase {
             let model = try Algorithms.make(name, parameters: params)
             try model.fit(data, context: FitContext(seed: 7, threads: 1))
             try c.store(key, model: model)
-            guard case .hit(let cached) = c.load(key) else { return XCTFail("\(name): the stored entry is not found") }
+            guard case .hit(let cached, _) = c.load(key) else { return XCTFail("\(name): the stored entry is not found") }
             XCTAssertEqual(cached.name, name)
             XCTAssertEqual(cached.parameters, model.parameters, name)
             var profiles = (0..<data.userCount).map { Profile.training(Int32($0), in: data.ratings) }
@@ -124,6 +124,23 @@ final class ModelCacheTests: XCTestCase {
         let other = try XCTUnwrap(c.key(algorithm: "svd", parameters: Parameters(["factors": "4", "epochs": "3"]), seed: 4, threads: 1))
         try FileManager.default.copyItem(atPath: path, toPath: c.path(for: other))
         assertRefused(c, other, "stale")
+    }
+
+    func testWritesRemoveTemporariesOfEndedProcesses() throws {
+        let c = cache()
+        let dir = root + "/models"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // A process that surely ended: a child we ran and waited for.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        let dead = dir + "/.tmp-\(p.processIdentifier)-1-svd-0.rsc", mine = dir + "/.tmp-\(getpid())-2-svd-0.rsc"
+        for f in [dead, mine] { try Data([1, 2, 3]).write(to: URL(fileURLWithPath: f)) }
+        XCTAssertEqual(CacheInventory.entries(CacheLocation(root: root)).map(\.kind), ["unreadable", "unreadable"])
+        _ = try storedSVD(c)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dead), "left by an ended process: removed")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: mine), "a write of a live process is left alone")
     }
 
     func testChecksumSeesEveryWord() {

@@ -103,6 +103,7 @@ public enum CacheFile {
         head.u64(sum)
         let dir = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        removeAbandonedTemporaries(in: dir)
         let tmp = (dir as NSString).appendingPathComponent(
             ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + (path as NSString).lastPathComponent)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -119,10 +120,18 @@ public enum CacheFile {
         }
     }
 
+    /// Deletes temporary files of writes whose process has ended (quit or killed mid-write).
+    static func removeAbandonedTemporaries(in dir: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".tmp-") {
+            guard let pid = Int32(name.dropFirst(5).prefix { $0 != "-" }), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink((dir as NSString).appendingPathComponent(name)) }
+        }
+    }
+
     private static func writeAll(_ fd: Int32, _ buf: UnsafeRawBufferPointer) -> Bool {
         var done = 0
         while done < buf.count {
-            let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+            let n = posixWrite(fd, buf.baseAddress! + done, buf.count - done)
             if n < 0 { if errno == EINTR { continue }; return false }
             done += n
         }
@@ -184,6 +193,12 @@ public enum CacheFile {
     /// - Parameter key: the expected key; a stored key without all of its fields throws `staleMessage`.
     public static func read<T>(path: String, kind: CacheEntryKind, key: CacheKey?,
                                decode: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        try read(path: path, kind: kind, key: key) { payload, _ in try decode(payload) }
+    }
+
+    /// As `read(path:kind:key:decode:)`, also handing `decode` the key as stored.
+    public static func read<T>(path: String, kind: CacheEntryKind, key: CacheKey?,
+                               decode: (UnsafeRawBufferPointer, CacheKey) throws -> T) throws -> T {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
@@ -202,10 +217,13 @@ public enum CacheFile {
                 throw LoadError(file: path, "corrupt: checksum mismatch (the file was damaged or cut short)")
             }
             if let key, !key.isSatisfied(by: header.key) { throw LoadError(file: path, staleMessage) }
-            return try decode(payload)
+            return try decode(payload, header.key)
         }
     }
 
     /// The message of a well-formed entry whose key is not the expected one.
     public static let staleMessage = "stale: made for other data, parameters or program version"
 }
+
+/// The C library's `write(2)` (inside `CacheFile`, `write` names the entry writer).
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }

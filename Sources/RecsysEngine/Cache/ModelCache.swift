@@ -109,7 +109,8 @@ public final class ModelCache: @unchecked Sendable {
 
     /// What a lookup found.
     public enum Lookup: Sendable {
-        case hit(any Recommender)
+        /// The model, and the key as stored (with the `notes` given to `store`).
+        case hit(any Recommender, stored: CacheKey)
         /// No entry.
         case miss
         /// An entry that could not be used; it has been deleted.
@@ -123,8 +124,8 @@ public final class ModelCache: @unchecked Sendable {
         let path = path(for: key)
         guard FileManager.default.fileExists(atPath: path) else { return .miss }
         do {
-            let model = try Self.read(path: path, key: key, dataset: dataset, fingerprint: fingerprint)
-            return .hit(model)
+            let (model, stored) = try Self.readEntry(path: path, key: key, dataset: dataset, fingerprint: fingerprint)
+            return .hit(model, stored: stored)
         } catch let e as LoadError {
             try? FileManager.default.removeItem(atPath: path)
             return .refused(e.message == CacheFile.staleMessage ? .stale(e.message) : .corrupt(e.message))
@@ -140,24 +141,39 @@ public final class ModelCache: @unchecked Sendable {
     /// still checked in full (format, algorithm, state version, fingerprint, array sizes).
     public static func read(path: String, key: CacheKey?, dataset: Dataset,
                             fingerprint: DatasetFingerprint? = nil) throws -> any Recommender {
-        try CacheFile.read(path: path, kind: .model, key: key) { payload in
-            do {
-                // The container's checksum already covered these bytes.
-                let archive = try ModelArchive(decoding: [UInt8](payload), path: path, verifyingChecksum: false)
-                return try ModelFiles.restore(archive, dataset: dataset, expecting: key?["algorithm"],
-                                              fingerprint: fingerprint)
-            } catch let e as ModelFileError {
-                // The key (versions, fingerprint) matched, so a model that does not restore is damaged.
-                throw LoadError(file: path, "corrupt: " + e.message)
-            } catch let e as ParameterError {
-                throw LoadError(file: path, "corrupt: " + e.message)
-            }
+        try readEntry(path: path, key: key, dataset: dataset, fingerprint: fingerprint).0
+    }
+
+    static func readEntry(path: String, key: CacheKey?, dataset: Dataset,
+                          fingerprint: DatasetFingerprint?) throws -> (any Recommender, CacheKey) {
+        try CacheFile.read(path: path, kind: .model, key: key) { payload, stored in
+            (try restore(payload, path: path, key: key, dataset: dataset, fingerprint: fingerprint), stored)
+        }
+    }
+
+    private static func restore(_ payload: UnsafeRawBufferPointer, path: String, key: CacheKey?, dataset: Dataset,
+                                fingerprint: DatasetFingerprint?) throws -> any Recommender {
+        do {
+            // The container's checksum already covered these bytes.
+            let archive = try ModelArchive(decoding: payload, path: path, verifyingChecksum: false)
+            return try ModelFiles.restore(archive, dataset: dataset, expecting: key?["algorithm"],
+                                          fingerprint: fingerprint)
+        } catch let e as ModelFileError {
+            // The key (versions, fingerprint) matched, so a model that does not restore is damaged.
+            throw LoadError(file: path, "corrupt: " + e.message)
+        } catch let e as ParameterError {
+            throw LoadError(file: path, "corrupt: " + e.message)
         }
     }
 
     /// Stores a fitted model under `key` (atomically: a temporary file renamed into place).
-    public func store(_ key: CacheKey, model: any Recommender) throws {
+    ///
+    /// - Parameter notes: extra `name=value` fields kept in the stored key (not part of the match),
+    ///   such as facts about the model that are costly to compute again.
+    public func store(_ key: CacheKey, model: any Recommender, notes: [(String, String)] = []) throws {
         let archive = try ModelFiles.archive(model, dataset: dataset, fingerprint: fingerprint)
-        try CacheFile.write(path: path(for: key), kind: .model, key: key, payload: archive.encoded())
+        var stored = key
+        for (n, v) in notes { stored.add(n, v) }
+        try CacheFile.write(path: path(for: key), kind: .model, key: stored, payload: archive.encoded())
     }
 }

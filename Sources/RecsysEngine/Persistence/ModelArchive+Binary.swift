@@ -63,6 +63,11 @@ extension ModelArchive {
     /// read), a checksum mismatch (corruption), or malformed contents. `verifyingChecksum: false`
     /// skips the FNV-1a pass when a container already checked the bytes (the model cache).
     public init(decoding bytes: [UInt8], path: String = "", verifyingChecksum: Bool = true) throws {
+        self = try bytes.withUnsafeBytes { try ModelArchive(decoding: $0, path: path, verifyingChecksum: verifyingChecksum) }
+    }
+
+    /// Parses bytes in place (a memory-mapped cache entry), without copying them first.
+    public init(decoding bytes: UnsafeRawBufferPointer, path: String = "", verifyingChecksum: Bool = true) throws {
         func fail(_ m: String) -> ModelFileError { ModelFileError(path: path, m) }
         guard bytes.count >= Self.magic.count, Array(bytes[0..<Self.magic.count]) == Self.magic else {
             throw fail("not a recsys-tui model file (no RSYSMODL signature)")
@@ -209,12 +214,12 @@ extension Int64: FixedWidthLittleEndian {
 /// A bounds-checked little-endian reader; running out of bytes throws a
 /// `ModelFileError` with the byte offset and what was being read.
 struct ModelByteReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     var offset: Int
     let path: String
     let end: Int
 
-    init(bytes: [UInt8], offset: Int, path: String, end: Int? = nil) {
+    init(bytes: UnsafeRawBufferPointer, offset: Int, path: String, end: Int? = nil) {
         self.bytes = bytes
         self.offset = offset
         self.path = path
@@ -271,18 +276,17 @@ struct ModelByteReader {
         let size = MemoryLayout<T>.size
         guard n <= remaining / size else { throw truncated(what) }
         let p = try take(n * size, what)
+        let src = bytes
         return [T](unsafeUninitializedCapacity: n) { buf, initialized in
-            bytes.withUnsafeBytes { src in
-                #if _endian(little)
-                if n > 0 {
-                    UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: src.baseAddress! + p, byteCount: n * size)
-                }
-                #else
-                for j in 0..<n {
-                    buf[j] = T(littleEndianBits: src.loadUnaligned(fromByteOffset: p + j * size, as: T.Bits.self))
-                }
-                #endif
+            #if _endian(little)
+            if n > 0 {
+                UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: src.baseAddress! + p, byteCount: n * size)
             }
+            #else
+            for j in 0..<n {
+                buf[j] = T(littleEndianBits: src.loadUnaligned(fromByteOffset: p + j * size, as: T.Bits.self))
+            }
+            #endif
             initialized = n
         }
     }
