@@ -29,7 +29,7 @@ final class ModelCacheTests: XCTestCase {
         let data = PersistenceTests.fixture()
         let c = cache(data)
         let names = ModelFiles.persistableNames
-        XCTAssertTrue(names.contains("svd") && names.contains("user-knn") && names.contains("demographic"))
+        XCTAssertEqual(names.sorted(), Algorithms.names.sorted(), "every algorithm can be saved, so cached")
         for name in names {
             let params = Parameters(Self.quick[name] ?? [:])
             let key = try XCTUnwrap(c.key(algorithm: name, parameters: params, seed: 7, threads: 1), name)
@@ -49,9 +49,10 @@ final class ModelCacheTests: XCTestCase {
         }
     }
 
-    func testHybridIsNotCached() {
-        XCTAssertFalse(ModelCache.caches("hybrid"))
-        XCTAssertNil(cache().key(algorithm: "hybrid", parameters: Parameters(), seed: 1, threads: 1))
+    func testEveryAlgorithmIsCachedAndBadRequestsHaveNoKey() {
+        for name in Algorithms.names { XCTAssertTrue(ModelCache.caches(name), name) }
+        XCTAssertNotNil(cache().key(algorithm: "hybrid", parameters: Parameters(), seed: 1, threads: 1))
+        XCTAssertNil(cache().key(algorithm: "nope", parameters: Parameters(), seed: 1, threads: 1))
         XCTAssertNil(cache().key(algorithm: "svd", parameters: Parameters(["nope": "1"]), seed: 1, threads: 1),
                      "invalid parameters have no key (the fit reports them)")
     }

@@ -57,16 +57,16 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     public let parameters: Parameters
     /// Component names in blend order, their models and their top-N weights.
     public private(set) var componentNames: [String] = []
-    private var components: [any Recommender] = []
-    public private(set) var weights: [Float] = []
+    var components: [any Recommender] = []
+    public internal(set) var weights: [Float] = []
     /// Rating blend: intercept and one coefficient per component (0 for ranking-only components).
-    public private(set) var ratingIntercept: Float = 0
-    public private(set) var ratingWeights: [Float] = []
-    private var fallback = RatingFallback()
-    private var notes: [Explanation.Note] = []
+    public internal(set) var ratingIntercept: Float = 0
+    public internal(set) var ratingWeights: [Float] = []
+    var fallback = RatingFallback()
+    var notes: [Explanation.Note] = []
     /// The demographic model for new users (nil without demographics) and the fitted n₀ of the gate.
-    private var coldModel: DemographicRecommender?
-    public private(set) var gateHalfway: Float = 0
+    var coldModel: DemographicRecommender?
+    public internal(set) var gateHalfway: Float = 0
 
     public init(parameters: Parameters = Parameters()) throws {
         let resolved = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
