@@ -176,4 +176,19 @@ final class ModelCacheTests: XCTestCase {
         XCTAssertEqual(report.casesPerTarget.keys.sorted(), ["dataset-image", "model-cache"])
         XCTAssertGreaterThan(report.rejectedFileLevel, 40, "most mutations are refused")
     }
+
+    /// Fuzz finding (model-cache, seed 1, case 2126): a damaged parameter name with a newline
+    /// ended up in the message; messages now escape control characters and stay one line.
+    func testDamagedNamesStayOnOneLine() throws {
+        XCTAssertEqual(oneLine("mode\n\u{0}x"), "mode\\u{a}\\u{0}x")
+        let fuzzer = Fuzzer(targets: CacheFuzzTargets.all().filter { $0.name == "model-cache" }, workDir: root + "/replay")
+        let c = fuzzer.makeCase(seed: 1, index: 2126)
+        let path = try fuzzer.materialize(c, in: root + "/replay/case")
+        var rng = c.readerRNG
+        XCTAssertThrowsError(try fuzzer.targets[0].read(path, &rng)) { error in
+            guard let e = error as? LoadError else { return XCTFail("not a LoadError: \(error)") }
+            XCTAssertNil(Fuzzer.check(e, caseDir: root + "/replay/case"), e.description)
+            XCTAssertTrue(e.message.contains("\\u{"), e.message)
+        }
+    }
 }

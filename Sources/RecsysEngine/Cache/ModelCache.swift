@@ -160,9 +160,9 @@ public final class ModelCache: @unchecked Sendable {
                                           fingerprint: fingerprint)
         } catch let e as ModelFileError {
             // The key (versions, fingerprint) matched, so a model that does not restore is damaged.
-            throw LoadError(file: path, "corrupt: " + e.message)
+            throw LoadError(file: path, "corrupt: " + oneLine(e.message))
         } catch let e as ParameterError {
-            throw LoadError(file: path, "corrupt: " + e.message)
+            throw LoadError(file: path, "corrupt: " + oneLine(e.message))
         }
     }
 
@@ -176,4 +176,14 @@ public final class ModelCache: @unchecked Sendable {
         for (n, v) in notes { stored.add(n, v) }
         try CacheFile.write(path: path(for: key), kind: .model, key: stored, payload: archive.encoded())
     }
+}
+
+/// `text` with control characters (newlines, NULs: damaged names read from a file) escaped, so a
+/// message stays one line.
+func oneLine(_ text: String) -> String {
+    var out = ""
+    for u in text.unicodeScalars {
+        if u.properties.generalCategory == .control { out += "\\u{" + String(u.value, radix: 16) + "}" } else { out.unicodeScalars.append(u) }
+    }
+    return out
 }
