@@ -33,6 +33,10 @@ public struct AppState {
     /// Models loaded with `--model FILE`, by name: the first fit uses them instead of fitting
     /// (a `:set` of a parameter refits as usual).
     public var prefitted: [String: any Recommender] = [:]
+    /// The fitted-model cache every fit reads first and writes after (nil: none, `--no-cache`).
+    public var modelCache: ModelCache?
+    /// Where each ready model came from: fitted now, the cache, or a model file.
+    public var modelSources: [String: ModelSource] = [:]
     public var fitStatus: [String: FitStatus]
     /// Parameters set with `:set` (defaults otherwise).
     public var parameters: [String: Parameters]

@@ -80,7 +80,7 @@ enum ColonCommands {
         state.parameters[algo] = params
         state.fitStatus[algo] = .fitting(fraction: 0, message: "refitting")
         effects.append(.fitModels(FitJob(dataset: state.dataset, requests: [FitRequest(algorithm: algo, parameters: params)],
-                                         seed: state.seed, cancellation: state.cancellation)))
+                                         seed: state.seed, cancellation: state.cancellation, cache: state.modelCache)))
         state.status = StatusMessage("\(algo).\(key) = \(words[1]): refitting \(algo)…")
         return []
     }

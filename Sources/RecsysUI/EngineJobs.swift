@@ -34,6 +34,16 @@ public struct FitRequest: Sendable, Equatable {
     }
 }
 
+/// Where a ready model came from.
+public enum ModelSource: Sendable, Equatable {
+    /// Fitted in this run.
+    case fitted
+    /// Read from the fitted-model cache (`ModelCache`).
+    case cache
+    /// Loaded with `--model FILE`.
+    case file
+}
+
 /// Fits models one after another on a background thread, reporting progress.
 ///
 /// `run(send:)` sends, per model, `.fitProgress` events while it trains, then
@@ -51,10 +61,14 @@ public struct FitJob: Sendable {
     /// Models already fitted on `dataset` (loaded with `--model FILE`), by algorithm name: a request
     /// for one of them with no parameters set is answered with it instead of fitting.
     public var prefitted: [String: any Recommender]
+    /// The fitted-model cache: looked up before each fit, written after (nil: no cache).
+    public var cache: ModelCache?
 
     public init(dataset: Dataset, requests: [FitRequest], seed: UInt64, threads: Int = 2, coverageUsers: Int = 50,
-                cancellation: CancellationToken = CancellationToken(), prefitted: [String: any Recommender] = [:]) {
+                cancellation: CancellationToken = CancellationToken(), prefitted: [String: any Recommender] = [:],
+                cache: ModelCache? = nil) {
         self.prefitted = prefitted
+        self.cache = cache
         self.dataset = dataset
         self.requests = requests
         self.seed = seed
@@ -67,25 +81,60 @@ public struct FitJob: Sendable {
     public func run(send: @escaping @Sendable (Message) -> Void) {
         for request in requests {
             if cancellation.isCancelled { return }
-            send(fit(request, progress: { send(.fitProgress(algorithm: request.algorithm, $0)) }))
+            send(fit(request, progress: { send(.fitProgress(algorithm: request.algorithm, $0)) },
+                     notice: { send(.cacheNotice(algorithm: request.algorithm, text: $0)) }))
         }
     }
 
     /// Fits one model and returns `.modelFitted` or `.fitFailed`.
-    public func fit(_ request: FitRequest, progress: @escaping @Sendable (FitProgress) -> Void = { _ in }) -> Message {
+    ///
+    /// With a `cache`, the model is read from it when an entry for the same data, algorithm,
+    /// parameters, seed and threads exists (`source: .cache`), and written to it after a fit. A
+    /// corrupt or stale entry is never used: `notice` gets "cache entry for svd was corrupt:
+    /// refitting" and the model is fitted and the entry replaced.
+    public func fit(_ request: FitRequest, progress: @escaping @Sendable (FitProgress) -> Void = { _ in },
+                    notice: @escaping @Sendable (String) -> Void = { _ in }) -> Message {
         let t0 = nowMillis()
         do {
-            let model: any Recommender
+            var model: (any Recommender)?
+            var source = ModelSource.fitted
             if let loaded = prefitted[request.algorithm], request.parameters.values.isEmpty {
                 model = loaded
-            } else {
-                model = try Algorithms.make(request.algorithm, parameters: request.parameters)
-                let context = FitContext(seed: seed, threads: threads, progress: progress, cancellation: cancellation)
-                try model.fit(dataset, context: context)
+                source = .file
             }
+            let key = model == nil
+                ? cache?.key(algorithm: request.algorithm, parameters: request.parameters, seed: seed, threads: threads) : nil
+            var storedCoverage: Double??
+            if let cache, let key {
+                switch cache.load(key) {
+                case .hit(let m, let stored):
+                    model = m
+                    source = .cache
+                    // The sampled coverage was stored with the model (it is costly on large catalogs).
+                    if stored["coverage-users"] == String(coverageUsers), let c = stored["coverage"] {
+                        storedCoverage = .some(Double(c))
+                    }
+                case .miss: break
+                case .refused(let why): notice("cache entry for \(request.algorithm) was \(why.word): refitting")
+                }
+            }
+            if model == nil {
+                let m = try Algorithms.make(request.algorithm, parameters: request.parameters)
+                let context = FitContext(seed: seed, threads: threads, progress: progress, cancellation: cancellation)
+                try m.fit(dataset, context: context)
+                model = m
+            }
+            guard let model else { throw FitCancelled() }
             let seconds = (nowMillis() - t0) / 1000
-            let coverage = FitJob.catalogCoverage(model, dataset: dataset, users: coverageUsers, seed: seed)
-            return .modelFitted(algorithm: request.algorithm, model: model, seconds: seconds, coverage: coverage)
+            let sampled = storedCoverage ?? FitJob.catalogCoverage(model, dataset: dataset, users: coverageUsers, seed: seed)
+            // A cache that cannot be written (full disk, read-only home) only costs the next start a fit.
+            if source == .fitted, let cache, let key {
+                try? cache.store(key, model: model, notes: [("coverage-users", String(coverageUsers)),
+                                                             ("coverage", sampled.map { String($0) } ?? "none")])
+            }
+            let coverage = sampled
+            return .modelFitted(algorithm: request.algorithm, model: model, seconds: seconds, coverage: coverage,
+                                source: source)
         } catch let e as ParameterError {
             return .fitFailed(algorithm: request.algorithm, message: e.message)
         } catch is FitCancelled {

@@ -12,7 +12,11 @@ public enum Message: Sendable {
     /// Progress of one model's fit (drawn as a bar in the status line).
     case fitProgress(algorithm: String, FitProgress)
     /// A model finished fitting; `coverage` is its sampled catalog coverage (see `FitJob.catalogCoverage`).
-    case modelFitted(algorithm: String, model: any Recommender, seconds: Double, coverage: Double?)
+    /// `source` says whether it was fitted now or read from the cache or a model file.
+    case modelFitted(algorithm: String, model: any Recommender, seconds: Double, coverage: Double?,
+                     source: ModelSource = .fitted)
+    /// A fit's note for the status line ("cache entry for svd was corrupt: refitting").
+    case cacheNotice(algorithm: String, text: String)
     case fitFailed(algorithm: String, message: String)
     /// Results of a `RecomputeJob`; dropped when `generation` is older than the state's.
     case recommendationsReady(RecommendationResults)

@@ -36,7 +36,8 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         for name in order { state.fitStatus[name] = .fitting(fraction: 0, message: "waiting") }
         if !requests.isEmpty {
             effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed,
-                                             cancellation: state.cancellation, prefitted: state.prefitted)))
+                                             cancellation: state.cancellation, prefitted: state.prefitted,
+                                             cache: state.modelCache)))
         }
         state.status = StatusMessage(requests.isEmpty ? "no algorithms registered" : "fitting \(requests.count) models…",
                                      isBackground: true)
@@ -47,14 +48,20 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .fitProgress(let name, let p):
         state.fitStatus[name] = .fitting(fraction: p.fraction, message: p.message)
 
-    case .modelFitted(let name, let model, let seconds, let coverage):
+    case .modelFitted(let name, let model, let seconds, let coverage, let source):
         state.models[name] = model
         state.fitStatus[name] = .ready(seconds: seconds)
+        state.modelSources[name] = source
         if let coverage { state.coverage[name] = coverage }
-        let news = StatusMessage("\(name) ready in \(formatSeconds(seconds))", isBackground: true)
+        let from = source == .cache ? " (from cache)" : ""
+        let news = StatusMessage("\(name) ready\(from) in \(formatSeconds(seconds))", isBackground: true)
         if state.status.yieldsToBackground { state.status = news } else { state.heldNews = news }
         redo.insert(.recompute)
         embeddingMapAfterFit(&state, algorithm: name, effects: &effects)
+
+    case .cacheNotice(let name, let text):
+        state.fitStatus[name] = .fitting(fraction: 0, message: text)
+        state.status = StatusMessage(text, isBackground: true)
 
     case .fitFailed(let name, let text):
         state.fitStatus[name] = .failed(text)

@@ -27,8 +27,27 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var cacheOptions: CacheOptions
+
+    @Option(help: ArgumentHelp("Comma-separated algorithms to fit and show (default: all).", valueName: "list"))
+    var algorithms: String?
+
     @Flag(help: .hidden)
     var keyEcho = false
+
+    /// Quits once every model is ready or failed (benchmarks: Tests/Bench/second-start.sh).
+    @Flag(help: .hidden)
+    var exitWhenReady = false
+
+    func validate() throws {
+        for a in chosenAlgorithms where Algorithms.type(named: a) == nil {
+            throw ValidationError("unknown algorithm '\(a)' (valid: \(Algorithms.names.joined(separator: ", ")))")
+        }
+    }
+
+    var chosenAlgorithms: [String] {
+        algorithms.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Algorithms.names
+    }
 
     func run() throws {
         let start = DispatchTime.now()
@@ -44,13 +63,16 @@ struct ExploreCommand: ParsableCommand {
         }
         var phases: [String] = []
         var t = DispatchTime.now()
-        let ds = try dataOptions.load()
+        let loaded = try dataOptions.load(cache: cacheOptions.location)
+        let ds = loaded.dataset
+        let modelCache = cacheOptions.location.map { ModelCache(location: $0, dataset: ds, fingerprint: loaded.fingerprint) }
         // A saved model is checked (fingerprint, format) before the terminal opens: one line, exit 2.
         let saved = try modelOptions.model.map { path in try ModelFiles.load(from: path, dataset: ds) }
         // The sample's synthetic users come with their true tastes (Users screen, `t`); read before the terminal opens.
         let tastesPath = (dataOptions.path as NSString).appendingPathComponent("tastes.csv")
         let tastes = FileManager.default.fileExists(atPath: tastesPath) ? try KnownTaste.read(path: tastesPath) : [:]
         phases.append("load_ms=\(ms(since: t))")
+        phases.append("dataset=\(cacheOptions.noCache ? "files (no cache)" : loaded.fromImage ? "image" : "files")")
         t = DispatchTime.now()
         let opened = try openDatasetProfiles(store: store, dataset: ds, profile: profile)
         let profiles = opened.profiles
@@ -61,9 +83,12 @@ struct ExploreCommand: ParsableCommand {
         phases.append("terminal_ms=\(ms(since: t))")
         t = DispatchTime.now()
         let size = terminal.size
-        var state = AppState(dataset: ds, profileName: profile, storedRatings: opened.ratings, seed: seed,
+        var state = AppState(dataset: ds, profileName: profile, storedRatings: opened.ratings,
+                             algorithms: chosenAlgorithms, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
-        state.status = StatusMessage(opened.notice)
+        state.status = StatusMessage([opened.notice, loaded.notice].compactMap { $0 }.filter { !$0.isEmpty }
+            .joined(separator: " · "))
+        state.modelCache = modelCache
         state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
         state.knownTastes = tastes
@@ -72,9 +97,20 @@ struct ExploreCommand: ParsableCommand {
         // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue),
         // into the profile store seen from this dataset.
         let effects = ExploreEffects(store: profiles)
+        // A dataset parsed from its files is saved as an image for the next start, off the UI thread;
+        // the fingerprint it needs is the model cache's (computed once, shared with the fits).
+        if let storeImage = loaded.storeImage, let modelCache {
+            DispatchQueue.global(qos: .utility).async { storeImage(modelCache.fingerprint) }
+        }
+        let ready = ReadyClock(start: start)
+        let exitWhenReady = self.exitWhenReady
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
-            update: { state, message in RecsysUI.update(&state, message) },
+            update: { state, message in
+                var out = RecsysUI.update(&state, message)
+                if ready.check(state), exitWhenReady { out.append(.quit) }
+                return out
+            },
             view: { RecsysUI.view($0) },
             message: { .input($0) },
             schedule: { effect, context in
@@ -87,8 +123,31 @@ struct ExploreCommand: ParsableCommand {
         let exit = loop.run()
         terminal.close()
         effects.finish()  // every rating written before the process ends
-        ExploreCommand.writeFrameStats(loop.stats, phases: phases)
+        ExploreCommand.writeFrameStats(loop.stats, phases: phases + ready.phases)
         if exit != .finished { throw ExitCode(exit.exitStatus) }
+    }
+
+    /// Notes when every model is first ready (or failed), and how many came from the cache.
+    final class ReadyClock {
+        let start: DispatchTime
+        private(set) var phases: [String] = []
+        init(start: DispatchTime) { self.start = start }
+
+        /// True once every model is ready or failed (the first time it is checked so, the time is noted).
+        func check(_ state: AppState) -> Bool {
+            if !phases.isEmpty { return true }
+            let done = state.algorithms.allSatisfy { name in
+                switch state.fitStatus[name] ?? .waiting {
+                case .ready, .failed: return true
+                case .waiting, .fitting: return false
+                }
+            }
+            guard done else { return false }
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+            let cached = state.modelSources.values.filter { $0 == .cache }.count
+            phases = [String(format: "models_ready_ms=%.1f", ms), "models_from_cache=\(cached)/\(state.algorithms.count)"]
+            return true
+        }
     }
 
     /// Opens the terminal; a `TerminalError` (not a terminal, unknown TERM) becomes one line and exit 2.

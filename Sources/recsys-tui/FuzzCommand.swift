@@ -8,7 +8,7 @@ import RecsysStore
 struct FuzzCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fuzz",
-        abstract: "Fuzz the dataset loaders and the profile importer with mutated inputs.",
+        abstract: "Fuzz the dataset loaders, the profile importer and the cache readers with mutated inputs.",
         discussion: """
             Exits 0 when every case loaded or failed with a one-line LoadError naming its file, 1 when a \
             case broke a rule (kept under --work/finding-N), and dies with the case number printed if a \
@@ -19,7 +19,7 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Run for this many seconds.") var seconds: Double = 10
     @Option(help: "Stop after this many cases (whichever comes first).") var cases: Int?
     @Option(help: "The campaign seed.") var seed: UInt64 = 1
-    @Option(help: "Only targets whose name contains this (ml-100k, ml-1m, ml-latest, ratings-file, profile-import).")
+    @Option(help: "Only targets whose name contains this (ml-100k, ml-1m, ml-latest, ratings-file, profile-import, model-cache, dataset-image).")
     var target: String?
     @Option(help: "Working folder (default: a temporary folder).") var work: String?
     @Option(help: "A case slower than this is a finding.") var caseLimit: Double = 5
@@ -33,10 +33,10 @@ struct FuzzCommand: ParsableCommand {
     }
 
     func run() throws {
-        var targets = LoaderFuzzTargets.all() + [ProfileImportFuzz.target()]
+        var targets = LoaderFuzzTargets.all() + [ProfileImportFuzz.target()] + CacheFuzzTargets.all()
         if let target {
             targets = targets.filter { $0.name.contains(target) }
-            if targets.isEmpty { throw CommandError("no fuzz target matches \(target); targets: ml-100k, ml-1m, ml-latest, ratings-file, profile-import") }
+            if targets.isEmpty { throw CommandError("no fuzz target matches \(target); targets: ml-100k, ml-1m, ml-latest, ratings-file, profile-import, model-cache, dataset-image") }
         }
         let dir = work ?? (NSTemporaryDirectory() + "recsys-fuzz-\(getpid())")
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {

@@ -27,6 +27,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Output format: table, json or csv.")
     var format: ListFormat = .table
 
+    @OptionGroup var cacheOptions: CacheOptions
+
     func validate() throws {
         guard n >= 1 else { throw ValidationError("-n must be at least 1 (got \(n))") }
         if let algorithm, Algorithms.type(named: algorithm) == nil {
@@ -37,10 +39,23 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
-    /// The model: loaded from `--model FILE`, else the chosen algorithm fitted on the whole dataset.
-    func fittedModel(on ds: Dataset) throws -> any Recommender {
+    /// The model: loaded from `--model FILE`, else the chosen algorithm fitted on the whole dataset
+    /// (or read from the fitted-model `cache`).
+    func fittedModel(on ds: Dataset, cache: ModelCache? = nil) throws -> any Recommender {
         let name = algorithm ?? (saved.model == nil ? Self.defaultAlgorithm : nil)
         let parameters = try parseParameterAssignments(params, algorithm: name ?? "")
-        return try loadOrFit(algorithm: name, model: saved.model, dataset: ds, parameters: parameters, seed: seed)
+        return try loadOrFit(algorithm: name, model: saved.model, dataset: ds, parameters: parameters, seed: seed,
+                             cache: cache)
+    }
+
+    /// The dataset (through the dataset cache unless `--no-cache`; a parsed one is saved as an
+    /// image for next time) and the model cache for it.
+    func load(_ data: DataOptions) throws -> (Dataset, ModelCache?) {
+        let location = cacheOptions.location
+        let loaded = try data.load(cache: location)
+        if let notice = loaded.notice { FileHandle.standardError.write(Data("recsys-tui: \(notice)\n".utf8)) }
+        let cache = location.map { ModelCache(location: $0, dataset: loaded.dataset, fingerprint: loaded.fingerprint) }
+        if let cache, let store = loaded.storeImage { store(cache.fingerprint) }
+        return (loaded.dataset, cache)
     }
 }

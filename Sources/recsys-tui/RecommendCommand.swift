@@ -35,7 +35,7 @@ struct RecommendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ds = try dataOptions.load()
+        let (ds, cache) = try model.load(dataOptions)
         var p: Profile
         var notes: [String] = []
         if let user {
@@ -57,7 +57,7 @@ struct RecommendCommand: ParsableCommand {
             if unknown > 0 { notes.append("\(unknown) rated items of this profile are not in \(ds.name)") }
             p = Profile(pairs, attributes: who)
         }
-        let m = try model.fittedModel(on: ds)
+        let m = try model.fittedModel(on: ds, cache: cache)
         let listing = Listings.recommendations(m, profile: p, dataset: ds, count: model.n)
         notes += listing.notes
         printListing(listing.items, algorithm: m.name, key: user != nil ? "user" : "profile",

@@ -21,6 +21,7 @@ struct RecsysTUI: ParsableCommand {
             ProfileCommand.self, FuzzCommand.self,
             IndexBenchCommand.self,
             TrainCommand.self, ServeCommand.self,
+            CacheCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )

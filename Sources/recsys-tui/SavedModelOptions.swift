@@ -22,11 +22,14 @@ struct SavedModelOptions: ParsableArguments {
 ///   - parameters: `KEY=V` values for the fit; with a model file they must be empty or
 ///     agree with the saved ones (a saved model cannot be re-parameterised).
 ///   - seed, threads, progress: the fit's `FitContext`.
+///   - cache: the fitted-model cache to read before fitting and write after (a damaged or stale
+///     entry is reported on stderr, refitted and replaced).
 /// - Throws: `ModelFileError` (unreadable file, other dataset, other algorithm),
 ///   `ParameterError` (unknown algorithm, bad or conflicting parameters).
 func loadOrFit(algorithm: String?, model: String?, dataset: Dataset, parameters: Parameters = Parameters(),
                seed: UInt64 = 42, threads: Int = 2,
-               progress: @escaping @Sendable (FitProgress) -> Void = { _ in }) throws -> any Recommender {
+               progress: @escaping @Sendable (FitProgress) -> Void = { _ in },
+               cache: ModelCache? = nil) throws -> any Recommender {
     if let model {
         let loaded = try ModelFiles.load(from: model, dataset: dataset, expecting: algorithm)
         if !parameters.values.isEmpty {
@@ -40,8 +43,18 @@ func loadOrFit(algorithm: String?, model: String?, dataset: Dataset, parameters:
     guard let algorithm else {
         throw ParameterError("no algorithm given (valid: \(Algorithms.names.joined(separator: ", ")))")
     }
+    let key = cache?.key(algorithm: algorithm, parameters: parameters, seed: seed, threads: threads)
+    if let cache, let key {
+        switch cache.load(key) {
+        case .hit(let m, _): return m
+        case .miss: break
+        case .refused(let why):
+            FileHandle.standardError.write(Data("recsys-tui: cache entry for \(algorithm) was \(why.word): refitting\n".utf8))
+        }
+    }
     let m = try Algorithms.make(algorithm, parameters: parameters)
     try m.fit(dataset, context: FitContext(seed: seed, threads: threads, progress: progress))
+    if let cache, let key { try? cache.store(key, model: m) }
     return m
 }
 

@@ -35,7 +35,7 @@ struct SimilarCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ds = try dataOptions.load()
+        let (ds, cache) = try model.load(dataOptions)
         let target: Int32
         var alternatives: [Int32] = []
         if let item {
@@ -54,7 +54,7 @@ struct SimilarCommand: ParsableCommand {
             }
             target = found[0]
         }
-        let m = try model.fittedModel(on: ds)
+        let m = try model.fittedModel(on: ds, cache: cache)
         let rows = Listings.similar(m, to: target, catalog: ds.catalog, count: model.n)
         let query = ds.catalog[target]
         var preface = ["similar to \(query.title) (item \(query.rawID))"]

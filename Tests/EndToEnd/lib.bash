@@ -18,6 +18,8 @@ E2E_TMP="$(mktemp -d "${TMPDIR:-/tmp}/recsys-e2e.XXXXXX")"
 E2E_SESSION=""
 E2E_DEADLINE_DEFAULT="${E2E_DEADLINE:-10}"
 E2E_STEP=""
+# Model and dataset caches go to the test's own folder: never ~/.cache, and every run starts cold.
+export XDG_CACHE_HOME="$E2E_TMP/cache"
 
 e2e_cleanup() {
   tmux -L "$E2E_SOCKET" kill-server >/dev/null 2>&1 || true

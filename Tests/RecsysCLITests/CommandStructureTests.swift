@@ -9,7 +9,7 @@ final class CommandStructureTests: XCTestCase {
     static let required = ["explore", "info", "sample", "sample generate", "loadbench", "eval", "recommend", "similar",
                            "bench", "profile", "profile list", "profile show", "profile export", "profile import",
                            "profile copy", "profile bind", "profile delete", "profile rename", "profile undo",
-                           "profile bench", "fuzz", "index-bench", "train"]
+                           "profile bench", "fuzz", "index-bench", "train", "cache", "cache list", "cache clear"]
 
     /// Every command path in the parser's tree (hidden ones such as `fuzz` included), from `--experimental-dump-help`.
     static func commandTree() throws -> [(path: [String], shown: Bool)] {

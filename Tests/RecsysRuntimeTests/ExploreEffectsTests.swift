@@ -136,7 +136,7 @@ final class ExploreEffectsTests: XCTestCase {
         let posted = Posted()
         effects.schedule(.fitModels(job), post: posted.add, quit: {})
         effects.work.wait(for: "fit")
-        let fitted = posted.all.contains { if case .modelFitted("popularity", _, _, _) = $0 { return true }; return false }
+        let fitted = posted.all.contains { if case .modelFitted("popularity", _, _, _, _) = $0 { return true }; return false }
         XCTAssertTrue(fitted)
     }
 

@@ -6,7 +6,7 @@ import XCTest
 /// `explore --model FILE`: a loaded model is served instead of being fitted at start.
 final class PrefittedModelTests: XCTestCase {
     private func fitted(_ message: Message) -> (any Recommender)? {
-        if case .modelFitted(_, let model, _, _) = message { return model }
+        if case .modelFitted(_, let model, _, _, _) = message { return model }
         return nil
     }
 

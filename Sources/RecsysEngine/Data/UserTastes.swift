@@ -116,3 +116,13 @@ public struct UserTastes: Sendable, Equatable {
         return tastes
     }
 }
+
+extension UserTastes {
+    /// Tastes from their stored parts (a dataset image); the arrays must have one value per user.
+    init(genres: [String], liked: [UInt64], disliked: [UInt64], known: [Bool]) {
+        self.genres = genres
+        self.liked = liked
+        self.disliked = disliked
+        self.known = known
+    }
+}

@@ -53,18 +53,18 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     public let parameters: Parameters
     /// Component names in blend order, their models and their top-N weights.
     public private(set) var componentNames: [String] = []
-    private var components: [any Recommender] = []
-    public private(set) var weights: [Float] = []
+    var components: [any Recommender] = []
+    public internal(set) var weights: [Float] = []
     /// Rating blend: intercept and one coefficient per component (0 for ranking-only components).
-    public private(set) var ratingIntercept: Float = 0
-    public private(set) var ratingWeights: [Float] = []
-    private var fallback = RatingFallback()
+    public internal(set) var ratingIntercept: Float = 0
+    public internal(set) var ratingWeights: [Float] = []
+    var fallback = RatingFallback()
     var notes: [Explanation.Note] = []
     /// The demographic model for new users (nil when no size level gives it weight).
-    private(set) var coldModel: DemographicRecommender?
+    var coldModel: DemographicRecommender?
     /// Weights by profile size for new profiles: per fitted level N, one weight per component and, when
     /// the data has demographics, the demographic model's last (see Hybrid+NewUsers.swift).
-    public private(set) var sizeWeights: [(level: Int, weights: [Float])] = []
+    public internal(set) var sizeWeights: [(level: Int, weights: [Float])] = []
 
     public init(parameters: Parameters = Parameters()) throws {
         let resolved = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)

@@ -60,8 +60,14 @@ extension ModelArchive {
     ///
     /// Every failure is a `ModelFileError` naming `path`: not a model file (magic),
     /// a newer format version, truncation (with the byte offset and what was being
-    /// read), a checksum mismatch (corruption), or malformed contents.
-    public init(decoding bytes: [UInt8], path: String = "") throws {
+    /// read), a checksum mismatch (corruption), or malformed contents. `verifyingChecksum: false`
+    /// skips the FNV-1a pass when a container already checked the bytes (the model cache).
+    public init(decoding bytes: [UInt8], path: String = "", verifyingChecksum: Bool = true) throws {
+        self = try bytes.withUnsafeBytes { try ModelArchive(decoding: $0, path: path, verifyingChecksum: verifyingChecksum) }
+    }
+
+    /// Parses bytes in place (a memory-mapped cache entry), without copying them first.
+    public init(decoding bytes: UnsafeRawBufferPointer, path: String = "", verifyingChecksum: Bool = true) throws {
         func fail(_ m: String) -> ModelFileError { ModelFileError(path: path, m) }
         guard bytes.count >= Self.magic.count, Array(bytes[0..<Self.magic.count]) == Self.magic else {
             throw fail("not a recsys-tui model file (no RSYSMODL signature)")
@@ -85,12 +91,14 @@ extension ModelArchive {
             throw fail("corrupt: \(available - length - 8) unexpected bytes after the checksum")
         }
         let end = Self.headerSize + Int(length)
-        var h = FNV1a64()
-        h.add(bytes: bytes[Self.headerSize..<end])
-        var trailer = ModelByteReader(bytes: bytes, offset: end, path: path)
-        let stored = try trailer.u64("checksum")
-        guard stored == h.value else {
-            throw fail("corrupt: checksum mismatch (the file was damaged or edited)")
+        if verifyingChecksum {
+            var h = FNV1a64()
+            h.add(bytes: bytes[Self.headerSize..<end])
+            var trailer = ModelByteReader(bytes: bytes, offset: end, path: path)
+            let stored = try trailer.u64("checksum")
+            guard stored == h.value else {
+                throw fail("corrupt: checksum mismatch (the file was damaged or edited)")
+            }
         }
 
         var r = ModelByteReader(bytes: bytes, offset: Self.headerSize, path: path, end: end)
@@ -206,12 +214,12 @@ extension Int64: FixedWidthLittleEndian {
 /// A bounds-checked little-endian reader; running out of bytes throws a
 /// `ModelFileError` with the byte offset and what was being read.
 struct ModelByteReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     var offset: Int
     let path: String
     let end: Int
 
-    init(bytes: [UInt8], offset: Int, path: String, end: Int? = nil) {
+    init(bytes: UnsafeRawBufferPointer, offset: Int, path: String, end: Int? = nil) {
         self.bytes = bytes
         self.offset = offset
         self.path = path
@@ -268,18 +276,17 @@ struct ModelByteReader {
         let size = MemoryLayout<T>.size
         guard n <= remaining / size else { throw truncated(what) }
         let p = try take(n * size, what)
+        let src = bytes
         return [T](unsafeUninitializedCapacity: n) { buf, initialized in
-            bytes.withUnsafeBytes { src in
-                #if _endian(little)
-                if n > 0 {
-                    UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: src.baseAddress! + p, byteCount: n * size)
-                }
-                #else
-                for j in 0..<n {
-                    buf[j] = T(littleEndianBits: src.loadUnaligned(fromByteOffset: p + j * size, as: T.Bits.self))
-                }
-                #endif
+            #if _endian(little)
+            if n > 0 {
+                UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: src.baseAddress! + p, byteCount: n * size)
             }
+            #else
+            for j in 0..<n {
+                buf[j] = T(littleEndianBits: src.loadUnaligned(fromByteOffset: p + j * size, as: T.Bits.self))
+            }
+            #endif
             initialized = n
         }
     }

@@ -37,14 +37,17 @@ public enum ModelFiles {
 
     /// The archive of a fitted `model` trained on `dataset`.
     ///
-    /// Throws `ModelFileError` when the algorithm cannot be saved.
-    public static func archive(_ model: any Recommender, dataset: Dataset) throws -> ModelArchive {
+    /// Throws `ModelFileError` when the algorithm cannot be saved. `fingerprint`, when the caller
+    /// already has the dataset's, saves computing it again (O(ratings)).
+    public static func archive(_ model: any Recommender, dataset: Dataset,
+                               fingerprint: DatasetFingerprint? = nil) throws -> ModelArchive {
         guard let p = model as? any PersistableRecommender else {
             throw ModelFileError(path: "", "\(model.name) models cannot be saved yet (saveable: "
                 + persistableNames.joined(separator: ", ") + ")")
         }
         var archive = ModelArchive(algorithm: model.name, stateVersion: type(of: p).stateVersion,
-                                   parameters: model.parameters, fingerprint: DatasetFingerprint(dataset))
+                                   parameters: model.parameters,
+                                   fingerprint: fingerprint ?? DatasetFingerprint(dataset))
         try p.saveState(into: &archive)
         return archive
     }
@@ -73,9 +76,10 @@ public enum ModelFiles {
         try restore(ModelArchive.read(from: path), dataset: dataset, expecting: algorithm)
     }
 
-    /// Restores a model from an archive already in memory (see `load`).
-    public static func restore(_ archive: ModelArchive, dataset: Dataset, expecting algorithm: String? = nil) throws
-        -> any Recommender {
+    /// Restores a model from an archive already in memory (see `load`); `fingerprint` is the
+    /// dataset's when already known.
+    public static func restore(_ archive: ModelArchive, dataset: Dataset, expecting algorithm: String? = nil,
+                               fingerprint: DatasetFingerprint? = nil) throws -> any Recommender {
         let path = archive.path
         if let algorithm, algorithm != archive.algorithm {
             throw ModelFileError(path: path, "holds a \(archive.algorithm) model, not \(algorithm)")
@@ -91,7 +95,7 @@ public enum ModelFiles {
             throw ModelFileError(path: path, "\(archive.algorithm) state version \(archive.stateVersion) "
                 + "is not the one this program reads (\(pt.stateVersion)); retrain it with recsys-tui train")
         }
-        try checkFingerprint(archive, dataset: dataset)
+        try checkFingerprint(archive, dataset: dataset, fingerprint: fingerprint)
         var archive = archive
         // Models saved before the feedback rule existed read every rating as a like.
         if archive.parameters["feedback"] == nil, t.parameterSpecs.contains(where: { $0.key == "feedback" }) {
@@ -108,8 +112,9 @@ public enum ModelFiles {
     }
 
     /// Throws when `archive` was trained on data other than `dataset`, naming both.
-    public static func checkFingerprint(_ archive: ModelArchive, dataset: Dataset) throws {
-        let mine = archive.fingerprint, theirs = DatasetFingerprint(dataset)
+    public static func checkFingerprint(_ archive: ModelArchive, dataset: Dataset,
+                                        fingerprint: DatasetFingerprint? = nil) throws {
+        let mine = archive.fingerprint, theirs = fingerprint ?? DatasetFingerprint(dataset)
         guard let why = mine.mismatch(with: theirs) else { return }
         throw ModelFileError(path: archive.path, "this \(archive.algorithm) model was trained on dataset \(mine), "
             + "not on the loaded dataset \(theirs)" + (mine.name == theirs.name && why != "sizes differ"
