@@ -171,6 +171,10 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         return actOnMap(a, &state)
     case .lab(let a):
         return actOnLab(a, &state, effects: &effects)
+    case .replay:
+        return openReplay(&state, effects: &effects)
+    case .replayStep(let a):
+        return actOnReplay(a, &state)
     }
 }
 
@@ -200,7 +204,7 @@ func move(_ action: Action, _ state: inout AppState) -> Redo {
         apply(&state.users.list, count: state.dataset.userCount)
         state.users.details = nil
         return .userDetails
-    case .compare, .explain, .similar, .embeddingMap, .evalLab:
+    case .compare, .explain, .similar, .embeddingMap, .evalLab, .replay:
         switch action {
         case .up: state.scroll = max(0, state.scroll - 1)
         case .down: state.scroll += 1
@@ -264,7 +268,7 @@ extension AppState {
     /// The selected dataset user on the Users screen.
     public var selectedUser: Int32? {
         guard let s = users.list.selected, s < dataset.userCount else { return nil }
-        return Int32(s)
+        return userOnRow(s)
     }
 
     /// "Heat (1995)".

@@ -28,7 +28,7 @@ public struct Redo: OptionSet, Sendable {
 /// state's generation are dropped.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     var effects: [Effect] = []
-    var redo: Redo = []
+    var redo: Redo = observeForClass(&state, message, effects: &effects)
     switch message {
     case .started:
         let order = state.algorithms.sorted { a, b in (a == "popularity" ? 0 : 1) < (b == "popularity" ? 0 : 1) }
@@ -136,9 +136,18 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         } else if !state.status.isError && state.status.age >= StatusMessage.lifetime {
             state.status = StatusMessage("")
         }
-        return []
+        return effects
+
+    case .classPolled, .classCompared:
+        break  // observeForClass did the work
+
+    case .replayReady(let r):
+        guard state.screen == .replay, r.profileName == state.profileName else { break }
+        state.replay = r
+        state.status = StatusMessage("replay of \(r.profileName): \(max(0, r.steps.count - 1)) ratings · ← → step")
     }
     apply(redo, to: &state, effects: &effects)
+    requestClassCompare(&state, effects: &effects)
     state.syncScroll()
     return effects
 }
@@ -169,9 +178,10 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
         if !models.isEmpty {
             // Reasons for the rows the pane can show (at least 10); explanations can be the slow part.
             let rows = Layout(width: state.width, height: state.height).recommendationList.height
-            effects.append(.recompute(RecomputeJob(generation: state.generation, profile: state.profile, models: models,
-                                                   selectedItem: state.selectedItem, stats: state.stats,
-                                                   reasons: max(10, rows))))
+            var job = RecomputeJob(generation: state.generation, profile: state.profile, models: models,
+                                   selectedItem: state.selectedItem, stats: state.stats, reasons: max(10, rows))
+            job.roster = state.dataset.roster
+            effects.append(.recompute(job))
         }
     }
     // A recompute predicts the selected item itself; otherwise ask for it when not known yet.
