@@ -32,6 +32,9 @@ struct ExploreCommand: ParsableCommand {
         valueName: "dir"))
     var classFolder: String?
 
+    /// What a bare `--class` stands for (`RecsysTUI.normalisedArguments`): the profile database.
+    static let classDatabase = ":db"
+
     @Flag(help: .hidden)
     var keyEcho = false
 
@@ -61,7 +64,7 @@ struct ExploreCommand: ParsableCommand {
         let profiles = opened.profiles
         // Class mode: the class is read once before the terminal opens (a missing folder is one line, exit 2);
         // the explorer then polls it. Without --class, `:class on` reads the database's profiles.
-        let classSource: any ClassSource = classFolder.flatMap { $0.isEmpty ? nil : FolderClass(folder: $0) }
+        let classSource: any ClassSource = classFolder.flatMap { $0 == Self.classDatabase ? nil : FolderClass(folder: $0) }
             ?? StoreClass(store: profiles.store, dataset: profiles.dataset)
         let firstClass = try classFolder.map { _ in try ClassPoll(me: profile, known: nil, base: ds).run(classSource) }
 

@@ -38,12 +38,12 @@ struct RecsysTUI: ParsableCommand {
     }
 
     /// `--class` takes an optional folder: a bare `--class` (last, or followed by another option)
-    /// becomes `--class=` (the profile database), which ArgumentParser can parse.
+    /// becomes `--class=:db` (the profile database), which ArgumentParser can parse.
     static func normalisedArguments(_ args: [String]) -> [String] {
         var out: [String] = []
         for (k, a) in args.enumerated() {
             if a == "--class", k + 1 == args.count || args[k + 1].hasPrefix("-") {
-                out.append("--class=")
+                out.append("--class=" + ExploreCommand.classDatabase)
             } else {
                 out.append(a)
             }
