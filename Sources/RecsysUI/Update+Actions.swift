@@ -49,18 +49,18 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
     case .becomeUser:
         guard let u = state.selectedUser else { return [] }
         let row = state.dataset.ratings.row(u)
-        let id = state.dataset.users.id(at: u)
+        let label = state.userLabel(u)  // "user 42", or a classmate's name
         if !state.isScratch { state.homeProfile = state.profileName }
         state.profile = Profile(Array(zip(row.items, row.ratings)))
         state.unmatchedRatings = []
-        state.profileName = "user \(id) (scratch)"
+        state.profileName = "\(label) (scratch)"
         state.isScratch = true
         state.quickStartOn = false
         state.undoStack = []
         state.baseline = [:]
         state.screen = .explore
         state.recList = ListState()
-        state.status = StatusMessage("you are user \(id): \(state.ratingCountText) in a scratch profile, not saved"
+        state.status = StatusMessage("you are \(label): \(state.ratingCountText) in a scratch profile, not saved"
             + " · :profile \(state.homeProfile) returns")
         return [.refilter, .recompute]
     case .toggleQuickStart:
