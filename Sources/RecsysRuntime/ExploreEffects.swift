@@ -39,7 +39,11 @@ public final class ExploreEffects: Sendable {
         let runner = self.runner
         let (queue, supersede) = ExploreEffects.placement(of: effect)
         work.run(on: queue, supersede: supersede) {
-            runner.run(effect) { message in post(message, ExploreEffects.coalescingKey(of: message)) }
+            let job: @Sendable () -> Void = {
+                runner.run(effect) { message in post(message, ExploreEffects.coalescingKey(of: message)) }
+            }
+            // Fits yield the CPU to key handling and recomputes (see `runAtLowPriority`).
+            if queue == "fit" { BackgroundWork.runAtLowPriority(job) } else { job() }
         }
     }
 

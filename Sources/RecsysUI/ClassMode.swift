@@ -142,7 +142,8 @@ func refitForClass(_ state: inout AppState, effects: inout [Effect]) {
     let requests = state.algorithms.map { FitRequest(algorithm: $0, parameters: state.parameters[$0] ?? Parameters()) }
     guard !requests.isEmpty else { return }
     state.classMode.refitting = Set(state.algorithms)
-    effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed,
+    // One thread: a class refit runs while learners use the explorer; the other core stays theirs.
+    effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed, threads: 1,
                                      cancellation: state.cancellation)))
 }
 
