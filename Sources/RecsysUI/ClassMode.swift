@@ -21,6 +21,9 @@ public struct ClassModeState: Sendable {
     public var refitting: Set<String> = []
     /// The class changed during a refit: fit again when it ends.
     public var pendingRefit = false
+    /// The fit in flight is a class refit: the lists are recomputed once when its last model
+    /// arrives, not after each one (fourteen recomputes would take the CPU from the keys).
+    public var quietRound = false
     /// Ticks (about seconds) since the class data last changed; nil before the first read.
     public var ticksSinceChange: Int?
     /// One line per file or profile skipped (a bad file in a class folder).
@@ -142,9 +145,15 @@ func refitForClass(_ state: inout AppState, effects: inout [Effect]) {
     let requests = state.algorithms.map { FitRequest(algorithm: $0, parameters: state.parameters[$0] ?? Parameters()) }
     guard !requests.isEmpty else { return }
     state.classMode.refitting = Set(state.algorithms)
+    state.classMode.quietRound = true
     // One thread: a class refit runs while learners use the explorer; the other core stays theirs.
     effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed, threads: 1,
                                      cancellation: state.cancellation)))
+}
+
+/// The models of the class refit in flight, whose arrival recomputes nothing by itself (see `quietRound`).
+func quietFits(_ state: AppState) -> Set<String> {
+    state.classMode.quietRound ? state.classMode.refitting : []
 }
 
 /// Class mode's part of `update`, called before the message's own handling: polls on ticks,
@@ -152,16 +161,22 @@ func refitForClass(_ state: inout AppState, effects: inout [Effect]) {
 func observeForClass(_ state: inout AppState, _ message: Message, effects: inout [Effect]) -> Redo {
     switch message {
     case .started:
-        if state.classMode.on { state.classMode.refitting = Set(state.algorithms) }
+        if state.classMode.on {
+            state.classMode.refitting = Set(state.algorithms)
+            state.classMode.quietRound = false  // the first fit shows each model as it arrives
+        }
     case .tick:
         if let t = state.classMode.ticksSinceChange { state.classMode.ticksSinceChange = t + 1 }
         pollClass(&state, effects: &effects)
     case .modelFitted(let name, _, _, _), .fitFailed(let name, _):
         guard state.classMode.refitting.remove(name) != nil, state.classMode.refitting.isEmpty else { break }
+        let quiet = state.classMode.quietRound
+        state.classMode.quietRound = false
         if state.classMode.pendingRefit {
             state.classMode.pendingRefit = false
             refitForClass(&state, effects: &effects)
         }
+        if quiet { return .recompute }
     case .classPolled(let update):
         state.classMode.polling = false
         guard state.classMode.on, let update else { break }

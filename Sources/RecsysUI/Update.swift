@@ -28,6 +28,7 @@ public struct Redo: OptionSet, Sendable {
 /// state's generation are dropped.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     var effects: [Effect] = []
+    let quiet = quietFits(state)
     var redo: Redo = observeForClass(&state, message, effects: &effects)
     switch message {
     case .started:
@@ -53,7 +54,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         if let coverage { state.coverage[name] = coverage }
         let news = StatusMessage("\(name) ready in \(formatSeconds(seconds))", isBackground: true)
         if state.status.yieldsToBackground { state.status = news } else { state.heldNews = news }
-        redo.insert(.recompute)
+        if !quiet.contains(name) { redo.insert(.recompute) }
         embeddingMapAfterFit(&state, algorithm: name, effects: &effects)
 
     case .fitFailed(let name, let text):

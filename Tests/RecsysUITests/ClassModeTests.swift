@@ -88,6 +88,7 @@ final class ClassModeTests: XCTestCase {
         XCTAssertEqual(d.state.dataset.userCount, base.userCount + 1)
         XCTAssertEqual(fits(d), 2, "the models are refitted with the class")
         XCTAssertTrue(d.state.classStatusText.hasPrefix("class of 1 · 0s ago"), d.state.classStatusText)
+        XCTAssertTrue(screenText(d.state).contains("class of 1 · 0s ago"), "the status line shows the class")
         XCTAssertTrue(d.state.models["user-knn"] != nil)
         // A tick polls; nothing changed, so no new read and no refit.
         let loads = source.loads
@@ -136,6 +137,14 @@ final class ClassModeTests: XCTestCase {
         XCTAssertTrue(effects.contains { if case .fitModels(let job) = $0 { return job.dataset.roster.names == ["alice"] }; return false },
                       "then one refit on the newest class")
         XCTAssertFalse(state.classMode.pendingRefit)
+        // That refit is quiet: its models replace the old ones without a recompute each, and the
+        // last one recomputes every list once.
+        func recomputes(_ e: [Effect]) -> Int { e.filter { if case .recompute = $0 { return true }; return false }.count }
+        let m2 = try! PopularityRecommender()
+        XCTAssertEqual(recomputes(update(&state, .modelFitted(algorithm: "popularity", model: m2, seconds: 0, coverage: nil))), 0)
+        let knn = try! Algorithms.make("item-knn", parameters: Parameters())
+        XCTAssertEqual(recomputes(update(&state, .modelFitted(algorithm: "item-knn", model: knn, seconds: 0, coverage: nil))), 1)
+        XCTAssertTrue(state.classMode.refitting.isEmpty)
     }
 
     func testAPollAnswersNilWhenNothingChanged() throws {
