@@ -19,6 +19,10 @@ import RecsysUI
 /// - Fit and lab progress are coalesced per algorithm so a fast-reporting job
 ///   cannot flood the mailbox.
 ///
+/// - Everything but the store runs on a thread niced by 10 (`BackgroundWork.runAtLowPriority`):
+///   background work takes only the CPU that key handling leaves (class mode refits while
+///   learners press keys).
+///
 /// The queue names are the app's: the terminal backend only sees a `schedule` closure.
 public final class ExploreEffects: Sendable {
     public let runner: EffectRunner
@@ -42,8 +46,9 @@ public final class ExploreEffects: Sendable {
             let job: @Sendable () -> Void = {
                 runner.run(effect) { message in post(message, ExploreEffects.coalescingKey(of: message)) }
             }
-            // Fits yield the CPU to key handling and recomputes (see `runAtLowPriority`).
-            if queue == "fit" { BackgroundWork.runAtLowPriority(job) } else { job() }
+            // Engine work and fits yield the CPU to key handling (see `runAtLowPriority`); store
+            // writes and file exports run as they are.
+            if queue == "store" { job() } else { BackgroundWork.runAtLowPriority(job) }
         }
     }
 

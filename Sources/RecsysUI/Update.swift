@@ -179,8 +179,10 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
         if !models.isEmpty {
             // Reasons for the rows the pane can show (at least 10); explanations can be the slow part.
             let rows = Layout(width: state.width, height: state.height).recommendationList.height
+            // Class mode: one thread, so a recompute after a class refit leaves a core to the keys.
             var job = RecomputeJob(generation: state.generation, profile: state.profile, models: models,
-                                   selectedItem: state.selectedItem, stats: state.stats, reasons: max(10, rows))
+                                   selectedItem: state.selectedItem, stats: state.stats, reasons: max(10, rows),
+                                   threads: state.classMode.on ? 1 : 2)
             job.roster = state.dataset.roster
             effects.append(.recompute(job))
         }
