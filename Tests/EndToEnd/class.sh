@@ -58,7 +58,7 @@ for wave in 1 2 3; do
 done
 
 step "the refits go on in the background while keys keep coming"
-end=$(( $(now_ms) + 45000 ))
+end=$(( $(now_ms) + 15000 ))
 until ! screen | grep -qF "refitting"; do [ "$(now_ms)" -lt "$end" ] || break; sleep 0.2; done
 touch "$E2E_TMP/stop-keys"
 wait "$KEYS_PID" 2>/dev/null || true
@@ -76,6 +76,7 @@ step "key-to-frame p99 ≤ 16 ms during the refits"
 p99=$(tr ' ' '\n' < "$STATS" | awk -F= '$1 == "key_total_p99_ms" { print $2 }')
 keyframes=$(tr ' ' '\n' < "$STATS" | awk -F= '$1 == "key_frames" { print $2 }')
 echo "    $keyframes key frames, key_total p99 = ${p99} ms; new classmates shown at worst ${worst} ms after commit"
+echo "    $(tr ' ' '\n' < "$STATS" | grep -E '^key_(cpu|total)_' | tr '\n' ' ') (load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"
 [ -n "$p99" ] || fail "no frame statistics"
 awk -v p="$p99" 'BEGIN { exit !(p <= 16) }' || fail "key-to-frame p99 ${p99} ms > 16 ms"
 echo "class: passed"
