@@ -79,13 +79,9 @@ public struct ClassUpdate: Sendable {
 }
 
 extension AppState {
-    /// The user shown on row `row` of the Users screen: the classmates first, then the dataset's users.
+    /// The user shown on row `row` of the Users screen (ungrouped): the classmates first, then the dataset's users.
     public func userOnRow(_ row: Int) -> Int32 {
-        let roster = dataset.roster
-        guard !roster.isEmpty else { return Int32(row) }
-        if row < roster.count { return roster.first + Int32(row) }
-        let k = row - roster.count
-        return k < Int(roster.first) ? Int32(k) : Int32(row)
+        UsersState().user(atRow: row, in: dataset) ?? Int32(row)
     }
 
     /// How the Users screen names a user: a classmate's profile name, else "user 42".
