@@ -19,14 +19,20 @@ import RecsysUI
 /// - Fit and lab progress are coalesced per algorithm so a fast-reporting job
 ///   cannot flood the mailbox.
 ///
+/// - Everything but the store runs on a thread niced by 10 (`BackgroundWork.runAtLowPriority`):
+///   background work takes only the CPU that key handling leaves (class mode refits while
+///   learners press keys).
+///
 /// The queue names are the app's: the terminal backend only sees a `schedule` closure.
 public final class ExploreEffects: Sendable {
     public let runner: EffectRunner
     /// The background queues (exposed so tests can wait for them).
     public let work = BackgroundWork()
 
-    public init(store: any ProfileStoring, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
-        self.runner = EffectRunner(store: store, now: now)
+    public init(store: any ProfileStoring, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                classSource: (any ClassSource)? = nil,
+                history: (@Sendable (String) throws -> [RatingEvent])? = nil) {
+        self.runner = EffectRunner(store: store, now: now, classSource: classSource, history: history)
     }
 
     /// Places `effect` on its queue. Results come back through `post` (from the queue's thread,
@@ -37,7 +43,12 @@ public final class ExploreEffects: Sendable {
         let runner = self.runner
         let (queue, supersede) = ExploreEffects.placement(of: effect)
         work.run(on: queue, supersede: supersede) {
-            runner.run(effect) { message in post(message, ExploreEffects.coalescingKey(of: message)) }
+            let job: @Sendable () -> Void = {
+                runner.run(effect) { message in post(message, ExploreEffects.coalescingKey(of: message)) }
+            }
+            // Engine work and fits yield the CPU to key handling (see `runAtLowPriority`); store
+            // writes and file exports run as they are.
+            if queue == "store" { job() } else { BackgroundWork.runAtLowPriority(job) }
         }
     }
 
@@ -59,6 +70,10 @@ public final class ExploreEffects: Sendable {
         case .embeddingMap: return ("engine", "map")
         // A lab run can take minutes: its own queue, so recomputes keep flowing meanwhile.
         case .evalLab: return ("lab", nil)
+        // Polls read the database (or the folder): their own queue, so a slow disk never holds up a recompute.
+        case .pollClass: return ("class", "poll")
+        case .classCompare: return ("engine", "classCompare")
+        case .replay: return ("engine", "replay")
         }
     }
 
@@ -85,9 +100,17 @@ public struct EffectRunner: Sendable {
     /// Seconds since 1970 for rating timestamps.
     public let now: @Sendable () -> Int64
 
-    public init(store: (any ProfileStoring)?, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    /// Where class mode reads the class (nil: `.pollClass` reports that there is none).
+    public let classSource: (any ClassSource)?
+    /// A profile's rating history from the store's event log (nil: `.replay` reports that there is none).
+    public let history: (@Sendable (String) throws -> [RatingEvent])?
+
+    public init(store: (any ProfileStoring)?, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                classSource: (any ClassSource)? = nil, history: (@Sendable (String) throws -> [RatingEvent])? = nil) {
         self.store = store
         self.now = now
+        self.classSource = classSource
+        self.history = history
     }
 
     /// Runs `effect` and sends each resulting message (possibly several, e.g. fit progress) on the calling thread.
@@ -102,6 +125,25 @@ public struct EffectRunner: Sendable {
         case .userDetails(let job): send(.userDetailsReady(job.run()))
         case .embeddingMap(let job): send(.embeddingMapReady(job.run()))
         case .evalLab(let job): job.run { send(.evalLab($0)) }
+        case .pollClass(let poll):
+            guard let classSource else {
+                send(.classPolled(nil))
+                return send(.failed("class mode needs a profile database or a class folder"))
+            }
+            do {
+                send(.classPolled(try poll.run(classSource)))
+            } catch {
+                send(.classPolled(nil))
+                send(.failed("class: \(error)"))
+            }
+        case .classCompare(let job): send(.classCompared(job.run()))
+        case .replay(let job):
+            guard let history else { return send(.failed("replay needs the profile database")) }
+            do {
+                send(.replayReady(job.run(events: try history(job.profileName))))
+            } catch {
+                send(.failed("replay: \(error)"))
+            }
         case .saveRating(let profile, let item, let value):
             guard let store else { return send(.saveFailed("no profile store: rating not saved")) }
             do {

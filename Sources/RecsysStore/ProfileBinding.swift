@@ -252,3 +252,14 @@ enum ProfileNames {
         return prev[b.count]
     }
 }
+
+extension SQLiteProfileStore {
+    /// `readProfile`'s history counterpart: the profile's rating events for `replay`, read-only.
+    public func readHistory(_ name: String, on dataset: DatasetIdentity) throws -> [RatingEvent] {
+        switch try match(profile: name, on: dataset) {
+        case .own(let id, _), .sharedIDs(let id, _): return try ratingHistory(id: id)
+        case .otherDatasets(let names): throw otherDatasetError(profile: name, datasets: names, here: dataset)
+        case .missing: throw try read { db in try noSuchProfile(db, name) }
+        }
+    }
+}

@@ -164,3 +164,33 @@ extension SQLiteProfileStore {
         }
     }
 }
+
+extension SQLiteProfileStore {
+    /// The profile's rating history in the order it happened, for `replay`: every set and removal
+    /// still in force (an undone event was reverted, so it is left out, as the undo itself is not
+    /// logged). Applying them in order gives the profile's current ratings.
+    public func ratingHistory(profile: String, dataset: String? = nil) throws -> [RatingEvent] {
+        try read { db in
+            let id = try requireProfile(db, profile, dataset: dataset)
+            return try Row.fetchAll(db, sql: """
+                SELECT kind, item, newValue, at FROM event WHERE profileId = ? AND undone = 0 ORDER BY id
+                """, arguments: [id]).map { row in
+                let kind: String = row["kind"]
+                return RatingEvent(at: row["at"], item: row["item"],
+                                   value: kind == "set" ? (row["newValue"] as Double?).map(Float.init) : nil)
+            }
+        }
+    }
+
+    /// `ratingHistory` of profile `id`.
+    public func ratingHistory(id: Int64) throws -> [RatingEvent] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, item, newValue, at FROM event WHERE profileId = ? AND undone = 0 ORDER BY id",
+                             arguments: [id]).map { row in
+                let kind: String = row["kind"]
+                return RatingEvent(at: row["at"], item: row["item"],
+                                   value: kind == "set" ? (row["newValue"] as Double?).map(Float.init) : nil)
+            }
+        }
+    }
+}

@@ -108,6 +108,10 @@ public struct AppState {
     public var embeddingMap: EmbeddingMapState?
     /// The evaluation lab (`v`, EvalLab.swift); nil until first opened.
     public var evalLab: EvalLabState?
+    /// The replay of the profile's history (`R`, Replay.swift); nil until read.
+    public var replay: ReplayState?
+    /// Class mode (`--class`, `:class on`, ClassMode.swift).
+    public var classMode = ClassModeState()
     /// First visible line of the Help overlay / Compare screen.
     public var scroll: Int
 
@@ -305,7 +309,7 @@ import Foundation
 public enum Pane: Sendable, Equatable { case catalog, recommendations }
 
 /// The full-screen views. Explore is home; the others return to it with Esc.
-public enum Screen: Sendable, Hashable { case explore, compare, explain, similar, users, embeddingMap, evalLab }
+public enum Screen: Sendable, Hashable { case explore, compare, explain, similar, users, embeddingMap, evalLab, replay }
 
 /// Overlays drawn over a screen; Esc closes them.
 public enum Overlay: Sendable, Equatable {

@@ -31,6 +31,8 @@ enum ColonCommands {
         ColonCommand(names: ["sort"], usage: ":sort KEY", help: "popularity, mean, title, year, your-rating, predicted", run: sort),
         ColonCommand(names: ["genre", "g"], usage: ":genre NAME", help: "filter by genre (:genre all clears)", run: genre),
         ColonCommand(names: ["colour", "color"], usage: ":colour on|off", help: "colours or monochrome", run: colour),
+        ColonCommand(names: ["class"], usage: ":class on|off",
+                     help: "class mode: the other profiles of the database join as users named by profile", run: classCommand),
         ColonCommand(names: ["q", "quit", "q!", "wq"], usage: ":q", help: "quit", run: { _, _, _ in .quit }),
         ColonCommand(names: ["help", "h"], usage: nil, help: "this help", run: { _, state, _ in
             state.overlay = .help

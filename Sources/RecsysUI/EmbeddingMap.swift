@@ -212,9 +212,22 @@ let genrePalette: [Color] = [.red, .green, .yellow, .blue, .magenta, .cyan, .bri
 public struct MapHighlights: Sendable, Equatable {
     public var rated: Set<Int32>
     public var recommended: Set<Int32>
+    /// Class mode: each learner, drawn as ● and their name at the mean of these items.
+    public var learners: [MapLearner] = []
     public init(rated: Set<Int32> = [], recommended: Set<Int32> = []) {
         self.rated = rated
         self.recommended = recommended
+    }
+}
+
+/// A learner placed on the map (class mode).
+public struct MapLearner: Sendable, Equatable {
+    public var name: String
+    /// The films that place them (the ones they liked).
+    public var items: [Int32]
+    public init(name: String, items: [Int32]) {
+        self.name = name
+        self.items = items
     }
 }
 
@@ -265,6 +278,17 @@ public func renderBraille(_ map: EmbeddingMapState, highlights: MapHighlights, g
         if let d = probe.dot(0, width: w, height: h) {
             buffer.write("✚", x: area.x + d.x / 2, y: area.y + d.y / 4, style: theme.error)
         }
+    }
+    // Class mode: every learner's position, labelled with their name (cut at the map's edge).
+    for learner in highlights.learners {
+        let items = learner.items.filter { Int($0) < map.count }
+        guard !items.isEmpty else { continue }
+        var probe = map
+        probe.xs = [items.reduce(Float(0)) { $0 + map.xs[Int($1)] } / Float(items.count)]
+        probe.ys = [items.reduce(Float(0)) { $0 + map.ys[Int($1)] } / Float(items.count)]
+        guard let d = probe.dot(0, width: w, height: h) else { continue }
+        let x = area.x + d.x / 2
+        buffer.write("●" + learner.name, x: x, y: area.y + d.y / 4, style: theme.title, maxWidth: max(1, area.maxX - x))
     }
 }
 

@@ -222,6 +222,8 @@ public struct RecomputeJob: Sendable {
     public var count: Int
     public var reasons: Int
     public var threads: Int
+    /// Class mode: the classmates among the users, so reasons name them ("alice rated it 5★").
+    public var roster = ClassRoster()
 
     public init(generation: Int, profile: Profile, models: [NamedModel], selectedItem: Int32?, stats: CatalogStats,
                 count: Int = 20, reasons: Int = 20, threads: Int = 2) {
@@ -240,7 +242,7 @@ public struct RecomputeJob: Sendable {
         let t = nowMillis()
         let scores = nm.model.scores(profile)
         let top = topK(scores, k: count) { !profile.contains($0) }
-        let text = ExplanationText(stats: stats)
+        let text = ExplanationText(stats: stats, roster: roster)
         let rows = top.enumerated().map { k, s in
             RecommendationRow(item: s.item, score: s.score,
                               reason: k < reasons ? text.reason(nm.model.explain(profile, item: s.item)) : "")
@@ -410,7 +412,8 @@ public struct UserJob: Sendable {
         let row = m.row(user)
         let history = zip(row.items, row.ratings).map { (item: $0, rating: $1) }
             .sorted { $0.rating != $1.rating ? $0.rating > $1.rating : $0.item < $1.item }
-        let profile = Profile.training(user, in: m)
+        // A classmate is folded in: a model fitted before they joined has no training row for them.
+        let profile = dataset.roster.name(of: user) != nil ? Profile(zip(row.items, row.ratings)) : Profile.training(user, in: m)
         let recs = models.map { (algorithm: $0.name, items: $0.model.recommend(profile, count: 5)) }
         return UserDetails(user: user, history: history, neighbours: m.cosineNeighbours(of: user, count: 8),
                            recommendations: recs)

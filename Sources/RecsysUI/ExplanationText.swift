@@ -9,27 +9,36 @@ import RecsysEngine
 public struct ExplanationText: Sendable {
     /// The display title of a catalog item.
     public var title: @Sendable (Int32) -> String
-    /// The display name of a training user (neighbour).
+    /// The display name of a training user (neighbour): a classmate's profile name, else "user 42".
     public var user: @Sendable (Int32) -> String
+    /// A classmate's profile name when the user is one (class mode, `Dataset.roster`), else nil.
+    public var classmate: @Sendable (Int32) -> String?
 
-    public init(title: @escaping @Sendable (Int32) -> String, user: @escaping @Sendable (Int32) -> String) {
+    public init(title: @escaping @Sendable (Int32) -> String, user: @escaping @Sendable (Int32) -> String,
+                classmate: @escaping @Sendable (Int32) -> String? = { _ in nil }) {
         self.title = title
         self.user = user
+        self.classmate = classmate
     }
 
-    /// Names from a dataset: catalog titles and raw user ids.
+    /// Names from a dataset: catalog titles, classmates' names and raw user ids.
     public init(dataset: Dataset) {
         let titles = dataset.catalog.items.map(\.title)
-        let ids = dataset.users.ids
-        self.init(title: { i in i >= 0 && Int(i) < titles.count ? titles[Int(i)] : "item \(i)" },
-                  user: { u in "user " + (u >= 0 && Int(u) < ids.count ? ids[Int(u)] : String(u)) })
+        self.init(titles: titles, userIDs: dataset.users.ids, roster: dataset.roster)
     }
 
-    /// Names from the explorer's catalog statistics (titles) and, where known, the users' raw ids.
-    public init(stats: CatalogStats, userIDs: [String] = []) {
-        let titles = stats.titles
+    /// Names from the explorer's catalog statistics (titles) and, where known, the users' raw ids
+    /// and the class's names.
+    public init(stats: CatalogStats, userIDs: [String] = [], roster: ClassRoster = ClassRoster()) {
+        self.init(titles: stats.titles, userIDs: userIDs, roster: roster)
+    }
+
+    private init(titles: [String], userIDs: [String], roster: ClassRoster) {
         self.init(title: { i in i >= 0 && Int(i) < titles.count ? titles[Int(i)] : "item \(i)" },
-                  user: { u in "user " + (u >= 0 && Int(u) < userIDs.count ? userIDs[Int(u)] : String(u)) })
+                  user: { u in
+                      roster.name(of: u) ?? ("user " + (u >= 0 && Int(u) < userIDs.count ? userIDs[Int(u)] : String(u)))
+                  },
+                  classmate: { u in roster.name(of: u) })
     }
 
     // MARK: The one-line reason
@@ -77,6 +86,7 @@ public struct ExplanationText: Sendable {
                 : ", held down by what you disliked")
         }
         let neighbours = e.terms.filter { $0.kind == .neighbour }
+        if let named = classmateReason(neighbours) { return named }
         if !neighbours.isEmpty {
             let up = neighbours.filter { $0.value > 0 }.count, down = neighbours.filter { $0.value < 0 }.count
             if e.meaning == .predictedRating {
@@ -119,6 +129,21 @@ public struct ExplanationText: Sendable {
         if e.formula.contains("B_ji") { return "weakly linked to what you \(verb)" }
         if e.formula.contains("x_u") { return "latent taste match" }
         return "nothing you rated is linked to it"
+    }
+
+    /// Class mode: "alice rated it 5★ (and 7 other similar users)" when a classmate among the
+    /// neighbours pushes the film up; the classmate whose term adds most is named first.
+    func classmateReason(_ neighbours: [Explanation.Term]) -> String? {
+        let mates = neighbours.filter { t in t.value > 0 && t.user.flatMap(classmate) != nil }
+            .sorted { $0.value > $1.value }
+        guard let best = mates.first, let u = best.user, let name = classmate(u) else { return nil }
+        var s = name + " rated it" + (best.rating.map { " " + starText($0) } ?? "")
+        if mates.count > 1, let u2 = mates[1].user, let second = classmate(u2) {
+            s += ", " + second + (mates[1].rating.map { " " + starText($0) } ?? "")
+        }
+        let others = neighbours.count - min(2, mates.count)
+        if others > 0 { s += " (and \(others) other similar user\(others == 1 ? "" : "s"))" }
+        return s
     }
 
     private func signed(_ v: Float, _ name: String) -> String {

@@ -30,6 +30,10 @@ public enum Action: Sendable, Equatable {
     case map(MapAction)
     /// A key of the evaluation lab screen.
     case lab(LabAction)
+    /// Replay the profile's rating history (`R`).
+    case replay
+    /// A key of the replay screen.
+    case replayStep(ReplayAction)
 }
 
 /// The embedding map's own actions.
@@ -150,6 +154,7 @@ public enum Keymap {
             KeyBinding([.char("U")], .users, "Screens", "browse the dataset's users"),
             KeyBinding([.char("M")], .embeddingMap, "Screens", "embedding map of item vectors (svd, als, two-tower…)"),
             KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, s grid search)"),
+            KeyBinding([.char("R")], .replay, "Screens", "replay your ratings one at a time: every top 5 as it moved"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
@@ -207,6 +212,16 @@ public enum Keymap {
             KeyHint(.map(.panLeft), "pan", label: "←↑↓→"), KeyHint(.map(.zoomIn), "zoom", label: "+/-"),
             KeyHint(.map(.nearest), "nearest"), KeyHint(.map(.nextPoint), "next point"), KeyHint(.map(.centre), "centre"),
             KeyHint(.back, "back"), KeyHint(.quit, "quit"),
+        ]),
+        ScreenKeys(.replay, group: "Replay (R)", own: [
+            KeyBinding([.left, .char("h")], .replayStep(.previous), "", "previous rating"),
+            KeyBinding([.right, .char("l")], .replayStep(.next), "", "next rating"),
+            KeyBinding([.home, .char("g")], .replayStep(.first), "", "before the first rating"),
+            KeyBinding([.end, .char("G")], .replayStep(.last), "", "the last rating (now)"),
+        ], hints: [
+            KeyHint(.replayStep(.next), "step", label: "←→"), KeyHint(.replayStep(.first), "first"),
+            KeyHint(.replayStep(.last), "last"), KeyHint(.nextTab, "algorithms", label: "[ ]"), KeyHint(.back, "back"),
+            KeyHint(.quit, "quit"),
         ]),
         ScreenKeys(.evalLab, group: "Evaluation lab (v)", own: [
             KeyBinding([.up, .char("k")], .lab(.up), "", "previous setup row"),

@@ -8,7 +8,14 @@ extension AppState {
     /// What the map highlights: the profile's rated items and the active algorithm's current top 20.
     public var mapHighlights: MapHighlights {
         let recs = activeAlgorithm.flatMap { results[$0] }.map { Set($0.rows.prefix(20).map(\.item)) } ?? []
-        return MapHighlights(rated: Set(profile.items), recommended: recs)
+        var h = MapHighlights(rated: Set(profile.items), recommended: recs)
+        // Class mode: each learner at the mean of the films they rated 4★ or more (all they rated if none).
+        h.learners = dataset.roster.users.map { u in
+            let row = dataset.ratings.row(u)
+            let liked = zip(row.items, row.ratings).filter { $0.1 >= 4 }.map(\.0)
+            return MapLearner(name: dataset.roster.name(of: u) ?? "", items: liked.isEmpty ? Array(row.items) : liked)
+        }
+        return h
     }
 }
 

@@ -42,6 +42,12 @@ public enum Message: Sendable {
     case embeddingMapReady(EmbeddingMapState?)
     /// Progress, results or failure of the evaluation lab's run.
     case evalLab(EvalLabEvent)
+    /// Class mode: the answer to a poll (nil: nothing changed since the last one).
+    case classPolled(ClassUpdate?)
+    /// Class mode: class-wide personalization and overlap for the Compare screen.
+    case classCompared(ClassCompare)
+    /// The profile's rating history replayed (`R`).
+    case replayReady(ReplayState)
 }
 
 /// Work `update` asks for, described as a value. RecsysUI never runs an effect: the
@@ -60,6 +66,12 @@ public enum Effect: Sendable {
     case userDetails(UserJob)
     case embeddingMap(EmbeddingMapJob)
     case evalLab(EvalLabJob)
+    /// Class mode: has the class changed? Replies `.classPolled` (or `.failed`).
+    case pollClass(ClassPoll)
+    /// Class mode: every classmate's top 10 under each model. Replies `.classCompared`.
+    case classCompare(ClassCompareJob)
+    /// Replay the profile's rating history from the store's event log. Replies `.replayReady` or `.failed`.
+    case replay(ReplayJob)
     /// Persist a rating (item by raw id). Replies `.saved` or `.failed`.
     case saveRating(profile: String, item: String, value: Float)
     /// Remove a rating. Replies `.saved` or `.failed`.
@@ -78,7 +90,8 @@ public enum Effect: Sendable {
 
     public var lane: Lane {
         switch self {
-        case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .embeddingMap, .evalLab: return .engine
+        case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .embeddingMap, .evalLab,
+             .pollClass, .classCompare, .replay: return .engine
         case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export: return .store
         case .quit: return .quit
         }

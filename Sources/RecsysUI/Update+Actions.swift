@@ -57,18 +57,18 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
     case .becomeUser:
         guard let u = state.selectedUser else { return [] }
         let row = state.dataset.ratings.row(u)
-        let id = state.dataset.users.id(at: u)
+        let label = state.userLabel(u)  // "user 42", or a classmate's name
         if !state.isScratch { state.homeProfile = state.profileName }
         state.profile = Profile(Array(zip(row.items, row.ratings)))
         state.unmatchedRatings = []
-        state.profileName = "user \(id) (scratch)"
+        state.profileName = "\(label) (scratch)"
         state.isScratch = true
         state.quickStartOn = false
         state.undoStack = []
         state.baseline = [:]
         state.screen = .explore
         state.recList = ListState()
-        state.status = StatusMessage("you are user \(id): \(state.ratingCountText) in a scratch profile, not saved"
+        state.status = StatusMessage("you are \(label): \(state.ratingCountText) in a scratch profile, not saved"
             + " · :profile \(state.homeProfile) returns")
         return [.refilter, .recompute]
     case .toggleQuickStart:
@@ -179,6 +179,10 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         return actOnMap(a, &state)
     case .lab(let a):
         return actOnLab(a, &state, effects: &effects)
+    case .replay:
+        return openReplay(&state, effects: &effects)
+    case .replayStep(let a):
+        return actOnReplay(a, &state)
     }
 }
 
@@ -208,7 +212,7 @@ func move(_ action: Action, _ state: inout AppState) -> Redo {
         apply(&state.users.list, count: state.users.rowCount(in: state.dataset))
         state.users.details = nil
         return .userDetails
-    case .compare, .explain, .similar, .embeddingMap, .evalLab:
+    case .compare, .explain, .similar, .embeddingMap, .evalLab, .replay:
         switch action {
         case .up: state.scroll = max(0, state.scroll - 1)
         case .down: state.scroll += 1

@@ -28,7 +28,8 @@ public struct Redo: OptionSet, Sendable {
 /// state's generation are dropped.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     var effects: [Effect] = []
-    var redo: Redo = []
+    let quiet = quietFits(state)
+    var redo: Redo = observeForClass(&state, message, effects: &effects)
     switch message {
     case .started:
         let order = state.algorithms.sorted { a, b in (a == "popularity" ? 0 : 1) < (b == "popularity" ? 0 : 1) }
@@ -56,7 +57,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         let from = source == .cache ? " (from cache)" : ""
         let news = StatusMessage("\(name) ready\(from) in \(formatSeconds(seconds))", isBackground: true)
         if state.status.yieldsToBackground { state.status = news } else { state.heldNews = news }
-        redo.insert(.recompute)
+        if !quiet.contains(name) { redo.insert(.recompute) }
         embeddingMapAfterFit(&state, algorithm: name, effects: &effects)
 
     case .cacheNotice(let name, let text):
@@ -143,9 +144,18 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         } else if !state.status.isError && state.status.age >= StatusMessage.lifetime {
             state.status = StatusMessage("")
         }
-        return []
+        return effects
+
+    case .classPolled, .classCompared:
+        break  // observeForClass did the work
+
+    case .replayReady(let r):
+        guard state.screen == .replay, r.profileName == state.profileName else { break }
+        state.replay = r
+        state.status = StatusMessage("replay of \(r.profileName): \(max(0, r.steps.count - 1)) ratings · ← → step")
     }
     apply(redo, to: &state, effects: &effects)
+    requestClassCompare(&state, effects: &effects)
     state.syncScroll()
     return effects
 }
@@ -176,9 +186,12 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
         if !models.isEmpty {
             // Reasons for the rows the pane can show (at least 10); explanations can be the slow part.
             let rows = Layout(width: state.width, height: state.height).recommendationList.height
-            effects.append(.recompute(RecomputeJob(generation: state.generation, profile: state.profile, models: models,
-                                                   selectedItem: state.selectedItem, stats: state.stats,
-                                                   reasons: max(10, rows))))
+            // Class mode: one thread, so a recompute after a class refit leaves a core to the keys.
+            var job = RecomputeJob(generation: state.generation, profile: state.profile, models: models,
+                                   selectedItem: state.selectedItem, stats: state.stats, reasons: max(10, rows),
+                                   threads: state.classMode.on ? 1 : 2)
+            job.roster = state.dataset.roster
+            effects.append(.recompute(job))
         }
     }
     // A recompute predicts the selected item itself; otherwise ask for it when not known yet.

@@ -15,7 +15,11 @@ extension UsersState {
     /// The dataset user shown on `row`, nil past the end.
     public func user(atRow row: Int, in dataset: Dataset) -> Int32? {
         if let order { return row >= 0 && row < order.count ? order[row] : nil }
-        return row >= 0 && row < dataset.userCount ? Int32(row) : nil
+        guard row >= 0 && row < dataset.userCount else { return nil }
+        // Class mode: the classmates (appended after the dataset's users) come first.
+        let roster = dataset.roster
+        if roster.isEmpty { return Int32(row) }
+        return row < roster.count ? roster.first + Int32(row) : Int32(row - roster.count)
     }
 
     /// The value label of the grouping attribute for user `u`, nil when ungrouped or unknown.

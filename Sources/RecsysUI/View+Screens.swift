@@ -97,6 +97,11 @@ func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         lines.append("")
         lines += metrics
     }
+    let classLines = classCompareLines(state, width: width, theme: theme)
+    if !classLines.isEmpty {
+        lines.append("")
+        lines += classLines
+    }
     lines.append("")
     let notes = "diversity: mean cosine distance of pairs over genres and keywords · "
         + "novelty: mean −log₂(raters/users) bits (unrated counts as 1 rater) · "
@@ -129,7 +134,7 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     }
     let w = r.whyNot
     let e = w.explanation
-    let text = ExplanationText(stats: state.stats, userIDs: state.dataset.users.ids)
+    let text = ExplanationText(stats: state.stats, userIDs: state.dataset.users.ids, roster: state.dataset.roster)
     var facts = "score \(formatScore(w.score))"
     if !r.prediction.isImpossible { facts += " · predicted \(starText((r.prediction.value * 10).rounded() / 10))" }
     if let rank = w.rank {
@@ -258,7 +263,9 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     let listArea = Rect(x: body.x, y: body.y, width: layout.usersList.width + 2, height: body.height)
     let ds = state.dataset
     let rows = state.users.rowCount(in: ds)
-    var listTitle = rows == ds.userCount ? "Users (\(ds.userCount))" : "Users (\(rows) of \(ds.userCount))"
+    let classmates = ds.roster.count
+    var listTitle = rows == ds.userCount ? "Users (\(ds.userCount)" + (classmates > 0 ? ", \(classmates) in class)" : ")")
+        : "Users (\(rows) of \(ds.userCount))"
     if let a = state.users.groupAttribute {
         listTitle += state.users.filterValue.map { " · \($0)" } ?? " · by \(a)"
     }
@@ -267,9 +274,12 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     var list = state.users.list
     let grouped = state.users.groupAttribute != nil
     ListView(count: rows, highlight: theme.selection, placeholder: "no users") { r in
+        // Classmates first (named by profile, marked ●), then the dataset's users (UsersState.user(atRow:in:)).
         guard let u = state.users.user(atRow: r, in: ds) else { return Line("") }
         let n = ds.ratings.rowCount(u)
-        var text = DisplayWidth.pad("user " + ds.users.id(at: u), to: 12) + DisplayWidth.pad("\(n) r", to: 7, alignRight: true)
+        let mate = ds.roster.name(of: u)
+        var text = DisplayWidth.pad(mate.map { "● " + DisplayWidth.truncate($0, to: 10) } ?? "user " + ds.users.id(at: u), to: 12)
+            + DisplayWidth.pad("\(n) r", to: 7, alignRight: true)
         if grouped {
             text += " " + (state.users.groupValue(of: u, in: ds) ?? "?")
         } else if Int(u) < ds.userAttributes.count {
@@ -286,7 +296,7 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     }
     let row = ds.ratings.row(u)
     let mean = row.ratings.isEmpty ? 0 : row.ratings.reduce(0, +) / Float(row.ratings.count)
-    var title = "user \(ds.users.id(at: u)) · \(row.items.count) ratings · mean \(fixed(Double(mean), 2) + "★")"
+    var title = "\(state.userLabel(u)) · \(row.items.count) ratings · mean \(fixed(Double(mean), 2) + "★")"
     if Int(u) < ds.userAttributes.count {
         let a = ds.userAttributes[Int(u)]
         let facts = [a.gender, a.age.map { "age \($0)" }, a.occupation].compactMap { $0 }
@@ -321,7 +331,7 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
     }
     lines.append(Line("Nearest neighbours (cosine of rating vectors)", theme.title))
     let nb = d.neighbours.prefix(room).map { n in
-        "user \(ds.users.id(at: n.user)) \(fixed(Double(n.similarity), 2)) (\(n.common) common)"
+        "\(state.userLabel(n.user)) \(fixed(Double(n.similarity), 2)) (\(n.common) common)"
     }
     for chunk in wrap(nb.joined(separator: " · "), width: w).prefix(max(1, room / 2)) { lines.append(Line(chunk)) }
     lines.append(Line("What each algorithm recommends for them", theme.title))

@@ -25,6 +25,7 @@ public func view(_ state: AppState) -> ScreenBuffer {
                            theme: theme, area: layout.body, into: &buffer)
     case .evalLab:
         if let lab = state.evalLab { renderEvalLab(lab, theme: theme, area: layout.body, into: &buffer) }
+    case .replay: drawReplay(state, area: layout.body, theme: theme, into: &buffer)
     }
     switch state.overlay {
     case .help: drawHelp(state, area: layout.body, theme: theme, into: &buffer)
@@ -60,6 +61,7 @@ func drawHeader(_ state: AppState, layout: Layout, theme: Theme, into buffer: in
     case .users: screen = "Users"
     case .embeddingMap: screen = "Embedding map"
     case .evalLab: screen = "Evaluation lab"
+    case .replay: screen = "Replay"
     }
     let right = "\(ready)/\(state.algorithms.count) models │ ? help "
     let rw = DisplayWidth.of(right)
@@ -88,6 +90,7 @@ func drawStatus(_ state: AppState, area: Rect, theme: Theme, into buffer: inout 
     var gauge: (String, Double)? = nil
     // Whether the last rating change is on disk: shown while models fit too (first, so it is never cut).
     let save = state.pendingSaves > 0 ? "saving…" : (!state.undoStack.isEmpty && !state.isScratch ? "saved" : "")
+    let classText = state.classStatusText
     if let (name, f, m) = fitting.first {
         right = (save.isEmpty ? "" : " " + save + " ·") + " fitting \(name) \(m)"
             + (fitting.count > 1 ? " (+\(fitting.count - 1))" : "") + " "
@@ -99,6 +102,7 @@ func drawStatus(_ state: AppState, area: Rect, theme: Theme, into buffer: inout 
         if !save.isEmpty { right += " · " + save }
         right += " "
     }
+    if !classText.isEmpty { right = " " + classText + " ·" + right }
     let gaugeW = gauge == nil ? 0 : 12
     let rw = min(area.width / 2, DisplayWidth.of(right))
     let leftW = area.width - rw - gaugeW - 1

@@ -32,6 +32,14 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated algorithms to fit and show (default: all).", valueName: "list"))
     var algorithms: String?
 
+    @Option(name: .customLong("class"), help: ArgumentHelp(
+        "Class mode: every other profile of the database (bare --class) or of a folder of 'profile export' files (--class DIR) joins as users named by profile; polled about once a second.",
+        valueName: "dir"))
+    var classFolder: String?
+
+    /// What a bare `--class` stands for (`RecsysTUI.normalisedArguments`): the profile database.
+    static let classDatabase = ":db"
+
     @Flag(help: .hidden)
     var keyEcho = false
 
@@ -76,6 +84,11 @@ struct ExploreCommand: ParsableCommand {
         t = DispatchTime.now()
         let opened = try openDatasetProfiles(store: store, dataset: ds, profile: profile)
         let profiles = opened.profiles
+        // Class mode: the class is read once before the terminal opens (a missing folder is one line, exit 2);
+        // the explorer then polls it. Without --class, `:class on` reads the database's profiles.
+        let classSource: any ClassSource = classFolder.flatMap { $0 == Self.classDatabase ? nil : FolderClass(folder: $0) }
+            ?? StoreClass(store: profiles.store, dataset: profiles.dataset)
+        let firstClass = try classFolder.map { _ in try ClassPoll(me: profile, known: nil, base: ds).run(classSource) }
 
         phases.append("store_ms=\(ms(since: t))")
         t = DispatchTime.now()
@@ -93,10 +106,27 @@ struct ExploreCommand: ParsableCommand {
         if let saved { state.prefitted[saved.name] = saved }
         state.knownTastes = tastes
         state.profile.attributes = (try? profiles.demographics(profile: profile)) ?? UserAttributes()
+        if let update = firstClass ?? nil {
+            state.classMode.on = true
+            state.classMode.base = ds
+            state.classMode.fingerprint = update.fingerprint
+            state.classMode.label = update.label
+            state.classMode.ticksSinceChange = 0
+            state.classMode.problems = update.problems
+            state.dataset = update.dataset
+            let n = update.dataset.roster.count
+            state.status = StatusMessage("class: \(n) classmate\(n == 1 ? "" : "s") from \(update.label)"
+                                         + (update.problems.isEmpty ? "" : " · skipped \(update.problems.count): " + update.problems[0]),
+                                         isError: !update.problems.isEmpty)
+            for p in update.problems { FileHandle.standardError.write(Data(("recsys-tui: skipped " + p + "\n").utf8)) }
+        }
         phases.append("state_ms=\(ms(since: t))")
         // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue),
         // into the profile store seen from this dataset.
-        let effects = ExploreEffects(store: profiles)
+        let history: @Sendable (String) throws -> [RatingEvent] = { name in
+            try profiles.store.ratingHistory(id: try profiles.resolve(name))
+        }
+        let effects = ExploreEffects(store: profiles, classSource: classSource, history: history)
         // A dataset parsed from its files is saved as an image for the next start, off the UI thread;
         // the fingerprint it needs is the model cache's (computed once, shared with the fits).
         if let storeImage = loaded.storeImage, let modelCache {

@@ -19,7 +19,7 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Run for this many seconds.") var seconds: Double = 10
     @Option(help: "Stop after this many cases (whichever comes first).") var cases: Int?
     @Option(help: "The campaign seed.") var seed: UInt64 = 1
-    @Option(help: "Only targets whose name contains this (ml-100k, ml-1m, ml-latest, ratings-file, profile-import, model-cache, dataset-image).")
+    @Option(help: "Only targets whose name contains this (ml-100k, ml-1m, ml-latest, ratings-file, profile-import, class-folder, model-cache, dataset-image).")
     var target: String?
     @Option(help: "Working folder (default: a temporary folder).") var work: String?
     @Option(help: "A case slower than this is a finding.") var caseLimit: Double = 5
@@ -33,10 +33,10 @@ struct FuzzCommand: ParsableCommand {
     }
 
     func run() throws {
-        var targets = LoaderFuzzTargets.all() + [ProfileImportFuzz.target()] + CacheFuzzTargets.all()
+        var targets = LoaderFuzzTargets.all() + [ProfileImportFuzz.target(), ClassFolderFuzz.target()] + CacheFuzzTargets.all()
         if let target {
             targets = targets.filter { $0.name.contains(target) }
-            if targets.isEmpty { throw CommandError("no fuzz target matches \(target); targets: ml-100k, ml-1m, ml-latest, ratings-file, profile-import, model-cache, dataset-image") }
+            if targets.isEmpty { throw CommandError("no fuzz target matches \(target); targets: ml-100k, ml-1m, ml-latest, ratings-file, profile-import, class-folder, model-cache, dataset-image") }
         }
         let dir = work ?? (NSTemporaryDirectory() + "recsys-fuzz-\(getpid())")
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {

@@ -22,6 +22,7 @@ struct RecsysTUI: ParsableCommand {
             IndexBenchCommand.self,
             TrainCommand.self, ServeCommand.self,
             CacheCommand.self,
+            ClassCommand.self, ReplayCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
@@ -30,11 +31,25 @@ struct RecsysTUI: ParsableCommand {
     /// exit 0; anything else prints one line on stderr and exits with status 2 (or the `ExitCode` thrown).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(normalisedArguments(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             exit(with: error)
         }
+    }
+
+    /// `--class` takes an optional folder: a bare `--class` (last, or followed by another option)
+    /// becomes `--class=:db` (the profile database), which ArgumentParser can parse.
+    static func normalisedArguments(_ args: [String]) -> [String] {
+        var out: [String] = []
+        for (k, a) in args.enumerated() {
+            if a == "--class", k + 1 == args.count || args[k + 1].hasPrefix("-") {
+                out.append("--class=" + ExploreCommand.classDatabase)
+            } else {
+                out.append(a)
+            }
+        }
+        return out
     }
 
     /// Maps an error to its output and exit status (ArgumentParser's `exit(withError:)`, in one line).

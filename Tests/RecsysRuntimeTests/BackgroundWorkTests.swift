@@ -39,4 +39,22 @@ final class BackgroundWorkTests: XCTestCase {
         work.wait(for: "fit")
         XCTAssertEqual(log.all, ["recompute", "fit done"])
     }
+
+    /// Fits run niced on a thread of their own: the body runs to the end before the call returns,
+    /// at a lower priority than the caller, and the caller's priority is left as it was.
+    func testLowPriorityWorkRunsNicedAndLeavesTheCallerAlone() {
+        #if canImport(Glibc)
+        let mine = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        final class Box: @unchecked Sendable { var value: Int32 = -100; var ran = false }
+        let seen = Box()
+        BackgroundWork.runAtLowPriority {
+            Thread.sleep(forTimeInterval: 0.05)
+            seen.value = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            seen.ran = true
+        }
+        XCTAssertTrue(seen.ran, "the call waits for the body")
+        XCTAssertEqual(seen.value, min(19, mine + 10))
+        XCTAssertEqual(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), mine)
+        #endif
+    }
 }

@@ -27,6 +27,11 @@ final class FuzzTests: XCTestCase {
         XCTAssertGreaterThan(r.rejectedWithLine, 0, "and many are refused at a line")
     }
 
+    func testClassFoldersSurviveMutatedFiles() {
+        let r = fuzz([ClassFolderFuzz.target()], seed: 15, cases: 60)
+        XCTAssertEqual(r.accepted, 60, "a bad file in a class folder is a line, never a failed load")
+    }
+
     func testCasesAreReproducibleFromSeedAndIndex() {
         let f = Fuzzer(targets: LoaderFuzzTargets.all() + [ProfileImportFuzz.target()], workDir: "/unused")
         for i in [0, 17, 99] {

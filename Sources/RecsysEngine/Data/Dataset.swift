@@ -38,6 +38,8 @@ public struct Dataset: Sendable {
     public var loadReport: LoadReport
     /// The users' true liked and disliked genres, when the data is synthetic and says so (`tastes.csv`).
     public var tastes: UserTastes?
+    /// The class's learners added with `withClass` (empty otherwise): who they are among the users.
+    public var roster = ClassRoster()
 
     public init(name: String, source: String = "", catalog: Catalog, users: Vocabulary, ratings: RatingMatrix,
                 userAttributes: [UserAttributes] = [], scale: RatingScale, loadReport: LoadReport = LoadReport(),

@@ -125,4 +125,15 @@ extension UserTastes {
         self.disliked = disliked
         self.known = known
     }
+
+    /// The same tastes for `userCount` users: users past the old count are unknown (a class's
+    /// learners added to a synthetic dataset, `Dataset.withClass`).
+    public func extended(to userCount: Int) -> UserTastes {
+        var t = self
+        let extra = max(0, userCount - known.count)
+        t.liked += [UInt64](repeating: 0, count: extra)
+        t.disliked += [UInt64](repeating: 0, count: extra)
+        t.known += [Bool](repeating: false, count: extra)
+        return t
+    }
 }
