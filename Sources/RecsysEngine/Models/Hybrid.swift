@@ -115,7 +115,8 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                                              message: "weights: fitting \(name) on the training slice"))
                 let m = try makeComponent(name)
                 try m.fit(subData, context: FitContext(seed: context.seed, threads: context.threads,
-                                                       cancellation: context.cancellation))
+                                                       cancellation: context.cancellation,
+                                                       memoryBudget: context.memoryBudget))
                 trial.append(m)
             }
             if given.contains(where: { $0 < 0 }) {
@@ -125,7 +126,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
             gateHalfway = 0
             if !Demographics.present(in: data.userAttributes).isEmpty {
                 let demo = try Self.coldModel(for: data)
-                try demo.fit(subData, context: FitContext(seed: context.seed, threads: context.threads))
+                try demo.fit(subData, context: FitContext(seed: context.seed, threads: context.threads, memoryBudget: context.memoryBudget))
                 gateHalfway = fitGate(trial, demographic: demo, data: subData, heldOut: heldOut, seed: context.seed)
             }
         } else {
@@ -140,13 +141,14 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                                          message: "fitting \(name)"))
             let m = try makeComponent(name)
             try m.fit(data, context: FitContext(seed: context.seed, threads: context.threads,
-                                                cancellation: context.cancellation))
+                                                cancellation: context.cancellation,
+                                                memoryBudget: context.memoryBudget))
             components.append(m)
         }
         coldModel = nil
         if gateHalfway > 0 {
             let demo = try Self.coldModel(for: data)
-            try demo.fit(data, context: FitContext(seed: context.seed, threads: context.threads))
+            try demo.fit(data, context: FitContext(seed: context.seed, threads: context.threads, memoryBudget: context.memoryBudget))
             coldModel = demo
             notes.append(.demographicGate(halfway: gateHalfway))
         }

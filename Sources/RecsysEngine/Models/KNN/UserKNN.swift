@@ -54,6 +54,10 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
     /// The feedback weight f_vi of every training rating (CSR order).
     var signal: [Float] = []
     var userIDs: [String] = []
+    /// The neighbour cap the memory budget imposed on the last fit, if any.
+    var limits: [FitLimit] = []
+
+    public var fitLimits: [FitLimit] { limits }
     var job = KNNSimilarityJob(kind: .pearsonBaseline, shrinkage: 100, minSupport: 1, keep: 1000, topNKeep: 0)
 
     public init(parameters: Parameters = Parameters()) throws {
@@ -95,10 +99,15 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         signal = feedback.rowWeights(m)
         let s = KNNSides(rowStart: m.rowStart, rowOther: m.rowItems, rowValue: rowValues,
                          otherStart: m.colStart, otherRow: m.colUsers, otherValue: colValues)
+        let keep = neighbourCap(requested: parameters.int("keep"), rows: m.userCount, budget: context.memoryBudget)
+        limits = keep < parameters.int("keep")
+            ? [FitLimit(kind: .neighbourCap, kept: keep, total: parameters.int("keep"),
+                        cause: .memoryBudget(context.memoryBudget))] : []
         job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
-                               minSupport: parameters.int("min_support"), keep: parameters.int("keep"), topNKeep: 0)
+                               minSupport: parameters.int("min_support"), keep: keep, topNKeep: 0)
         context.progress(FitProgress(fraction: 0.1, message: "user-knn: similarities"))
-        lists = try KNNBuilder.all(sides: s, rowWeights: [], job: job, threads: context.threads, context: context).rating
+        lists = try KNNBuilder.all(sides: s, rowWeights: [], job: job, threads: context.threads, context: context,
+                                   label: "user-knn: similarities").rating
         sides = s
         context.progress(FitProgress(fraction: 1, message: "user-knn: \(lists.index.count) neighbours kept"))
     }
