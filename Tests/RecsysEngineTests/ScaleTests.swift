@@ -48,13 +48,19 @@ final class ScaleTests: XCTestCase {
             XCTAssertEqual(m.lists.rows, 700)
             // Each row's kept list is the best `keep` of the row computed alone, best first.
             let sides = try XCTUnwrap(m.sides)
-            var acc = KNNAccumulator(rows: 700)
+            var acc = KNNAccumulator(rows: 700, job: m.job)
             for u in [0, 255, 256, 511, 699] {
                 let s = sides.rowStart[u], e = sides.rowStart[u + 1]
                 let entries = (s..<e).map { (sides.rowOther[$0], sides.rowValue[$0], Float(0)) }
                 var all = m.job
                 all.keep = Int.max
                 let full = KNNBuilder.row(entries, length: e - s, excluding: u, sides: sides, job: all, acc: &acc, normA: 1).rating
+                // The compact accumulator gives bit for bit what the full sums give.
+                XCTAssertTrue(acc.compact)
+                var wide = KNNAccumulator(rows: 700)
+                let viaWide = KNNBuilder.row(entries, length: e - s, excluding: u, sides: sides, job: all, acc: &wide, normA: 1).rating
+                XCTAssertEqual(full.map(\.0), viaWide.map(\.0))
+                XCTAssertEqual(full.map(\.1), viaWide.map(\.1))
                 let nb = m.lists.neighbours(u)
                 XCTAssertEqual(Array(nb.index), full.prefix(keep).map(\.0), "user \(u)")
                 XCTAssertEqual(Array(nb.sim), full.prefix(keep).map(\.1))

@@ -60,7 +60,7 @@ public struct FitContext: Sendable {
         self.threads = max(1, threads)
         self.progress = progress
         self.cancellation = cancellation
-        self.memoryBudget = max(1 << 20, memoryBudget ?? MemoryBudget.processDefault)
+        self.memoryBudget = max(1, memoryBudget ?? MemoryBudget.processDefault)
     }
 
     /// Throws `FitCancelled` when cancellation was requested.

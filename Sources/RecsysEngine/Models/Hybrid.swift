@@ -58,6 +58,9 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     /// Component names in blend order, their models and their top-N weights.
     public private(set) var componentNames: [String] = []
     private var components: [any Recommender] = []
+
+    /// The limits its components applied (EASE's item cap, kNN neighbour caps).
+    public var fitLimits: [FitLimit] { components.flatMap(\.fitLimits) }
     public private(set) var weights: [Float] = []
     /// Rating blend: intercept and one coefficient per component (0 for ranking-only components).
     public private(set) var ratingIntercept: Float = 0

@@ -95,9 +95,16 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
                 @Sendable @inline(__always) func step(_ pos: Int, _ u: Int) -> Double {
                     let i = Int(I.base[pos])
                     let pu = P.base + u * lanes, qi = Q.base + i * lanes
-                    var acc = SIMD8<Float>.zero
-                    for l in 0..<lanes { acc += pu[l] * qi[l] }
-                    let e = R.base[pos] - (mu + BU.base[u] + BI.base[i] + acc.sum())
+                    // Two independent sums halve the dependency chain of the dot product.
+                    var a0 = SIMD8<Float>.zero, a1 = SIMD8<Float>.zero
+                    var l = 0
+                    while l + 1 < lanes {
+                        a0 += pu[l] * qi[l]
+                        a1 += pu[l + 1] * qi[l + 1]
+                        l += 2
+                    }
+                    if l < lanes { a0 += pu[l] * qi[l] }
+                    let e = R.base[pos] - (mu + BU.base[u] + BI.base[i] + (a0 + a1).sum())
                     BU.base[u] += lr * (e - reg * BU.base[u])
                     BI.base[i] += lr * (e - reg * BI.base[i])
                     let le = lr * e, keep = 1 - lr * reg

@@ -103,7 +103,7 @@ enum KNNBuilder {
     /// transposed matrix), keeps only the top `keep` (and `topNKeep`) by quickselect, and writes
     /// them into its block's flat arrays, exactly sized. Memory: the kept lists O(rows · keep) plus,
     /// per worker, one accumulator of O(rows) and one candidate buffer of O(rows) — never rows².
-    /// Progress is reported per block from `progressFrom` to 1; cancellation is checked per block.
+    /// Progress is reported per block from `progressFrom` to 1; cancellation is checked every 16 rows.
     /// Results do not depend on the thread count (each row is computed independently).
     static func all(sides: KNNSides, rowWeights: [Float], job: KNNSimilarityJob, threads: Int,
                     context: FitContext, label: String = "similarities",
@@ -116,14 +116,17 @@ enum KNNBuilder {
         let token = context.cancellation
         let progressEvery = max(1, blocks / 100)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var acc = KNNAccumulator(rows: rows)
+            var acc = KNNAccumulator(rows: rows, job: job)
             var rating: [(Int32, Float)] = [], topN: [(Int32, Float)] = []
             while true {
                 let b = next.increment() - 1
                 if b >= blocks { break }
                 if token?.isCancelled == true { _ = cancelled.increment(); break }
                 var out = NeighbourBlock()
+                var stop = false
                 for a in (b * blockRows)..<min(rows, (b + 1) * blockRows) {
+                    // Rows of a large catalog take milliseconds each: look at the token every 16.
+                    if a % 16 == 15, token?.isCancelled == true { stop = true; break }
                     let s = sides.rowStart[a], e = sides.rowStart[a + 1]
                     let entries = (s..<e).lazy.map { p in
                         (sides.rowOther[p], sides.rowValue[p], rowWeights.isEmpty ? 0 : rowWeights[p])
@@ -133,6 +136,7 @@ enum KNNBuilder {
                                     normA: normA, rating: &rating, topN: &topN)
                     out.append(rating: rating[0..<n.rating], topN: topN[0..<n.topN])
                 }
+                if stop { _ = cancelled.increment(); break }
                 store.set(b, out)
                 let d = done.increment()
                 if d % progressEvery == 0 || d == blocks {

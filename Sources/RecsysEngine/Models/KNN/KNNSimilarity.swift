@@ -99,12 +99,27 @@ struct KNNSums {
 }
 
 /// Reusable per-thread accumulators for computing one row of similarities.
+///
+/// The compact form keeps only (n, Σxy, Σx², Σy²) per row, 32 bytes instead of 56: all that
+/// cosine, adjusted cosine, pearson-baseline, msd and jaccard read, with the same additions in the
+/// same order (identical results), in half the memory traffic. Pearson and top-N weights need the
+/// full sums.
 struct KNNAccumulator {
     var sums: [KNNSums]
+    var quad: [SIMD4<Double>] = []
     var touched: [Int32] = []
+    let compact: Bool
 
     init(rows: Int) {
         sums = [KNNSums](repeating: KNNSums(), count: rows)
+        compact = false
+    }
+
+    /// An accumulator for `job`: compact when its similarity needs only (n, Σxy, Σx², Σy²).
+    init(rows: Int, job: KNNSimilarityJob) {
+        compact = job.kind != .pearson && job.topNKeep == 0
+        sums = compact ? [] : [KNNSums](repeating: KNNSums(), count: rows)
+        quad = compact ? [SIMD4<Double>](repeating: .zero, count: rows) : []
     }
 
     /// Accumulates row a, given as (other, x, weight) entries, against every row that shares an other.
@@ -114,6 +129,25 @@ struct KNNAccumulator {
         where S.Element == (Int32, Float, Float) {
         let hasWeights = topN && !sides.otherWeight.isEmpty
         let otherCount = sides.otherStart.count - 1
+        if compact {
+            sides.otherStart.withUnsafeBufferPointer { starts in
+            sides.otherRow.withUnsafeBufferPointer { rows in
+            sides.otherValue.withUnsafeBufferPointer { values in
+            quad.withUnsafeMutableBufferPointer { acc in
+                for (o, xa, _) in entries {
+                    let oi = Int(o)
+                    guard oi >= 0, oi < otherCount else { continue }
+                    let xd = Double(xa), xx = xd * xd
+                    for p in starts[oi]..<starts[oi + 1] {
+                        let b = Int(rows[p])
+                        let yb = Double(values[p])
+                        if acc[b][0] == 0 { touched.append(Int32(b)) }
+                        acc[b] += SIMD4(1, xd * yb, xx, yb * yb)
+                    }
+                }
+            }}}}
+            return
+        }
         sides.otherStart.withUnsafeBufferPointer { starts in
         sides.otherRow.withUnsafeBufferPointer { rows in
         sides.otherValue.withUnsafeBufferPointer { values in
@@ -141,7 +175,7 @@ struct KNNAccumulator {
 
     /// The similarity of the accumulated row with row b.
     func similarity(_ b: Int, kind: KNNSimilarity, shrinkage: Float, minSupport: Int, lenA: Int, lenB: Int) -> Float {
-        let t = sums[b]
+        let t = compact ? KNNSums(n: quad[b][0], sxy: quad[b][1], sxx: quad[b][2], syy: quad[b][3]) : sums[b]
         let c = Int(t.n)
         guard c >= max(1, minSupport) else { return 0 }
         let nn = t.n
@@ -169,6 +203,11 @@ struct KNNAccumulator {
     }
 
     mutating func reset() {
+        if compact {
+            for b in touched { quad[Int(b)] = .zero }
+            touched.removeAll(keepingCapacity: true)
+            return
+        }
         for b in touched { sums[Int(b)] = KNNSums() }
         touched.removeAll(keepingCapacity: true)
     }

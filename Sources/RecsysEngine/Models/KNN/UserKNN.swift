@@ -127,19 +127,21 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         }
     }
 
-    /// The profile's neighbours, best first: precomputed for a training user, else computed now.
-    func neighbours(_ profile: Profile) -> [(Int32, Float)] {
+    /// The profile's neighbours, best first, at most `limit` (and never more than the `keep` a
+    /// training user has): precomputed for a training user, else computed now with the same cut, so
+    /// a folded-in training user gets its training neighbours.
+    func neighbours(_ profile: Profile, limit: Int = .max) -> [(Int32, Float)] {
         if let u = profile.trainingUser, u >= 0, Int(u) < lists.rows {
             let nb = lists.neighbours(Int(u))
-            return Array(zip(nb.index, nb.sim))
+            return Array(zip(nb.index, nb.sim).prefix(limit))
         }
         guard let sides, !profile.isEmpty else { return [] }
         let bu = biases.userBias(profile)
         let entries = zip(profile.items, profile.ratings).filter { Int($0.0) < matrix.itemCount && $0.0 >= 0 }
             .map { ($0.0, transform(Int($0.0), $0.1, userBias: bu), Float(0)) }
-        var acc = KNNAccumulator(rows: matrix.userCount)
+        var acc = KNNAccumulator(rows: matrix.userCount, job: job)
         var onTheFly = job
-        onTheFly.keep = Int.max
+        onTheFly.keep = min(job.keep, limit)
         return KNNBuilder.row(entries, length: entries.count, excluding: nil, sides: sides, job: onTheFly,
                               acc: &acc, normA: 1).rating
     }
@@ -147,7 +149,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
     /// Top-N: Σ_{v ∈ N(u)} s_uv · f_vi · ω_vi over the profile's `topn_k` nearest neighbours.
     private func topNScores(_ profile: Profile) -> [Float] {
         var out = [Float](repeating: 0, count: matrix.itemCount)
-        for (v32, s) in neighbours(profile).prefix(topNNeighbours) {
+        for (v32, s) in neighbours(profile, limit: topNNeighbours) {
             let v = Int(v32)
             for p in matrix.rowStart[v]..<matrix.rowStart[v + 1] {
                 out[Int(matrix.rowItems[p])] += s * signal[p] * interaction[p]
@@ -252,7 +254,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         var terms: [Explanation.Term] = []
         switch mode {
         case .topn:
-            for (v, s) in neighbours(profile).prefix(topNNeighbours) {
+            for (v, s) in neighbours(profile, limit: topNNeighbours) {
                 guard let p = matrix.position(user: v, item: item) else { continue }
                 terms.append(.init(kind: .neighbour, value: s * signal[p] * interaction[p], user: v,
                                    rating: matrix.rowRatings[p], signal: signal[p], weight: s))
