@@ -25,6 +25,17 @@ keys :
 literal "algo demographic"
 keys Enter
 wait_for "popular with 56-and-over people" 240   # fitted last, after two-tower and ranking
+
+step "the Users screen groups by an attribute and keeps one group"
+keys U
+wait_for "Users (720)"
+keys o
+wait_for "· by age"
+wait_for "Group age "
+keys =
+wait_for " of 720) · "
+keys =
+wait_for "Users (720) · by age"
 keys q
 [ "$(wait_status demo)" = 0 ] || fail "the explorer did not exit with status 0"
 
