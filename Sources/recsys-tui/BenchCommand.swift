@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
             growing profile. After each rating every algorithm folds the profile in and lists its top 20; the \
             latency of each and of all of them one after another is reported as p50 and p99.
 
-            JSON keys: load_seconds, fit_seconds{algo}, foldin_ms{algo:{p50,p99}}, recompute_all_ms{p50,p99}.
+            JSON keys: load_seconds, fit_seconds{algo}, foldin_ms{algo:{p50,p99}}, recompute_all_ms{p50,p99};             fit_status{algo} ("ok" or "cancelled": over --fit-budget), peak_rss_mb{algo} (the process's resident             high-water mark during that fit, reset before each fit), rss_before_fit_mb{algo}, fit_limits{algo}             (item or neighbour caps applied), memory_budget_bytes, fit_budget_seconds. A cancelled model is left out             of the fold-in measurements.
 
             With --holdout PREFIX it instead scores top-10 lists on PREFIX.train.tsv / PREFIX.test.tsv with \
             implicit's protocol (binary gains; NDCG and MAP over min(10, held-out); candidates are all items \
@@ -43,11 +43,21 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Score top-10 accuracy on PREFIX.train.tsv / PREFIX.test.tsv instead.")
     var holdout: String?
 
+    @Option(name: .customLong("fit-budget"), help: ArgumentHelp(
+        "Time budget of each model's fit, e.g. 120s or 2m; a fit over it is cancelled and reported as such.",
+        valueName: "TIME"))
+    var fitBudget: String?
+
+    @OptionGroup var memoryOptions: MemoryOptions
+
     enum BenchFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func validate() throws {
         guard ratings >= 1 else { throw ValidationError("--ratings must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let fitBudget, parseDuration(fitBudget) == nil {
+            throw ValidationError("--fit-budget expects a positive time such as 120s, 2m or 90 (got '\(fitBudget)')")
+        }
         for a in chosen where Algorithms.type(named: a) == nil {
             throw ValidationError("unknown algorithm '\(a)' (valid: \(Algorithms.names.joined(separator: ", ")))")
         }
@@ -58,19 +68,22 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        memoryOptions.apply()
         if let holdout { return try runHoldout(prefix: holdout) }
         let t0 = now()
         let ds = try dataOptions.load()
         let loadSeconds = now() - t0
         var models: [(String, any Recommender)] = []
-        var fitSeconds: [(String, Double)] = []
+        var fits: [FitOutcome] = []
+        let budget = fitBudget.flatMap(parseDuration)
         for name in chosen {
             let m = try Algorithms.make(name)
-            let s = now()
-            try m.fit(ds, context: FitContext(seed: seed, threads: threads))
-            fitSeconds.append((name, now() - s))
-            models.append((name, m))
+            let outcome = try fitMeasured(m, data: ds, seed: seed, threads: threads, budget: budget,
+                                          memoryBudget: memoryOptions.bytes)
+            fits.append(outcome)
+            if outcome.status == .ok { models.append((name, m)) }
         }
+        let fitSeconds = fits.map { ($0.name, $0.seconds) }
         // The simulated user.
         var rng = SplitMix64.derived(seed: seed, stream: 0xBE7C)
         let positions = ds.ratings.count
@@ -118,19 +131,22 @@ struct BenchCommand: ParsableCommand {
                 .joined(separator: ", ") + "}, "
             s += "\"recompute_all_cpu_ms\": {\"p50\": \(fmt(percentile(allCPU, 50))), \"p99\": \(fmt(percentile(allCPU, 99)))}, "
             s += "\"render_ms\": {\"p50\": \(fmt(render.p50)), \"p99\": \(fmt(render.p99)), \"max\": \(fmt(render.max)), "
-                + "\"width\": 120, \"height\": 40}, \"first_frame_ms\": \(fmt(firstFrameMs))}"
+                + "\"width\": 120, \"height\": 40}, \"first_frame_ms\": \(fmt(firstFrameMs)), "
+            s += fitReportJSON(fits, budget: budget) + "}"
             print(s)
         case .table:
             print("\(ds.name): \(ds.userCount) users, \(ds.itemCount) items, \(ds.ratings.count) ratings")
             print("load: \(fmt(loadSeconds)) s")
             print(padCell("algorithm", 12) + padCell("fit s", 10) + padCell("fold-in+top20 p50 ms", 22) + padCell("p99 ms", 10)
                   + padCell("cpu p50 ms", 12) + "cpu p99 ms")
-            for (((name, fit), (_, p50, p99)), (_, c50, c99)) in zip(zip(fitSeconds, foldin), foldinCPU) {
+            for ((name, p50, p99), (_, c50, c99)) in zip(foldin, foldinCPU) {
+                let fit = fitSeconds.first { $0.0 == name }?.1 ?? 0
                 print(padCell(name, 12) + padCell(fmt(fit), 10) + padCell(fmt(p50), 22) + padCell(fmt(p99), 10) + padCell(fmt(c50), 12) + fmt(c99))
             }
             print(padCell("all", 12) + padCell("", 10) + padCell(fmt(percentile(all, 50)), 22) + padCell(fmt(percentile(all, 99)), 10)
                   + padCell(fmt(percentile(allCPU, 50)), 12) + fmt(percentile(allCPU, 99)))
             print("(\(ratings) simulated ratings on one growing profile, seed \(seed))")
+            printFitTable(fits, budget: budget)
             print("first frame at 120×40 (state + view): \(fmt(firstFrameMs)) ms")
             print("key redraw at 120×40 (update + view + diff): p50 \(fmt(render.p50)) ms, p99 \(fmt(render.p99)) ms, "
                   + "max \(fmt(render.max)) ms over \(render.iterations) keys")
@@ -154,7 +170,7 @@ struct BenchCommand: ParsableCommand {
         for name in chosen {
             let m = try Algorithms.make(name)
             let s = now(), sCPU = processCPU()
-            try m.fit(ds, context: FitContext(seed: seed, threads: threads))
+            try m.fit(ds, context: FitContext(seed: seed, threads: threads, memoryBudget: memoryOptions.bytes))
             let fit = now() - s, fitCPU = processCPU() - sCPU
             var ndcg = 0.0, map = 0.0, evaluated = 0
             for u in 0..<users.count where !held[u].isEmpty {
@@ -203,7 +219,7 @@ private func processCPU() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-private func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
 private func fmt4(_ x: Double) -> String { String(format: "%.4f", x) }
 
 /// The p-th percentile by nearest rank.

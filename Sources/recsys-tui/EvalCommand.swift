@@ -22,6 +22,8 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: SavedModelOptions
 
+    @OptionGroup var memoryOptions: MemoryOptions
+
     @Option(help: "A training ratings file (with --test: an explicit split).")
     var train: String?
 
@@ -61,6 +63,7 @@ struct EvalCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     func run() throws {
+        memoryOptions.apply()
         if by != nil {
             FileHandle.standardOutput.write(Data(try evaluateByGroup().utf8))
             return

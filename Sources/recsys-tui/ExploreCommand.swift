@@ -17,6 +17,8 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: SavedModelOptions
 
+    @OptionGroup var memoryOptions: MemoryOptions
+
     @Option(help: ArgumentHelp(
         "The profile to rate with (default: this dataset's own 'default'; a new name is created and bound to the dataset).",
         valueName: "name"))
@@ -59,6 +61,7 @@ struct ExploreCommand: ParsableCommand {
 
     func run() throws {
         let start = DispatchTime.now()
+        memoryOptions.apply()
         if keyEcho { return try runKeyEcho(start: start) }
         // Check for a terminal before loading anything: a clear error, fast.
         let env = ProcessInfo.processInfo.environment

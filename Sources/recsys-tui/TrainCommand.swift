@@ -20,6 +20,8 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
+    @OptionGroup var memoryOptions: MemoryOptions
+
     @Option(name: .customLong("param"), help: ArgumentHelp(
         "A parameter of the algorithm, KEY=VALUE or ALGO.KEY=VALUE (repeatable).", valueName: "KEY=VALUE"))
     var params: [String] = []
@@ -53,6 +55,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        memoryOptions.apply()
         let parameters = try parseParameterAssignments(params, algorithm: algorithm)
         // Check the parameters before the (possibly long) load.
         _ = try Algorithms.make(algorithm, parameters: parameters)

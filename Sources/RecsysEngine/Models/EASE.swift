@@ -27,7 +27,9 @@ import Foundation
 /// - `lambda` (default 500): the L2 penalty λ; larger shrinks B towards 0.
 ///   Steck reports 200–1000 as good on MovieLens-sized data.
 /// - `max_items` (default 20000): the largest dense catalog solved whole (20000² floats = 1.6 GB;
-///   a 10,000-film MovieLens-latest catalog takes 400 MB). Restricting a catalog costs NDCG: the
+///   a 10,000-film MovieLens-latest catalog takes 400 MB). The fit's memory budget caps it further at
+///   √(budget / 8) (two n × n matrices during the solve; `MemoryBudget`), and `fitLimits` reports
+///   the cap in force and its cause. Restricting a catalog costs NDCG: the
 ///   left-out items can never be recommended (docs/defaults.md).
 ///
 /// Complexity: fit O(Σ_u |I_u|² + n³) time and 2·4n² bytes; scores O(|profile| · n).
@@ -53,6 +55,8 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
     var ld = 0
     var itemCount = 0
     var restriction: (kept: Int, total: Int)?
+    /// What set the item cap: `max_items` or the memory budget.
+    var limitCause = FitLimit.Cause.parameter("max_items")
     var feedback = Feedback(.standard, scale: .wholeStars)
 
     public init(parameters: Parameters = Parameters()) throws {
@@ -62,10 +66,18 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
     /// Items the dense model covers (all of them unless the catalog exceeded `max_items`).
     public var coveredItems: Int { kept.count }
 
+    /// The item cap when the catalog was restricted: "20,000 most-rated of 62,423 films".
+    public var fitLimits: [FitLimit] {
+        restriction.map { [FitLimit(kind: .itemCap, kept: $0.kept, total: $0.total, cause: limitCause)] } ?? []
+    }
+
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
         let lambda = parameters.float("lambda")
-        let maxItems = parameters.int("max_items")
+        // The dense solve holds two n × n Float matrices: n is capped by the memory budget too.
+        let budgetItems = MemoryBudget.denseItems(budget: context.memoryBudget, matrices: 2)
+        let maxItems = max(2, min(parameters.int("max_items"), budgetItems))
+        limitCause = budgetItems < parameters.int("max_items") ? .memoryBudget(context.memoryBudget) : .parameter("max_items")
         catalog = data.catalog
         itemCount = m.itemCount
         fallback = RatingFallback(m, scale: data.scale)

@@ -40,21 +40,27 @@ public struct FitCancelled: Error, Sendable {
     public init() {}
 }
 
-/// How a model is fitted: the seed of every random choice, threads, progress and cancellation.
+/// How a model is fitted: the seed of every random choice, threads, progress, cancellation and
+/// the memory budget.
 public struct FitContext: Sendable {
     public var seed: UInt64
     /// Worker threads a model may use (results must not depend on it unless stated).
     public var threads: Int
     public var progress: @Sendable (FitProgress) -> Void
     public var cancellation: CancellationToken?
+    /// Bytes this fit may hold (working memory and what the model keeps); models size blocks and
+    /// caps by it (see `MemoryBudget`). Default: `MemoryBudget.processDefault`.
+    public var memoryBudget: Int
 
     public init(seed: UInt64 = 42, threads: Int = 2,
                 progress: @escaping @Sendable (FitProgress) -> Void = { _ in },
-                cancellation: CancellationToken? = nil) {
+                cancellation: CancellationToken? = nil,
+                memoryBudget: Int? = nil) {
         self.seed = seed
         self.threads = max(1, threads)
         self.progress = progress
         self.cancellation = cancellation
+        self.memoryBudget = max(1, memoryBudget ?? MemoryBudget.processDefault)
     }
 
     /// Throws `FitCancelled` when cancellation was requested.

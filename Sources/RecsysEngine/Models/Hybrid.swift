@@ -54,6 +54,9 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     /// Component names in blend order, their models and their top-N weights.
     public private(set) var componentNames: [String] = []
     var components: [any Recommender] = []
+
+    /// The limits its components applied (EASE's item cap, kNN neighbour caps).
+    public var fitLimits: [FitLimit] { components.flatMap(\.fitLimits) }
     public internal(set) var weights: [Float] = []
     /// Rating blend: intercept and one coefficient per component (0 for ranking-only components).
     public internal(set) var ratingIntercept: Float = 0
@@ -124,7 +127,8 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                                              message: "weights: fitting \(name) on the training slice"))
                 let m = try makeComponent(name)
                 try m.fit(subData, context: FitContext(seed: context.seed, threads: context.threads,
-                                                       cancellation: context.cancellation))
+                                                       cancellation: context.cancellation,
+                                                       memoryBudget: context.memoryBudget))
                 trial.append(m)
             }
             if given.contains(where: { $0 < 0 }) {
@@ -137,7 +141,8 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                 var demo: DemographicRecommender?
                 if hasDemographics {
                     demo = try Self.coldModel(for: data)
-                    try demo?.fit(subData, context: FitContext(seed: context.seed, threads: context.threads))
+                    try demo?.fit(subData, context: FitContext(seed: context.seed, threads: context.threads,
+                                                                memoryBudget: context.memoryBudget))
                 }
                 sizeWeights = fitSizeWeights(trial, demographic: demo, newUsers: newUsers, data: data, given: given,
                                              seed: context.seed)
@@ -154,12 +159,13 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                                          message: "fitting \(name)"))
             let m = try makeComponent(name)
             try m.fit(data, context: FitContext(seed: context.seed, threads: context.threads,
-                                                cancellation: context.cancellation))
+                                                cancellation: context.cancellation,
+                                                memoryBudget: context.memoryBudget))
             components.append(m)
         }
         if sizeWeights.contains(where: { $0.weights.count > componentNames.count && $0.weights[componentNames.count] != 0 }) {
             let demo = try Self.coldModel(for: data)
-            try demo.fit(data, context: FitContext(seed: context.seed, threads: context.threads))
+            try demo.fit(data, context: FitContext(seed: context.seed, threads: context.threads, memoryBudget: context.memoryBudget))
             coldModel = demo
         }
         notes.append(.weights(names: componentNames, values: weights))

@@ -53,10 +53,15 @@ public protocol Recommender: AnyObject, Sendable {
     /// `explain(profile, item:)` for each of `items`, in order. Models whose fold-in is costly
     /// (svd, svd++) derive the user once for the whole list; the results are the same.
     func explain(_ profile: Profile, items: [Int32]) -> [Explanation]
+
+    /// The limits the last fit applied (item caps, neighbour caps), as numbers; empty when none.
+    var fitLimits: [FitLimit] { get }
 }
 
 extension Recommender {
     public var name: String { Self.name }
+
+    public var fitLimits: [FitLimit] { [] }
 
     public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
         items.map { explain(profile, item: $0) }

@@ -65,56 +65,86 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
         for u in 0..<m.userCount { for pos in m.rowStart[u]..<m.rowStart[u + 1] { rowUser[pos] = Int32(u) } }
         let hogwild = parameters.bool("hogwild") && context.threads >= 2 && m.count >= 1000
         let lanes = p.lanes, mu = bias.globalMean
+        let byUser = parameters.string("shuffle") == "users"
+        let rowStart = m.rowStart
         for epoch in 0..<epochs {
             try context.checkCancelled()
-            let order = visitOrder(m, rng: &rng)
+            // shuffle=users visits users in a seeded order and each user's ratings in place (the same
+            // visits as an order array of positions, without building or reading one).
+            let users: [Int32] = byUser ? seededPermutation(m.userCount, rng: &rng) : []
+            let order: [Int32] = byUser ? [] : visitOrder(m, rng: &rng)
             var sse: Double = 0
             p.values.withUnsafeMutableBufferPointer { pb in
             q.values.withUnsafeMutableBufferPointer { qb in
             bias.userBias.withUnsafeMutableBufferPointer { bub in
             bias.itemBias.withUnsafeMutableBufferPointer { bib in
-            rowUser.withUnsafeBufferPointer { users in
+            rowUser.withUnsafeBufferPointer { rowUsers in
             m.rowItems.withUnsafeBufferPointer { items in
             m.rowRatings.withUnsafeBufferPointer { ratings in
+            rowStart.withUnsafeBufferPointer { starts in
+            users.withUnsafeBufferPointer { us in
             order.withUnsafeBufferPointer { ord in
                 let P = SharedPointer(base: pb.baseAddress!), Q = SharedPointer(base: qb.baseAddress!)
                 let BU = SharedPointer(base: bub.baseAddress!), BI = SharedPointer(base: bib.baseAddress!)
-                let U = SharedConstPointer(base: users.baseAddress!), I = SharedConstPointer(base: items.baseAddress!)
-                let R = SharedConstPointer(base: ratings.baseAddress!), O = SharedConstPointer(base: ord.baseAddress!)
+                let U = SharedConstPointer(base: rowUsers.baseAddress!), I = SharedConstPointer(base: items.baseAddress!)
+                let R = SharedConstPointer(base: ratings.baseAddress!)
+                let S = SharedConstPointer(base: starts.baseAddress!)
+                let O = ord.baseAddress.map { SharedConstPointer(base: $0) }
+                let UO = us.baseAddress.map { SharedConstPointer(base: $0) }
+                // One SGD step on the rating at CSR position `pos` by user u; returns e².
+                @Sendable @inline(__always) func step(_ pos: Int, _ u: Int) -> Double {
+                    let i = Int(I.base[pos])
+                    let pu = P.base + u * lanes, qi = Q.base + i * lanes
+                    // Two independent sums halve the dependency chain of the dot product.
+                    var a0 = SIMD8<Float>.zero, a1 = SIMD8<Float>.zero
+                    var l = 0
+                    while l + 1 < lanes {
+                        a0 += pu[l] * qi[l]
+                        a1 += pu[l + 1] * qi[l + 1]
+                        l += 2
+                    }
+                    if l < lanes { a0 += pu[l] * qi[l] }
+                    let e = R.base[pos] - (mu + BU.base[u] + BI.base[i] + (a0 + a1).sum())
+                    BU.base[u] += lr * (e - reg * BU.base[u])
+                    BI.base[i] += lr * (e - reg * BI.base[i])
+                    let le = lr * e, keep = 1 - lr * reg
+                    for l in 0..<lanes {
+                        let pv = pu[l], qv = qi[l]
+                        pu[l] = keep * pv + le * qv
+                        qi[l] = keep * qv + le * pv
+                    }
+                    return Double(e * e)
+                }
+                // Visits [from, to) of the epoch: users of the permutation, or positions of the order.
                 let run: @Sendable (Int, Int) -> Double = { from, to in
                     var s: Double = 0
-                    for t in from..<to {
-                        let pos = Int(O.base[t])
-                        let u = Int(U.base[pos]), i = Int(I.base[pos])
-                        let pu = P.base + u * lanes, qi = Q.base + i * lanes
-                        var acc = SIMD8<Float>.zero
-                        for l in 0..<lanes { acc += pu[l] * qi[l] }
-                        let e = R.base[pos] - (mu + BU.base[u] + BI.base[i] + acc.sum())
-                        s += Double(e * e)
-                        BU.base[u] += lr * (e - reg * BU.base[u])
-                        BI.base[i] += lr * (e - reg * BI.base[i])
-                        let le = lr * e, keep = 1 - lr * reg
-                        for l in 0..<lanes {
-                            let pv = pu[l], qv = qi[l]
-                            pu[l] = keep * pv + le * qv
-                            qi[l] = keep * qv + le * pv
+                    if byUser, let UO {
+                        for t in from..<to {
+                            let u = Int(UO.base[t])
+                            for pos in S.base[u]..<S.base[u + 1] { s += step(pos, u) }
+                        }
+                    } else if !byUser, let O {
+                        for t in from..<to {
+                            let pos = Int(O.base[t])
+                            s += step(pos, Int(U.base[pos]))
                         }
                     }
                     return s
                 }
+                let visits = byUser ? m.userCount : m.count
                 if hogwild {
-                    let half = m.count / 2
+                    let half = visits / 2
                     let parts = UnsafeMutablePointer<Double>.allocate(capacity: 2)
                     defer { parts.deallocate() }
                     let out = SharedPointer(base: parts)
                     DispatchQueue.concurrentPerform(iterations: 2) { w in
-                        out.base[w] = w == 0 ? run(0, half) : run(half, m.count)
+                        out.base[w] = w == 0 ? run(0, half) : run(half, visits)
                     }
                     sse = parts[0] + parts[1]
                 } else {
-                    sse = run(0, m.count)
+                    sse = run(0, visits)
                 }
-            }}}}}}}}
+            }}}}}}}}}}
             let rmse = m.count > 0 ? (sse / Double(m.count)).squareRoot() : 0
             context.progress(FitProgress(fraction: Double(epoch + 1) / Double(epochs),
                                          message: "svd: epoch \(epoch + 1)/\(epochs)", epoch: epoch + 1, loss: rmse))

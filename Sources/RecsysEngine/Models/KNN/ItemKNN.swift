@@ -55,6 +55,10 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     var lists = NeighbourLists()
     var topN = NeighbourLists()
     var titles: [String] = []
+    /// Neighbour caps the memory budget imposed on the last fit (rating lists, then top-N lists).
+    var limits: [FitLimit] = []
+
+    public var fitLimits: [FitLimit] { limits }
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
@@ -98,12 +102,23 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         let sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: colValues,
                              otherStart: m.rowStart, otherRow: m.rowItems, otherValue: rowValues,
                              otherWeight: w.otherWeights, rowWeightNorm: w.norms)
+        // Both lists per item share the neighbour part of the budget (8 bytes per neighbour).
+        let topNK = parameters.int("topn_k"), keepAsked = parameters.int("keep")
+        let perRow = neighbourCap(requested: keepAsked + topNK, rows: m.itemCount, budget: context.memoryBudget)
+        let topNKeep = min(topNK, max(1, perRow / 2))
+        let keep = max(1, min(keepAsked, perRow - topNKeep))
+        limits = []
+        if keep < keepAsked {
+            limits.append(FitLimit(kind: .neighbourCap, kept: keep, total: keepAsked, cause: .memoryBudget(context.memoryBudget)))
+        }
+        if topNKeep < topNK {
+            limits.append(FitLimit(kind: .neighbourCap, kept: topNKeep, total: topNK, cause: .memoryBudget(context.memoryBudget)))
+        }
         let job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
-                                   minSupport: parameters.int("min_support"), keep: parameters.int("keep"),
-                                   topNKeep: parameters.int("topn_k"))
+                                   minSupport: parameters.int("min_support"), keep: keep, topNKeep: topNKeep)
         context.progress(FitProgress(fraction: 0.1, message: "item-knn: similarities"))
         let r = try KNNBuilder.all(sides: sides, rowWeights: w.rowWeights, job: job, threads: context.threads,
-                                   context: context)
+                                   context: context, label: "item-knn: similarities")
         lists = r.rating
         topN = r.topN
         context.progress(FitProgress(fraction: 1, message: "item-knn: \(lists.index.count) neighbours kept"))

@@ -54,6 +54,10 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
     /// The feedback weight f_vi of every training rating (CSR order).
     var signal: [Float] = []
     var userIDs: [String] = []
+    /// The neighbour cap the memory budget imposed on the last fit, if any.
+    var limits: [FitLimit] = []
+
+    public var fitLimits: [FitLimit] { limits }
     var job = KNNSimilarityJob(kind: .pearsonBaseline, shrinkage: 100, minSupport: 1, keep: 1000, topNKeep: 0)
 
     public init(parameters: Parameters = Parameters()) throws {
@@ -95,10 +99,15 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         signal = feedback.rowWeights(m)
         let s = KNNSides(rowStart: m.rowStart, rowOther: m.rowItems, rowValue: rowValues,
                          otherStart: m.colStart, otherRow: m.colUsers, otherValue: colValues)
+        let keep = neighbourCap(requested: parameters.int("keep"), rows: m.userCount, budget: context.memoryBudget)
+        limits = keep < parameters.int("keep")
+            ? [FitLimit(kind: .neighbourCap, kept: keep, total: parameters.int("keep"),
+                        cause: .memoryBudget(context.memoryBudget))] : []
         job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
-                               minSupport: parameters.int("min_support"), keep: parameters.int("keep"), topNKeep: 0)
+                               minSupport: parameters.int("min_support"), keep: keep, topNKeep: 0)
         context.progress(FitProgress(fraction: 0.1, message: "user-knn: similarities"))
-        lists = try KNNBuilder.all(sides: s, rowWeights: [], job: job, threads: context.threads, context: context).rating
+        lists = try KNNBuilder.all(sides: s, rowWeights: [], job: job, threads: context.threads, context: context,
+                                   label: "user-knn: similarities").rating
         sides = s
         context.progress(FitProgress(fraction: 1, message: "user-knn: \(lists.index.count) neighbours kept"))
     }
@@ -118,19 +127,21 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         }
     }
 
-    /// The profile's neighbours, best first: precomputed for a training user, else computed now.
-    func neighbours(_ profile: Profile) -> [(Int32, Float)] {
+    /// The profile's neighbours, best first, at most `limit` (and never more than the `keep` a
+    /// training user has): precomputed for a training user, else computed now with the same cut, so
+    /// a folded-in training user gets its training neighbours.
+    func neighbours(_ profile: Profile, limit: Int = .max) -> [(Int32, Float)] {
         if let u = profile.trainingUser, u >= 0, Int(u) < lists.rows {
             let nb = lists.neighbours(Int(u))
-            return Array(zip(nb.index, nb.sim))
+            return Array(zip(nb.index, nb.sim).prefix(limit))
         }
         guard let sides, !profile.isEmpty else { return [] }
         let bu = biases.userBias(profile)
         let entries = zip(profile.items, profile.ratings).filter { Int($0.0) < matrix.itemCount && $0.0 >= 0 }
             .map { ($0.0, transform(Int($0.0), $0.1, userBias: bu), Float(0)) }
-        var acc = KNNAccumulator(rows: matrix.userCount)
+        var acc = KNNAccumulator(rows: matrix.userCount, job: job)
         var onTheFly = job
-        onTheFly.keep = Int.max
+        onTheFly.keep = min(job.keep, limit)
         return KNNBuilder.row(entries, length: entries.count, excluding: nil, sides: sides, job: onTheFly,
                               acc: &acc, normA: 1).rating
     }
@@ -138,7 +149,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
     /// Top-N: Σ_{v ∈ N(u)} s_uv · f_vi · ω_vi over the profile's `topn_k` nearest neighbours.
     private func topNScores(_ profile: Profile) -> [Float] {
         var out = [Float](repeating: 0, count: matrix.itemCount)
-        for (v32, s) in neighbours(profile).prefix(topNNeighbours) {
+        for (v32, s) in neighbours(profile, limit: topNNeighbours) {
             let v = Int(v32)
             for p in matrix.rowStart[v]..<matrix.rowStart[v + 1] {
                 out[Int(matrix.rowItems[p])] += s * signal[p] * interaction[p]
@@ -243,7 +254,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         var terms: [Explanation.Term] = []
         switch mode {
         case .topn:
-            for (v, s) in neighbours(profile).prefix(topNNeighbours) {
+            for (v, s) in neighbours(profile, limit: topNNeighbours) {
                 guard let p = matrix.position(user: v, item: item) else { continue }
                 terms.append(.init(kind: .neighbour, value: s * signal[p] * interaction[p], user: v,
                                    rating: matrix.rowRatings[p], signal: signal[p], weight: s))
