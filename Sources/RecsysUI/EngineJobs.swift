@@ -51,10 +51,14 @@ public struct FitJob: Sendable {
     /// Models already fitted on `dataset` (loaded with `--model FILE`), by algorithm name: a request
     /// for one of them with no parameters set is answered with it instead of fitting.
     public var prefitted: [String: any Recommender]
+    /// The fit lane it was planned on (`FitPlan`): the runtime runs each lane on its own queue.
+    public var lane: Int
 
     public init(dataset: Dataset, requests: [FitRequest], seed: UInt64, threads: Int = 2, coverageUsers: Int = 50,
-                cancellation: CancellationToken = CancellationToken(), prefitted: [String: any Recommender] = [:]) {
+                cancellation: CancellationToken = CancellationToken(), prefitted: [String: any Recommender] = [:],
+                lane: Int = 0) {
         self.prefitted = prefitted
+        self.lane = lane
         self.dataset = dataset
         self.requests = requests
         self.seed = seed
@@ -66,8 +70,13 @@ public struct FitJob: Sendable {
     /// Fits every requested model in order; see the type's summary for the messages sent.
     public func run(send: @escaping @Sendable (Message) -> Void) {
         for request in requests {
-            if cancellation.isCancelled { return }
-            send(fit(request, progress: { send(.fitProgress(algorithm: request.algorithm, $0)) }))
+            if cancellation.isCancelled { return send(.fitFailed(algorithm: request.algorithm, message: "cancelled")) }
+            let t0 = nowMillis()
+            send(fit(request, progress: { p in
+                var p = p
+                p.elapsed = (nowMillis() - t0) / 1000
+                send(.fitProgress(algorithm: request.algorithm, p))
+            }))
         }
     }
 

@@ -26,6 +26,15 @@ public enum Action: Sendable, Equatable {
     case map(MapAction)
     /// A key of the evaluation lab screen.
     case lab(LabAction)
+    /// The models panel (fit states, cancel, defer, run anyway).
+    case models
+    /// A key of the models panel.
+    case model(ModelAction)
+}
+
+/// The models panel's own actions, on the selected model.
+public enum ModelAction: Sendable, Equatable {
+    case cancel, deferFit, runAnyway
 }
 
 /// The embedding map's own actions.
@@ -146,6 +155,7 @@ public enum Keymap {
             KeyBinding([.char("U")], .users, "Screens", "browse the dataset's users"),
             KeyBinding([.char("M")], .embeddingMap, "Screens", "embedding map of item vectors (svd, als, two-tower…)"),
             KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, s grid search)"),
+            KeyBinding([.char("a")], .models, "Screens", "models: fit state, ETA, limits; cancel, defer, run anyway"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
@@ -183,6 +193,14 @@ public enum Keymap {
             KeyHint(.down, "user", label: "↑↓"), KeyHint(.pageDown, "page", label: "PgUp/PgDn"),
             KeyHint(.toggleTastes, "true tastes"), KeyHint(.becomeUser, "become user"), KeyHint(.back, "back"),
             KeyHint(.help, "help"), KeyHint(.quit, "quit"),
+        ]),
+        ScreenKeys(.models, group: "Models (a)", own: [
+            KeyBinding([.char("x")], .model(.cancel), "", "cancel the selected model's fit (or take it out of the queue)"),
+            KeyBinding([.char("d")], .model(.deferFit), "", "defer the selected model (it waits until r)"),
+            KeyBinding([.char("r"), .enter], .model(.runAnyway), "", "run a deferred, cancelled or failed model anyway"),
+        ], hints: [
+            KeyHint(.down, "model", label: "↑↓"), KeyHint(.model(.cancel), "cancel"), KeyHint(.model(.deferFit), "defer"),
+            KeyHint(.model(.runAnyway), "run anyway"), KeyHint(.back, "back"), KeyHint(.quit, "quit"),
         ]),
         ScreenKeys(.embeddingMap, group: "Embedding map (M)", own: [
             KeyBinding([.left, .char("h")], .map(.panLeft), "", "pan left"),

@@ -31,34 +31,19 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     var redo: Redo = []
     switch message {
     case .started:
-        let order = state.algorithms.sorted { a, b in (a == "popularity" ? 0 : 1) < (b == "popularity" ? 0 : 1) }
-        let requests = order.map { FitRequest(algorithm: $0, parameters: state.parameters[$0] ?? Parameters()) }
-        for name in order { state.fitStatus[name] = .fitting(fraction: 0, message: "waiting") }
-        if !requests.isEmpty {
-            effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed,
-                                             cancellation: state.cancellation, prefitted: state.prefitted)))
-        }
-        state.status = StatusMessage(requests.isEmpty ? "no algorithms registered" : "fitting \(requests.count) models…",
-                                     isBackground: true)
+        startFitting(&state, effects: &effects)
 
     case .input(let event):
         redo = handleInput(&state, event, effects: &effects)
 
     case .fitProgress(let name, let p):
-        state.fitStatus[name] = .fitting(fraction: p.fraction, message: p.message)
+        receiveFitProgress(&state, name, p)
 
     case .modelFitted(let name, let model, let seconds, let coverage):
-        state.models[name] = model
-        state.fitStatus[name] = .ready(seconds: seconds)
-        if let coverage { state.coverage[name] = coverage }
-        let news = StatusMessage("\(name) ready in \(formatSeconds(seconds))", isBackground: true)
-        if state.status.yieldsToBackground { state.status = news } else { state.heldNews = news }
-        redo.insert(.recompute)
-        embeddingMapAfterFit(&state, algorithm: name, effects: &effects)
+        redo.formUnion(receiveFitted(&state, name, model: model, seconds: seconds, coverage: coverage, effects: &effects))
 
     case .fitFailed(let name, let text):
-        state.fitStatus[name] = .failed(text)
-        state.status = StatusMessage("\(name) failed: \(text)", isError: true, isBackground: true)
+        receiveFitFailed(&state, name, text, effects: &effects)
 
     case .recommendationsReady(let r):
         guard r.generation >= state.generation else { return [] }  // stale: a newer profile version is on its way

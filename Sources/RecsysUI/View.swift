@@ -25,6 +25,7 @@ public func view(_ state: AppState) -> ScreenBuffer {
                            theme: theme, area: layout.body, into: &buffer)
     case .evalLab:
         if let lab = state.evalLab { renderEvalLab(lab, theme: theme, area: layout.body, into: &buffer) }
+    case .models: drawModels(state, area: layout.body, theme: theme, into: &buffer)
     }
     switch state.overlay {
     case .help: drawHelp(state, area: layout.body, theme: theme, into: &buffer)
@@ -60,6 +61,7 @@ func drawHeader(_ state: AppState, layout: Layout, theme: Theme, into buffer: in
     case .users: screen = "Users"
     case .embeddingMap: screen = "Embedding map"
     case .evalLab: screen = "Evaluation lab"
+    case .models: screen = "Models"
     }
     let right = "\(ready)/\(state.algorithms.count) models │ ? help "
     let rw = DisplayWidth.of(right)
