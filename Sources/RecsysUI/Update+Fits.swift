@@ -23,7 +23,7 @@ func startFitting(_ state: inout AppState, effects: inout [Effect]) {
     launchFits(&state, effects: &effects)
     let deferred = state.algorithms.count - queued
     let text = state.algorithms.isEmpty ? "no algorithms registered"
-        : "fitting \(queued) models, cheapest first…" + (deferred > 0 ? " · \(deferred) deferred (a: models)" : "")
+        : "fitting \(queued == 1 ? "1 model" : "\(queued) models"), cheapest first…" + (deferred > 0 ? " · \(deferred) deferred (a: models)" : "")
     state.status = StatusMessage(text, isBackground: true)
 }
 

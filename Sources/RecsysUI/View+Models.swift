@@ -42,7 +42,7 @@ func modelsPanelLines(_ state: AppState, width: Int, height: Int, theme: Theme) 
     let nameW = min(12, (state.algorithms.map { DisplayWidth.of($0) }.max() ?? 5) + 1)
     let running = state.fitPlan.running.count
     var lines: [Line] = [Line([
-        Span(DisplayWidth.pad("model", to: nameW + 2), theme.dim),
+        Span("  " + DisplayWidth.pad("model", to: nameW), theme.dim),
         Span("state  (\(running) of \(state.fitPlan.lanes) lanes busy, \(state.fitPlan.queue.count) queued)", theme.dim),
     ])]
     for (k, name) in state.algorithms.enumerated() {
@@ -68,8 +68,8 @@ func modelsPanelLines(_ state: AppState, width: Int, height: Int, theme: Theme) 
                    + " ratings")
     switch state.fitStatus[name] ?? .waiting {
     case .deferred(.overBudget):
-        details.append("models estimated over the \(formatDuration(state.fitPlan.budget)) budget wait, so they never eat"
-                       + " the machine; r queues it anyway (one long fit at a time, cheap ones keep their lane)")
+        details.append("over the \(formatDuration(state.fitPlan.budget)) budget, so it waits instead of eating the machine"
+                       + " (explore --fit-budget); r queues it anyway")
     case .fitting: details.append("x cancels the fit; the model is kept deferred until r")
     case .waiting: details.append("d defers it, x takes it out of the queue; cheapest models start first")
     default: break

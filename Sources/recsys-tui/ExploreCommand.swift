@@ -25,7 +25,16 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
+    @Option(help: ArgumentHelp(
+        "Seconds a model's estimated fit may take before it is deferred at start (the models panel, a, runs it anyway).",
+        valueName: "seconds"))
+    var fitBudget: Double = 600
+
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        guard fitBudget > 0 else { throw ValidationError("--fit-budget must be a positive number of seconds") }
+    }
 
     @Flag(help: .hidden)
     var keyEcho = false
@@ -66,6 +75,8 @@ struct ExploreCommand: ParsableCommand {
         state.status = StatusMessage(opened.notice)
         state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
+        state.fitPlan.budget = fitBudget
+        state.fitPlan.cores = ProcessInfo.processInfo.activeProcessorCount
         state.knownTastes = tastes
         state.profile.attributes = (try? profiles.demographics(profile: profile)) ?? UserAttributes()
         phases.append("state_ms=\(ms(since: t))")

@@ -24,7 +24,16 @@ final class RankingCandidateTests: XCTestCase {
 
     static let params = Parameters(["dim": "4", "epochs": "2", "head": "4", "candidates": "15"])
 
+    /// The default-parameter model, fitted once for the tests that only read it (a fit takes seconds in debug builds).
+    static let shared: (RankingRecommender, Dataset) = {
+        let data = dataset()
+        let m = try! RankingRecommender(parameters: params)
+        try! m.fit(data, context: FitContext(seed: 5))
+        return (m, data)
+    }()
+
     func fitted(_ params: Parameters = params) throws -> (RankingRecommender, Dataset) {
+        if params == Self.params { return Self.shared }
         let data = Self.dataset()
         let m = try RankingRecommender(parameters: params)
         try m.fit(data, context: FitContext(seed: 5))
