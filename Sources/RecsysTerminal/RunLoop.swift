@@ -106,13 +106,13 @@ public struct FrameStats: Sendable, Equatable {
     }
 
     /// One line for logs: frame count, first frame, average/maximum view, diff and draw times,
-    /// and the median / 95th percentile / maximum of the per-key times, in ms.
+    /// and the median / 95th / 99th percentile / maximum of the per-key times, in ms.
     public var summary: String {
         let n = Double(max(frames, 1))
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
         func q(_ name: String, _ v: [Double]) -> String {
             "\(name)_p50_ms=\(f(FrameStats.quantile(v, 0.5))) \(name)_p95_ms=\(f(FrameStats.quantile(v, 0.95))) "
-                + "\(name)_max_ms=\(f(v.max() ?? 0))"
+                + "\(name)_max_ms=\(f(v.max() ?? 0)) \(name)_p99_ms=\(f(FrameStats.quantile(v, 0.99)))"
         }
         return "frames=\(frames) first_frame_ms=\(firstFrameMs.map(f) ?? "-") view_avg_ms=\(f(totalViewMs / n)) "
             + "view_max_ms=\(f(maxViewMs)) diff_avg_ms=\(f(totalDiffMs / n)) diff_max_ms=\(f(maxDiffMs)) "

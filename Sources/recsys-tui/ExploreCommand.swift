@@ -83,9 +83,13 @@ struct ExploreCommand: ParsableCommand {
         // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue),
         // into the profile store seen from this dataset.
         let effects = ExploreEffects(store: profiles)
+        let timeline = ExploreTimeline(start: start)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
-            update: { state, message in RecsysUI.update(&state, message) },
+            update: { state, message in
+                timeline.observe(message)
+                return RecsysUI.update(&state, message)
+            },
             view: { RecsysUI.view($0) },
             message: { .input($0) },
             schedule: { effect, context in
@@ -98,7 +102,7 @@ struct ExploreCommand: ParsableCommand {
         let exit = loop.run()
         terminal.close()
         effects.finish()  // every rating written before the process ends
-        ExploreCommand.writeFrameStats(loop.stats, phases: phases)
+        ExploreCommand.writeFrameStats(loop.stats, phases: phases + timeline.fields())
         if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 

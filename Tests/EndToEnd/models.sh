@@ -9,7 +9,7 @@ BIN="$RECSYS_TUI_BIN"
 step "start with a 0.02 s budget: over-budget models are deferred"
 start models 100 30 "$BIN" --db :memory: --fit-budget 0.02
 wait_for "profile default"
-wait_for "deferred (a: models)" 20
+wait_for "│ content· │ user-knn· │" 20   # the tabs mark deferred models with ·
 
 step "a opens the panel: ready and deferred rows"
 keys a
