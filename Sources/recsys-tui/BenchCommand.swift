@@ -43,6 +43,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Score top-10 accuracy on PREFIX.train.tsv / PREFIX.test.tsv instead.")
     var holdout: String?
 
+    @Option(name: .customLong("param"), help: ArgumentHelp(
+        "ALGO.KEY=VALUE: a parameter of one benchmarked algorithm (repeatable), e.g. --param ranking.candidates=0.",
+        valueName: "ALGO.KEY=VALUE"))
+    var params: [String] = []
+
+    /// The `--param` values of one algorithm.
+    func parameters(of name: String) throws -> Parameters {
+        try parseParameterAssignments(params.filter { $0.hasPrefix(name + ".") }, algorithm: name)
+    }
+
     enum BenchFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func validate() throws {
@@ -50,6 +60,9 @@ struct BenchCommand: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         for a in chosen where Algorithms.type(named: a) == nil {
             throw ValidationError("unknown algorithm '\(a)' (valid: \(Algorithms.names.joined(separator: ", ")))")
+        }
+        for p in params where !chosen.contains(where: { p.hasPrefix($0 + ".") && p.contains("=") }) {
+            throw ValidationError("--param expects ALGO.KEY=VALUE for a benchmarked algorithm (got '\(p)')")
         }
     }
 
@@ -65,7 +78,7 @@ struct BenchCommand: ParsableCommand {
         var models: [(String, any Recommender)] = []
         var fitSeconds: [(String, Double)] = []
         for name in chosen {
-            let m = try Algorithms.make(name)
+            let m = try Algorithms.make(name, parameters: parameters(of: name))
             let s = now()
             try m.fit(ds, context: FitContext(seed: seed, threads: threads))
             fitSeconds.append((name, now() - s))
@@ -152,7 +165,7 @@ struct BenchCommand: ParsableCommand {
         let k = 10
         var lines: [String] = []
         for name in chosen {
-            let m = try Algorithms.make(name)
+            let m = try Algorithms.make(name, parameters: parameters(of: name))
             let s = now(), sCPU = processCPU()
             try m.fit(ds, context: FitContext(seed: seed, threads: threads))
             let fit = now() - s, fitCPU = processCPU() - sCPU
