@@ -201,9 +201,10 @@ public struct RecomputeJob: Sendable {
         let scores = nm.model.scores(profile)
         let top = topK(scores, k: count) { !profile.contains($0) }
         let text = ExplanationText(stats: stats)
+        // One batch call: models derive what every explanation shares (svd's fold-in, ranking's retrieval) once.
+        let explained = nm.model.explain(profile, items: top.prefix(reasons).map(\.item))
         let rows = top.enumerated().map { k, s in
-            RecommendationRow(item: s.item, score: s.score,
-                              reason: k < reasons ? text.reason(nm.model.explain(profile, item: s.item)) : "")
+            RecommendationRow(item: s.item, score: s.score, reason: k < explained.count ? text.reason(explained[k]) : "")
         }
         let prediction = selectedItem.flatMap { i in nm.model.predict(profile, items: [i]).first }
         let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), measures: stats.measures)

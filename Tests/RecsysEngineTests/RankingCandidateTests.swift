@@ -102,6 +102,9 @@ final class RankingCandidateTests: XCTestCase {
         XCTAssertLessThanOrEqual(try XCTUnwrap(inside.rank), 15)
         XCTAssertGreaterThan(try XCTUnwrap(stage(outside)?.rank), 15)
         XCTAssertNil(stage(0)?.rank, "a rated film has no retrieval rank")
+        // The batch form (the explorer's recompute) computes the retrieval scores once, with the same answers.
+        XCTAssertEqual(m.explain(p, items: [top, outside, 0]), [m.explain(p, item: top), m.explain(p, item: outside),
+                                                               m.explain(p, item: 0)])
     }
 
     /// Progress covers both stages within 0…1, the retrieval stage last.

@@ -96,6 +96,21 @@ public final class RankingRecommender: TowerRecommenderBase, Recommender, @unche
     /// Bias terms and the MLP interaction (what the head adds on top of the biases), and, with a
     /// retrieval stage, where that stage placed the film.
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
+        explain(profile, item: item, retrievalScores: retrievalScores(profile))
+    }
+
+    /// The retrieval stage's scores are computed once for the whole list.
+    public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
+        let r = retrievalScores(profile)
+        return items.map { explain(profile, item: $0, retrievalScores: r) }
+    }
+
+    func retrievalScores(_ profile: Profile) -> [Float]? {
+        guard let retrieval, !(profile.isEmpty && profile.trainingUser == nil) else { return nil }
+        return retrieval.scores(profile)
+    }
+
+    func explain(_ profile: Profile, item: Int32, retrievalScores r: [Float]?) -> Explanation {
         guard let net = network, item >= 0, Int(item) < itemCount else { return .unknown(Self.name, item: item) }
         let p = predict(profile, items: [item])[0].value
         var terms: [Explanation.Term] = [
@@ -108,15 +123,13 @@ public final class RankingRecommender: TowerRecommenderBase, Recommender, @unche
         let bias = terms.reduce(0) { $0 + $1.value }
         terms.append(.init(kind: .embedding, value: p - bias, name: "MLP"))
         var notes = Feedback(config.feedback, scale: scale).notes
-        if let stage = retrievalRank(profile, item: item) { notes.insert(stage, at: 0) }
+        if let r { notes.insert(retrievalRank(profile, item: item, scores: r), at: 0) }
         return Explanation(algorithm: Self.name, item: item, score: p, meaning: .predictedRating,
                            formula: "r̂ = μ + b_u + b_i + q·c + MLP([q; c; q⊙c])", terms: terms, notes: notes)
     }
 
-    /// The retrieval note for `item`: its rank among the unrated films under the retrieval stage.
-    func retrievalRank(_ profile: Profile, item: Int32) -> Explanation.Note? {
-        guard let retrieval, !(profile.isEmpty && profile.trainingUser == nil) else { return nil }
-        let r = retrieval.scores(profile)
+    /// The retrieval note for `item`: its rank among the unrated films under the retrieval stage's scores `r`.
+    func retrievalRank(_ profile: Profile, item: Int32, scores r: [Float]) -> Explanation.Note {
         let mine = r[Int(item)]
         var better = 0
         for j in 0..<r.count where j != Int(item) && !profile.contains(Int32(j)) {
