@@ -95,7 +95,8 @@ public struct EffectRunner: Sendable {
     /// `.quit` sends nothing: ending the loop is the scheduler's job.
     public func run(_ effect: Effect, send: @escaping @Sendable (Message) -> Void) {
         switch effect {
-        case .fitModels(let job): job.run(send: send)
+        // On its own low-priority thread: the UI thread wins the cores when a key arrives.
+        case .fitModels(let job): LowPriorityThread.run { job.run(send: send) }
         case .recompute(let job): send(.recommendationsReady(job.run()))
         case .predict(let job): send(job.run())
         case .explain(let job): send(.explanationReady(job.run()))
