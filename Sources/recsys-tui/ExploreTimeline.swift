@@ -9,6 +9,8 @@ final class ExploreTimeline: @unchecked Sendable {
     private let start: DispatchTime
     private var events: [(name: String, seconds: Double)] = []
     private var recomputeMs: [Double] = []
+    /// Each model's share of the recomputes (ms), by algorithm.
+    private var perModelMs: [String: [Double]] = [:]
 
     init(start: DispatchTime) { self.start = start }
 
@@ -18,7 +20,9 @@ final class ExploreTimeline: @unchecked Sendable {
         switch message {
         case .modelFitted(let name, _, _, _): events.append(("ready_" + name, elapsed))
         case .fitFailed(let name, _): events.append(("ended_" + name, elapsed))
-        case .recommendationsReady(let r): recomputeMs.append(r.millis)
+        case .recommendationsReady(let r):
+            recomputeMs.append(r.millis)
+            for a in r.algorithms { perModelMs[a.algorithm, default: []].append(a.millis) }
         default: break
         }
     }
@@ -26,7 +30,7 @@ final class ExploreTimeline: @unchecked Sendable {
     /// `key=value` fields: ready_ALGO_s (seconds since start, the last time it became ready),
     /// ended_ALGO_s (failed or cancelled), recompute_n / recompute_p50_ms / recompute_p99_ms over every
     /// recompute and recompute_last30_p50_ms / _p99_ms over the last 30 (the benchmark's ratings once
-    /// every fit is done), peak_rss_mb.
+    /// every fit is done), recompute_ALGO_p99_ms (each model's part, last 30), peak_rss_mb.
     func fields() -> [String] {
         var out: [String: Double] = [:]
         for e in events { out[e.name] = e.seconds }
@@ -40,6 +44,7 @@ final class ExploreTimeline: @unchecked Sendable {
         lines += ["recompute_n=\(recomputeMs.count)", "recompute_p50_ms=" + q(recomputeMs, 0.5),
                   "recompute_p99_ms=" + q(recomputeMs, 0.99),
                   "recompute_last30_p50_ms=" + q(last, 0.5), "recompute_last30_p99_ms=" + q(last, 0.99)]
+        lines += perModelMs.keys.sorted().map { "recompute_\($0)_p99_ms=" + q(Array(perModelMs[$0]!.suffix(30)), 0.99) }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         lines.append("peak_rss_mb=\(usage.ru_maxrss / 1024)")  // ru_maxrss is in KiB on Linux

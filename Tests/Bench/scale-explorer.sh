@@ -78,3 +78,4 @@ echo "recompute after the 30 ratings: p50 $(stat recompute_last30_p50_ms) ms, p9
 echo "every recompute (also mid-fit):  p50 $(stat recompute_p50_ms) ms, p99 $(stat recompute_p99_ms) ms ($(stat recompute_n) recomputes)"
 echo "peak RSS:                       $(stat peak_rss_mb) MB"
 echo "ready times (s): $(tr ' ' '\n' < "$STATS" | grep -E '^(ready|ended)_' | tr '\n' ' ')"
+echo "recompute per model, p99 of the last 30 (ms): $(tr ' ' '\n' < "$STATS" | grep -E '^recompute_.*_p99_ms' | grep -vE 'last30|^recompute_p99' | sed 's/^recompute_//; s/_p99_ms//' | tr '\n' ' ')"
