@@ -10,8 +10,8 @@ import RecsysUI
 ///   fsyncs before returning), so the status line says "saving…" until the
 ///   rating is on disk and "saved" after. Rate then undo land in that order.
 ///   `finish()` waits for the queue, so quitting never loses a rating.
-/// - Engine effects run off the UI thread: fitting on its own serial queue
-///   ("fit"), the rest (recompute, predict, explain, similar, users, map) on
+/// - Engine effects run off the UI thread: fitting on one serial queue per fit lane
+///   ("fit", "fit.1"; the UI core's `FitPlan` starts at most one job per lane), the rest (recompute, predict, explain, similar, users, map) on
 ///   "engine", so recommendations from the models fitted so far keep coming
 ///   while slower models train; a lab run (minutes) has its own queue ("lab").
 ///   A queued job of the same kind that a newer one supersedes is skipped (the
@@ -61,7 +61,8 @@ public final class ExploreEffects: Sendable {
     public static func placement(of effect: Effect) -> (queue: String, supersede: String?) {
         switch effect {
         case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .quit: return ("store", nil)
-        case .fitModels: return ("fit", nil)
+        // One serial queue per fit lane: `FitPlan` (RecsysUI) decides how many run at once and which lane.
+        case .fitModels(let job): return (job.lane == 0 ? "fit" : "fit.\(job.lane)", nil)
         case .recompute: return ("engine", "recompute")
         case .predict: return ("engine", "predict")
         case .explain: return ("engine", "explain")
@@ -117,7 +118,8 @@ public struct EffectRunner: Sendable {
     /// `.quit` sends nothing: ending the loop is the scheduler's job.
     public func run(_ effect: Effect, send: @escaping @Sendable (Message) -> Void) {
         switch effect {
-        case .fitModels(let job): job.run(send: send)
+        // On its own low-priority thread: the UI thread wins the cores when a key arrives.
+        case .fitModels(let job): LowPriorityThread.run { job.run(send: send) }
         case .recompute(let job): send(.recommendationsReady(job.run()))
         case .predict(let job): send(job.run())
         case .explain(let job): send(.explanationReady(job.run()))

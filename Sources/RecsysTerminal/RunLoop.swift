@@ -106,7 +106,7 @@ public struct FrameStats: Sendable, Equatable {
     }
 
     /// One line for logs: frame count, first frame, average/maximum view, diff and draw times,
-    /// and the median / 95th percentile / maximum / 99th percentile of the per-key times, in ms.
+    /// and the median / 95th / 99th percentile / maximum of the per-key times, in ms.
     public var summary: String {
         let n = Double(max(frames, 1))
         func f(_ v: Double) -> String { String(format: "%.2f", v) }

@@ -44,6 +44,10 @@ public struct AppState {
     public var coverage: [String: Double]
     /// Shared by every fit this state starts; cancelled when the explorer quits so fits stop early.
     public let cancellation = CancellationToken()
+    /// The fit schedule: queue, lanes, budget (FitSchedule.swift).
+    public var fitPlan: FitPlan
+    /// The models panel's selection (a row per algorithm).
+    public var modelsList = ListState()
 
     // MARK: Recommendations
 
@@ -145,6 +149,7 @@ public struct AppState {
         self.algorithms = algorithms
         models = [:]
         fitStatus = Dictionary(uniqueKeysWithValues: algorithms.map { ($0, FitStatus.waiting) })
+        fitPlan = FitPlan(shape: FitShape(dataset.ratings))
         parameters = [:]
         coverage = [:]
         generation = 0
@@ -309,7 +314,7 @@ import Foundation
 public enum Pane: Sendable, Equatable { case catalog, recommendations }
 
 /// The full-screen views. Explore is home; the others return to it with Esc.
-public enum Screen: Sendable, Hashable { case explore, compare, explain, similar, users, embeddingMap, evalLab, replay }
+public enum Screen: Sendable, Hashable { case explore, compare, explain, similar, users, embeddingMap, evalLab, replay, models }
 
 /// Overlays drawn over a screen; Esc closes them.
 public enum Overlay: Sendable, Equatable {
@@ -361,10 +366,13 @@ public enum SortKey: String, Sendable, CaseIterable {
 
 /// A model's fitting state.
 public enum FitStatus: Sendable, Equatable {
+    /// Queued (see `FitPlan.queue` for the order).
     case waiting
     case fitting(fraction: Double, message: String)
     case ready(seconds: Double)
     case failed(String)
+    /// Not fitted now, for this reason; the models panel runs it anyway.
+    case deferred(FitDeferral)
 }
 
 /// A rating change, for undo: the item and its value before and after (nil = unrated).

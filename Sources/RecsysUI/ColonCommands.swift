@@ -24,6 +24,8 @@ enum ColonCommands {
         ColonCommand(names: ["set"], usage: ":set ALGO.KEY VALUE", help: "change a parameter and refit that model", run: set),
         ColonCommand(names: ["params", "parameters"], usage: ":params [ALGO]",
                      help: "the parameter panel (also p): values, ranges, what each changes", run: params),
+        ColonCommand(names: ["models"], usage: ":models [ALGO]",
+                     help: "the models panel (also a): fit state, ETA, limits; cancel, defer, run anyway", run: models),
         ColonCommand(names: ["profile", "p"], usage: ":profile NAME", help: "switch to (or create) a profile", run: profile),
         ColonCommand(names: ["about"], usage: ":about age=25-34 …",
                      help: "optional: who you are (age, gender, occupation, region), for demographic and two-tower", run: about),
@@ -80,10 +82,19 @@ enum ColonCommands {
             throw CommandFailure(text)
         }
         state.parameters[algo] = params
-        state.fitStatus[algo] = .fitting(fraction: 0, message: "refitting")
-        effects.append(.fitModels(FitJob(dataset: state.dataset, requests: [FitRequest(algorithm: algo, parameters: params)],
-                                         seed: state.seed, cancellation: state.cancellation, cache: state.modelCache)))
+        refit(&state, algo, parameters: params, effects: &effects)
         state.status = StatusMessage("\(algo).\(key) = \(words[1]): refitting \(algo)…")
+        return []
+    }
+
+    static func models(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
+        if let name = args.first {
+            guard let k = state.algorithms.firstIndex(of: name) else {
+                throw CommandFailure("unknown algorithm '\(name)' (valid: \(state.algorithms.joined(separator: ", ")))")
+            }
+            state.modelsList.selected = k
+        }
+        openModelsPanel(&state)
         return []
     }
 

@@ -63,12 +63,15 @@ public struct FitJob: Sendable {
     public var prefitted: [String: any Recommender]
     /// The fitted-model cache: looked up before each fit, written after (nil: no cache).
     public var cache: ModelCache?
+    /// The fit lane it was planned on (`FitPlan`): the runtime runs each lane on its own queue.
+    public var lane: Int
 
     public init(dataset: Dataset, requests: [FitRequest], seed: UInt64, threads: Int = 2, coverageUsers: Int = 50,
                 cancellation: CancellationToken = CancellationToken(), prefitted: [String: any Recommender] = [:],
-                cache: ModelCache? = nil) {
+                cache: ModelCache? = nil, lane: Int = 0) {
         self.prefitted = prefitted
         self.cache = cache
+        self.lane = lane
         self.dataset = dataset
         self.requests = requests
         self.seed = seed
@@ -80,9 +83,13 @@ public struct FitJob: Sendable {
     /// Fits every requested model in order; see the type's summary for the messages sent.
     public func run(send: @escaping @Sendable (Message) -> Void) {
         for request in requests {
-            if cancellation.isCancelled { return }
-            send(fit(request, progress: { send(.fitProgress(algorithm: request.algorithm, $0)) },
-                     notice: { send(.cacheNotice(algorithm: request.algorithm, text: $0)) }))
+            if cancellation.isCancelled { return send(.fitFailed(algorithm: request.algorithm, message: "cancelled")) }
+            let t0 = nowMillis()
+            send(fit(request, progress: { p in
+                var p = p
+                p.elapsed = (nowMillis() - t0) / 1000
+                send(.fitProgress(algorithm: request.algorithm, p))
+            }, notice: { send(.cacheNotice(algorithm: request.algorithm, text: $0)) }))
         }
     }
 
@@ -243,9 +250,10 @@ public struct RecomputeJob: Sendable {
         let scores = nm.model.scores(profile)
         let top = topK(scores, k: count) { !profile.contains($0) }
         let text = ExplanationText(stats: stats, roster: roster)
+        // One batch call: models derive what every explanation shares (svd's fold-in, ranking's retrieval) once.
+        let explained = nm.model.explain(profile, items: top.prefix(reasons).map(\.item))
         let rows = top.enumerated().map { k, s in
-            RecommendationRow(item: s.item, score: s.score,
-                              reason: k < reasons ? text.reason(nm.model.explain(profile, item: s.item)) : "")
+            RecommendationRow(item: s.item, score: s.score, reason: k < explained.count ? text.reason(explained[k]) : "")
         }
         let prediction = selectedItem.flatMap { i in nm.model.predict(profile, items: [i]).first }
         let metrics = ListMetrics.of(Array(rows.prefix(10).map(\.item)), measures: stats.measures)

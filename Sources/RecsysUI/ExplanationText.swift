@@ -265,6 +265,13 @@ public struct ExplanationText: Sendable {
         case .scaledAlignments: return "BPR's taste vector is learned, not a sum: the rated films below are context (factor alignment), not terms"
         case .restricted(let kept, let total): return "\(algorithm) restricted to the \(kept) most rated of \(total) items"
         case .outsideCoverage(let kept): return "this item is outside the \(kept) items \(algorithm) covers"
+        case .retrievalStage(let stage, let rank, let n, let total):
+            let of = "of \(groupedCount(total)) films"
+            guard let rank else { return "stage 1: \(stage) retrieves \(n) unrated films \(of); you rated this one" }
+            return rank <= n
+                ? "stage 1: \(stage) retrieved it at #\(groupedCount(rank)) \(of); stage 2: \(algorithm) re-scored its top \(n)"
+                : "stage 1: \(stage) ranked it #\(groupedCount(rank)) \(of), outside the \(n) candidates"
+                    + " \(algorithm) re-scores, so it is not in \(algorithm)'s list"
         case .noSignal: return "your ratings carry no like or dislike yet (all near your mean), so \(algorithm) ranks by popularity"
         case .fittedWeights(let users, let ndcg): return "weights fitted on \(users) held-out users: NDCG@10 " + fixed(Double(ndcg), 4)
         case .equalWeights: return "too few ratings to fit weights: equal weights"

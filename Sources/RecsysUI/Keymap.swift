@@ -34,6 +34,15 @@ public enum Action: Sendable, Equatable {
     case replay
     /// A key of the replay screen.
     case replayStep(ReplayAction)
+    /// The models panel (fit states, cancel, defer, run anyway).
+    case models
+    /// A key of the models panel.
+    case model(ModelAction)
+}
+
+/// The models panel's own actions, on the selected model.
+public enum ModelAction: Sendable, Equatable {
+    case cancel, deferFit, runAnyway
 }
 
 /// The embedding map's own actions.
@@ -155,6 +164,7 @@ public enum Keymap {
             KeyBinding([.char("M")], .embeddingMap, "Screens", "embedding map of item vectors (svd, als, two-tower…)"),
             KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, s grid search)"),
             KeyBinding([.char("R")], .replay, "Screens", "replay your ratings one at a time: every top 5 as it moved"),
+            KeyBinding([.char("a")], .models, "Screens", "models: fit state, ETA, limits; cancel, defer, run anyway"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
@@ -195,6 +205,14 @@ public enum Keymap {
             KeyHint(.toggleTastes, "true tastes"), KeyHint(.becomeUser, "become user"), KeyHint(.groupUsers, "group"),
             KeyHint(.filterUserGroup, "only group"), KeyHint(.back, "back"),
             KeyHint(.help, "help"), KeyHint(.quit, "quit"),
+        ]),
+        ScreenKeys(.models, group: "Models (a)", own: [
+            KeyBinding([.char("x")], .model(.cancel), "", "cancel the selected model's fit (or take it out of the queue)"),
+            KeyBinding([.char("d")], .model(.deferFit), "", "defer the selected model (it waits until r)"),
+            KeyBinding([.char("r"), .enter], .model(.runAnyway), "", "run a deferred, cancelled or failed model anyway"),
+        ], hints: [
+            KeyHint(.down, "model", label: "↑↓"), KeyHint(.model(.cancel), "cancel"), KeyHint(.model(.deferFit), "defer"),
+            KeyHint(.model(.runAnyway), "run anyway"), KeyHint(.back, "back"), KeyHint(.quit, "quit"),
         ]),
         ScreenKeys(.embeddingMap, group: "Embedding map (M)", own: [
             KeyBinding([.left, .char("h")], .map(.panLeft), "", "pan left"),

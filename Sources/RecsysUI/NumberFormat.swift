@@ -59,3 +59,22 @@ func formatScore(_ s: Float) -> String {
 func formatMillis(_ ms: Double) -> String {
     ms < 10 ? fixed(Double(ms), 1) + " ms" : "\(Int(ms.rounded())) ms"
 }
+
+/// 62423 → "62,423": counts written out in full (fit limits, the models panel).
+func groupedCount(_ n: Int) -> String {
+    let digits = String(abs(n))
+    var out = ""
+    for (k, c) in digits.enumerated() {
+        if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return n < 0 ? "-" + out : out
+}
+
+/// A duration for ETAs and estimates: "45 s", "3 min", "1 h 20 min".
+func formatDuration(_ s: Double) -> String {
+    guard s.isFinite else { return "–" }
+    if s < 60 { return "\(max(0, Int(s.rounded()))) s" }
+    let m = Int((s / 60).rounded())
+    return m < 60 ? "\(m) min" : "\(m / 60) h" + (m % 60 == 0 ? "" : " \(m % 60) min")
+}

@@ -183,7 +183,30 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         return openReplay(&state, effects: &effects)
     case .replayStep(let a):
         return actOnReplay(a, &state)
+    case .models:
+        if state.screen == .models {
+            state.screen = .explore
+        } else {
+            openModelsPanel(&state)
+        }
+        return []
+    case .model(let a):
+        guard let name = state.selectedModel else { return [] }
+        switch a {
+        case .cancel: cancelFit(&state, name)
+        case .deferFit: deferFit(&state, name)
+        case .runAnyway: runFitAnyway(&state, name, effects: &effects)
+        }
+        return []
     }
+}
+
+/// Opens the models panel on the selected row (the active algorithm the first time).
+func openModelsPanel(_ state: inout AppState) {
+    if state.modelsList.selected == nil { state.modelsList.selected = state.activeTab }
+    state.modelsList.clamp(count: state.algorithms.count)
+    state.screen = .models
+    state.scroll = 0
 }
 
 func move(_ action: Action, _ state: inout AppState) -> Redo {
@@ -212,6 +235,9 @@ func move(_ action: Action, _ state: inout AppState) -> Redo {
         apply(&state.users.list, count: state.users.rowCount(in: state.dataset))
         state.users.details = nil
         return .userDetails
+    case .models:
+        apply(&state.modelsList, count: state.algorithms.count)
+        return []
     case .compare, .explain, .similar, .embeddingMap, .evalLab, .replay:
         switch action {
         case .up: state.scroll = max(0, state.scroll - 1)

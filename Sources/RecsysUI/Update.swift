@@ -32,41 +32,26 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     var redo: Redo = observeForClass(&state, message, effects: &effects)
     switch message {
     case .started:
-        let order = state.algorithms.sorted { a, b in (a == "popularity" ? 0 : 1) < (b == "popularity" ? 0 : 1) }
-        let requests = order.map { FitRequest(algorithm: $0, parameters: state.parameters[$0] ?? Parameters()) }
-        for name in order { state.fitStatus[name] = .fitting(fraction: 0, message: "waiting") }
-        if !requests.isEmpty {
-            effects.append(.fitModels(FitJob(dataset: state.dataset, requests: requests, seed: state.seed,
-                                             cancellation: state.cancellation, prefitted: state.prefitted,
-                                             cache: state.modelCache)))
-        }
-        state.status = StatusMessage(requests.isEmpty ? "no algorithms registered" : "fitting \(requests.count) models…",
-                                     isBackground: true)
+        startFitting(&state, effects: &effects)
 
     case .input(let event):
         redo = handleInput(&state, event, effects: &effects)
 
     case .fitProgress(let name, let p):
-        state.fitStatus[name] = .fitting(fraction: p.fraction, message: p.message)
+        receiveFitProgress(&state, name, p)
 
     case .modelFitted(let name, let model, let seconds, let coverage, let source):
-        state.models[name] = model
-        state.fitStatus[name] = .ready(seconds: seconds)
         state.modelSources[name] = source
-        if let coverage { state.coverage[name] = coverage }
-        let from = source == .cache ? " (from cache)" : ""
-        let news = StatusMessage("\(name) ready\(from) in \(formatSeconds(seconds))", isBackground: true)
-        if state.status.yieldsToBackground { state.status = news } else { state.heldNews = news }
-        if !quiet.contains(name) { redo.insert(.recompute) }
-        embeddingMapAfterFit(&state, algorithm: name, effects: &effects)
+        let r = receiveFitted(&state, name, model: model, seconds: seconds, coverage: coverage, source: source,
+                              effects: &effects)
+        if !quiet.contains(name) { redo.formUnion(r) }
 
     case .cacheNotice(let name, let text):
         state.fitStatus[name] = .fitting(fraction: 0, message: text)
         state.status = StatusMessage(text, isBackground: true)
 
     case .fitFailed(let name, let text):
-        state.fitStatus[name] = .failed(text)
-        state.status = StatusMessage("\(name) failed: \(text)", isError: true, isBackground: true)
+        receiveFitFailed(&state, name, text, effects: &effects)
 
     case .recommendationsReady(let r):
         guard r.generation >= state.generation else { return [] }  // stale: a newer profile version is on its way

@@ -158,13 +158,14 @@ func histogramLabels(_ scale: RatingScale) -> [String] {
 }
 
 extension AppState {
-    /// Tab titles: the algorithm name, with "…" while fitting and "!" when its fit failed.
+    /// Tab titles: the algorithm name, with "…" while fitting, "·" when deferred and "!" when its fit failed.
     public var tabTitles: [String] {
         algorithms.map { name in
             switch fitStatus[name] ?? .waiting {
             case .ready: return name
             case .failed: return name + "!"
             case .waiting, .fitting: return models[name] == nil ? name + "…" : name
+            case .deferred: return models[name] == nil ? name + "·" : name
             }
         }
     }
@@ -249,6 +250,7 @@ func drawRecommendations(_ state: AppState, layout: Layout, theme: Theme, into b
         case .fitting(let f, let m): text = "fitting \(name)… \(Int(f * 100))% \(m)"
         case .waiting: text = "\(name) waits to be fitted…"
         case .ready: text = "computing \(name)…"
+        case .deferred(let d): text = "\(name) " + deferralText(d) + " (a: models panel)"
         }
         buffer.write(text, x: listArea.x, y: listArea.y, style: theme.dim, maxWidth: w)
         return

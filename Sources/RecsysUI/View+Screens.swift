@@ -145,6 +145,10 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     lines.append(Line(facts))
     lines.append(Line(text.reason(e), theme.star))
     lines.append(Line(text.scoreLine(e) + (e.formula.isEmpty ? "" : " · " + e.formula), theme.dim))
+    // What the fit limited on large data ("20,000 most-rated of 62,423 films", epochs, candidates).
+    if let model = state.models[name], case let limits = FitLimitText.summary(model), !limits.isEmpty {
+        lines.append(Line("fitted with: " + limits, theme.dim))
+    }
     if let list = state.results[name], let top = list.rows.first?.score {
         // How the list's number comes from the raw score (issue 11: scores a learner can read).
         switch list.unit {

@@ -26,6 +26,7 @@ public func view(_ state: AppState) -> ScreenBuffer {
     case .evalLab:
         if let lab = state.evalLab { renderEvalLab(lab, theme: theme, area: layout.body, into: &buffer) }
     case .replay: drawReplay(state, area: layout.body, theme: theme, into: &buffer)
+    case .models: drawModels(state, area: layout.body, theme: theme, into: &buffer)
     }
     switch state.overlay {
     case .help: drawHelp(state, area: layout.body, theme: theme, into: &buffer)
@@ -62,6 +63,7 @@ func drawHeader(_ state: AppState, layout: Layout, theme: Theme, into buffer: in
     case .embeddingMap: screen = "Embedding map"
     case .evalLab: screen = "Evaluation lab"
     case .replay: screen = "Replay"
+    case .models: screen = "Models"
     }
     let right = "\(ready)/\(state.algorithms.count) models │ ? help "
     let rw = DisplayWidth.of(right)

@@ -50,6 +50,16 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var memoryOptions: MemoryOptions
 
+    @Option(name: .customLong("param"), help: ArgumentHelp(
+        "ALGO.KEY=VALUE: a parameter of one benchmarked algorithm (repeatable), e.g. --param ranking.candidates=0.",
+        valueName: "ALGO.KEY=VALUE"))
+    var params: [String] = []
+
+    /// The `--param` values of one algorithm.
+    func parameters(of name: String) throws -> Parameters {
+        try parseParameterAssignments(params.filter { $0.hasPrefix(name + ".") }, algorithm: name)
+    }
+
     enum BenchFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func validate() throws {
@@ -60,6 +70,9 @@ struct BenchCommand: ParsableCommand {
         }
         for a in chosen where Algorithms.type(named: a) == nil {
             throw ValidationError("unknown algorithm '\(a)' (valid: \(Algorithms.names.joined(separator: ", ")))")
+        }
+        for p in params where !chosen.contains(where: { p.hasPrefix($0 + ".") && p.contains("=") }) {
+            throw ValidationError("--param expects ALGO.KEY=VALUE for a benchmarked algorithm (got '\(p)')")
         }
     }
 
@@ -77,7 +90,7 @@ struct BenchCommand: ParsableCommand {
         var fits: [FitOutcome] = []
         let budget = fitBudget.flatMap(parseDuration)
         for name in chosen {
-            let m = try Algorithms.make(name)
+            let m = try Algorithms.make(name, parameters: parameters(of: name))
             let outcome = try fitMeasured(m, data: ds, seed: seed, threads: threads, budget: budget,
                                           memoryBudget: memoryOptions.bytes)
             fits.append(outcome)
@@ -168,7 +181,7 @@ struct BenchCommand: ParsableCommand {
         let k = 10
         var lines: [String] = []
         for name in chosen {
-            let m = try Algorithms.make(name)
+            let m = try Algorithms.make(name, parameters: parameters(of: name))
             let s = now(), sCPU = processCPU()
             try m.fit(ds, context: FitContext(seed: seed, threads: threads, memoryBudget: memoryOptions.bytes))
             let fit = now() - s, fitCPU = processCPU() - sCPU

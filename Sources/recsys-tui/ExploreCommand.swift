@@ -27,6 +27,11 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Seed for every random choice.")
     var seed: UInt64 = 42
 
+    @Option(help: ArgumentHelp(
+        "Seconds a model's estimated fit may take before it is deferred at start (the models panel, a, runs it anyway).",
+        valueName: "seconds"))
+    var fitBudget: Double = 600
+
     @OptionGroup var store: StoreOptions
 
     @OptionGroup var cacheOptions: CacheOptions
@@ -50,6 +55,7 @@ struct ExploreCommand: ParsableCommand {
     var exitWhenReady = false
 
     func validate() throws {
+        guard fitBudget > 0 else { throw ValidationError("--fit-budget must be a positive number of seconds") }
         for a in chosenAlgorithms where Algorithms.type(named: a) == nil {
             throw ValidationError("unknown algorithm '\(a)' (valid: \(Algorithms.names.joined(separator: ", ")))")
         }
@@ -107,6 +113,8 @@ struct ExploreCommand: ParsableCommand {
         state.modelCache = modelCache
         state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
+        state.fitPlan.budget = fitBudget
+        state.fitPlan.cores = ProcessInfo.processInfo.activeProcessorCount
         state.knownTastes = tastes
         state.profile.attributes = (try? profiles.demographics(profile: profile)) ?? UserAttributes()
         if let update = firstClass ?? nil {
@@ -137,9 +145,11 @@ struct ExploreCommand: ParsableCommand {
         }
         let ready = ReadyClock(start: start)
         let exitWhenReady = self.exitWhenReady
+        let timeline = ExploreTimeline(start: start)
         let program = TerminalProgram<AppState, Message, Effect>(
             state: state,
             update: { state, message in
+                timeline.observe(message)
                 var out = RecsysUI.update(&state, message)
                 if ready.check(state), exitWhenReady { out.append(.quit) }
                 return out
@@ -156,7 +166,7 @@ struct ExploreCommand: ParsableCommand {
         let exit = loop.run()
         terminal.close()
         effects.finish()  // every rating written before the process ends
-        ExploreCommand.writeFrameStats(loop.stats, phases: phases + ready.phases)
+        ExploreCommand.writeFrameStats(loop.stats, phases: phases + ready.phases + timeline.fields())
         if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 
@@ -171,7 +181,7 @@ struct ExploreCommand: ParsableCommand {
             if !phases.isEmpty { return true }
             let done = state.algorithms.allSatisfy { name in
                 switch state.fitStatus[name] ?? .waiting {
-                case .ready, .failed: return true
+                case .ready, .failed, .deferred: return true
                 case .waiting, .fitting: return false
                 }
             }

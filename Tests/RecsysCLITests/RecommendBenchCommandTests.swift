@@ -28,4 +28,20 @@ final class RecommendBenchCommandTests: XCTestCase {
         let first = try XCTUnwrap(j["first_frame_ms"] as? Double)
         XCTAssertGreaterThan(first, 0)
     }
+
+    /// `--param ALGO.KEY=V` sets a benchmarked algorithm's parameter; a bad one is one line and status 2.
+    func testBenchTakesParametersOfItsAlgorithms() throws {
+        let data = try CLI.blockRatingsFile()
+        let ok = try CLI.run(["bench", "--data", data, "--algorithms", "popularity", "--ratings", "5",
+                              "--param", "popularity.by=mean", "--format", "json"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let bad = try CLI.run(["bench", "--data", data, "--algorithms", "popularity", "--param", "svd.epochs=2"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--param expects ALGO.KEY=VALUE for a benchmarked algorithm (got 'svd.epochs=2')"),
+                      bad.stderr)
+        let wrong = try CLI.run(["bench", "--data", data, "--algorithms", "popularity", "--param", "popularity.by=nope"])
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertEqual(wrong.stderr.split(separator: "\n").count, 1, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("nope"), wrong.stderr)
+    }
 }

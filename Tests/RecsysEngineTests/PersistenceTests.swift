@@ -94,6 +94,10 @@ final class PersistenceTests: XCTestCase {
         try assertRoundTrip("two-tower", ["dim": "8", "epochs": "2", "hidden": "4", "rating-weight": "0.5"])
     }
     func testRankingRoundTrips() throws { try assertRoundTrip("ranking", ["dim": "8", "epochs": "2"]) }
+    /// With 4 candidates of 10 films the retrieval stage is fitted, saved and restored too.
+    func testRankingWithItsRetrievalStageRoundTrips() throws {
+        try assertRoundTrip("ranking", ["dim": "8", "epochs": "2", "candidates": "4"])
+    }
     func testItemKNNCosineTopNRoundTrips() throws {
         try assertRoundTrip("item-knn", ["similarity": "cosine", "mode": "topn", "weighting": "bm25"])
     }

@@ -73,5 +73,6 @@ final class FrameStatsTests: XCTestCase {
         XCTAssertTrue(line.contains("frames=2 first_frame_ms=12.00 view_avg_ms=2.00 view_max_ms=3.00"), line)
         XCTAssertTrue(line.contains("key_frames=2 key_cpu_p50_ms=2.00 key_cpu_p95_ms=4.00 key_cpu_max_ms=4.00"), line)
         XCTAssertTrue(line.contains("key_total_max_ms=9.00"), line)
+        XCTAssertTrue(line.contains("key_cpu_p99_ms=4.00"), line)
     }
 }

@@ -71,8 +71,11 @@ final class Driver {
     /// When false, engine effects are recorded but not run (to test stale results by hand).
     var runEngine = true
 
+    /// `runEngine: false` records the first fits without running them; `configure` adjusts the state
+    /// (the fit plan's shape, budget, lanes; parameters) before `.started`.
     init(dataset: Dataset = UIFixtures.dataset(), algorithms: [String] = Algorithms.names, extraModels: Bool = true,
-         width: Int = 80, height: Int = 24, ratings: [StoredRating] = [], colour: Bool = false) {
+         width: Int = 80, height: Int = 24, ratings: [StoredRating] = [], colour: Bool = false, runEngine: Bool = true,
+         configure: (inout AppState) -> Void = { _ in }) {
         store = InMemoryProfileStore()
         for r in ratings { try! store.setRating(profile: "default", item: r.item, value: r.value, timestamp: r.timestamp) }
         var names = algorithms
@@ -80,6 +83,8 @@ final class Driver {
         state = AppState(dataset: dataset, profileName: "default", storedRatings: try! store.ratings(profile: "default"),
                          algorithms: names, seed: 42, width: width, height: height, colour: colour)
         state.parameters = Driver.lightParameters
+        configure(&state)
+        self.runEngine = runEngine
         send(.started)
         if extraModels {
             let m = try! GenreFanRecommender()

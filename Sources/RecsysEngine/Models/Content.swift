@@ -213,7 +213,15 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
 
     /// One term per feature of the item: its weight times the profile's weight, over ‖p‖
     /// (negative where your dislikes carry the feature more than your likes), and the tie-break.
-    public func explain(_ profile: Profile, item: Int32) -> Explanation {
+    public func explain(_ profile: Profile, item: Int32) -> Explanation { explain(profile, item: item, scores: nil) }
+
+    /// The profile's scores (O(Σ_i |features_i|)) are computed once for the whole list.
+    public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
+        let all = profile.isEmpty ? nil : scores(profile)
+        return items.map { explain(profile, item: $0, scores: all) }
+    }
+
+    func explain(_ profile: Profile, item: Int32, scores all: [Float]?) -> Explanation {
         guard !profile.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
         guard item >= 0, Int(item) < catalog.count else { return .unknown(Self.name, item: item) }
         let (p, norm) = profileVector(profile)
@@ -235,7 +243,7 @@ public final class ContentRecommender: Recommender, @unchecked Sendable {
         }
         let tie = tieBreak(Int(item))
         if tie > 0 { terms.append(.init(kind: .popularity, value: tie, item: item)) }
-        var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
+        var e = Explanation(algorithm: Self.name, item: item, score: (all ?? scores(profile))[Int(item)],
                             formula: "score(i) = pᵀv_i / ‖p‖,  p = Σ_j w_j v_j", terms: terms, notes: feedback.notes)
         e.closeWithRemainder()
         return e

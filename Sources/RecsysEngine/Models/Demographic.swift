@@ -371,9 +371,19 @@ public final class DemographicRecommender: Recommender, @unchecked Sendable {
     }
 
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
+        explain(profile, item: item, scores: scores(profile))
+    }
+
+    /// The profile's scores are computed once for the whole list (they cost O(items)).
+    public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
+        let all = scores(profile)
+        return items.map { explain(profile, item: $0, scores: all) }
+    }
+
+    func explain(_ profile: Profile, item: Int32, scores all: [Float]) -> Explanation {
         let i = Int(item)
         guard i >= 0, i < itemCount else { return .unknown(Self.name, item: item) }
-        let score = scores(profile)[i]
+        let score = all[i]
         let everyoneShare = activeUsers > 0 ? (byLiked ? totalLiked[i] : totalCount[i]) / Float(activeUsers) : 0
         let everyone = Explanation.Term(kind: .group, value: everyoneShare, name: "everyone", rating: likeThreshold,
                                         count: Int(totalLiked[i]), total: activeUsers)

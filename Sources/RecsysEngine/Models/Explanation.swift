@@ -92,6 +92,9 @@ public struct Explanation: Sendable, Equatable {
         case restricted(kept: Int, total: Int)
         /// The item is outside the `kept` items the model covers.
         case outsideCoverage(kept: Int)
+        /// Retrieval, then ranking: the `retrieval` model ranked the film `rank` (nil: the profile rated it)
+        /// among `total` films, and only its first `candidates` were re-scored.
+        case retrievalStage(retrieval: String, rank: Int?, candidates: Int, total: Int)
         /// The ratings carry no signal (all at the user's centre): popularity instead.
         case noSignal
         /// Hybrid: component weights fitted on held-out users, with that NDCG@10.

@@ -9,12 +9,15 @@ public struct FitProgress: Sendable {
     public var epoch: Int?
     /// Training loss at the end of an epoch, when the model has one.
     public var loss: Double?
+    /// Seconds since the fit started, filled in by whoever runs the fit (the explorer's `FitJob`) for ETAs.
+    public var elapsed: Double?
 
-    public init(fraction: Double, message: String, epoch: Int? = nil, loss: Double? = nil) {
+    public init(fraction: Double, message: String, epoch: Int? = nil, loss: Double? = nil, elapsed: Double? = nil) {
         self.fraction = fraction
         self.message = message
         self.epoch = epoch
         self.loss = loss
+        self.elapsed = elapsed
     }
 }
 
@@ -22,12 +25,16 @@ public struct FitProgress: Sendable {
 public final class CancellationToken: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false
+    /// A token that cancels this one too (the explorer's quit token over one model's fit).
+    private let parent: CancellationToken?
 
-    public init() {}
+    public init(parent: CancellationToken? = nil) { self.parent = parent }
 
     public var isCancelled: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return cancelled
+        lock.lock()
+        let own = cancelled
+        lock.unlock()
+        return own || parent?.isCancelled == true
     }
 
     public func cancel() {

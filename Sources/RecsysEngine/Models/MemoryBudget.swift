@@ -75,6 +75,10 @@ public struct FitLimit: Sendable, Equatable {
         case itemCap = "item-cap"
         /// `kept` neighbours per row were kept instead of the `total` asked for.
         case neighbourCap = "neighbour-cap"
+        /// `kept` passes over the training ratings (`total` = `kept`).
+        case epochs
+        /// A second stage re-scores only the first `kept` of `total` films of a retrieval stage (`stage`).
+        case candidates
     }
 
     public enum Cause: Sendable, Equatable {
@@ -88,11 +92,24 @@ public struct FitLimit: Sendable, Equatable {
     public var kept: Int
     public var total: Int
     public var cause: Cause
+    /// The retrieval stage (`.candidates`), nil otherwise.
+    public var stage: String?
 
-    public init(kind: Kind, kept: Int, total: Int, cause: Cause) {
+    public init(kind: Kind, kept: Int, total: Int, cause: Cause, stage: String? = nil) {
         self.kind = kind
         self.kept = kept
         self.total = total
         self.cause = cause
+        self.stage = stage
+    }
+
+    /// `n` passes over the data, set by the parameter `key`.
+    public static func epochs(_ n: Int, key: String = "epochs") -> FitLimit {
+        FitLimit(kind: .epochs, kept: n, total: n, cause: .parameter(key))
+    }
+
+    /// A second stage re-scoring `count` of `total` films of the `retrieval` stage.
+    public static func candidates(count: Int, total: Int, retrieval: String) -> FitLimit {
+        FitLimit(kind: .candidates, kept: count, total: total, cause: .parameter("candidates"), stage: retrieval)
     }
 }
