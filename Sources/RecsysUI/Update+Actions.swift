@@ -171,6 +171,8 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         return actOnMap(a, &state)
     case .lab(let a):
         return actOnLab(a, &state, effects: &effects)
+    case .lesson(let a):
+        return actOnLesson(a, &state, effects: &effects)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RecsysEngine
+import RecsysLessons
 import RecsysRuntime
 import RecsysStore
 import RecsysTerminal
@@ -31,9 +32,20 @@ struct ExploreCommand: ParsableCommand {
     var keyEcho = false
 
     func run() throws {
+        if keyEcho { return try runKeyEcho(start: DispatchTime.now()) }
+        try runExplorer(learn: nil)
+    }
+
+    /// Runs the explorer; with `learn`, the lesson panel opens on its lesson (or the one to resume)
+    /// and its folder's lessons replace the built-in course.
+    func runExplorer(learn: LearnOptions?) throws {
         let start = DispatchTime.now()
-        if keyEcho { return try runKeyEcho(start: start) }
-        // Check for a terminal before loading anything: a clear error, fast.
+        // Lessons first (a malformed file is one line naming file:line, exit 2, terminal or not).
+        let course = try LearnOptions.course(learn?.lessons)
+        if let n = learn?.lesson, !course.lessons.contains(where: { $0.number == n }) {
+            throw CommandError("no lesson \(n) (lessons: \(course.lessons.map { String($0.number) }.joined(separator: ", ")))")
+        }
+        // Check for a terminal before loading anything else: a clear error, fast.
         let env = ProcessInfo.processInfo.environment
         if let e = TerminalError.check(stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1,
                                        environment: env) {
@@ -68,6 +80,17 @@ struct ExploreCommand: ParsableCommand {
         if let saved { state.prefitted[saved.name] = saved }
         state.knownTastes = tastes
         state.profile.attributes = (try? profiles.demographics(profile: profile)) ?? UserAttributes()
+        state.lessons.library = course.lessons
+        state.lessons.glossary = course.glossary
+        state.lessons.clock = { Int64(Date().timeIntervalSince1970) }
+        let progress = (try? profiles.lessonProgress(profile: profile)) ?? []
+        state.lessons.progress = Dictionary(progress.map { ($0.lesson, $0) }, uniquingKeysWith: { a, _ in a })
+        if let learn {
+            _ = state.openLesson(number: learn.lesson)
+            if let l = state.lessons.lesson {
+                state.status = StatusMessage("lesson \(l.number): \(l.title) · n next step · ? glossary · L hides the panel")
+            }
+        }
         phases.append("state_ms=\(ms(since: t))")
         // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue),
         // into the profile store seen from this dataset.
