@@ -193,7 +193,13 @@ public enum LessonParser {
     /// One `check:` value: a one-key YAML mapping of the vocabulary.
     static func checkpoint(_ text: String, file: String, line: Int, algorithms: [String]) throws -> Checkpoint {
         func fail(_ m: String) -> LessonError { LessonError(file: file, line: line, m) }
-        let m = try yamlMapping(text, file: file, firstLine: line, what: "a checkpoint (e.g. 'rated: {count: 5}')")
+        let m: Node.Mapping
+        do {
+            m = try yamlMapping(text, file: file, firstLine: line, what: "a checkpoint (e.g. 'rated: {count: 5}')")
+        } catch var e as LessonError {
+            e.line = line  // one line of YAML: libyaml may place the end of input on the next
+            throw e
+        }
         guard m.count == 1, let pair = m.first, let kind = pair.key.string else {
             throw fail("expected one checkpoint per 'check:' line (e.g. 'rated: {count: 5}')")
         }

@@ -6,6 +6,7 @@
 #   key_cpu   = update + view + diff (the program's own work per key),
 #   key_total = from reading the key to doupdate() returning (adds curses output).
 # Usage: bash Tests/EndToEnd/bench-redraw.bash [--data PATH] ...
+# LESSON_PANEL=1 opens the lesson panel (L) first, so every frame redraws it too (issue 14).
 source "$(dirname "$0")/lib.bash"
 STATS="$E2E_TMP/stats"
 start bench 120 40 env RECSYS_TUI_FRAME_STATS="$STATS" "$RECSYS_TUI_BIN" --db :memory: "$@"
@@ -13,6 +14,7 @@ wait_for "profile default"
 end=$(( $(now_ms) + 120000 ))
 until screen | grep -qE ' ([0-9]+)/\1 models'; do [ "$(now_ms)" -lt "$end" ] || fail "models not fitted"; sleep 0.1; done
 send_one() { keys "$1"; sleep 0.03; }
+if [ "${LESSON_PANEL:-0}" = 1 ]; then keys L; wait_for "Lesson 1 ·"; fi
 for _ in $(seq 40); do send_one j; done
 for _ in $(seq 20); do send_one k; done
 for _ in $(seq 10); do send_one l; done
