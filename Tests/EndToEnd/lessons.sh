@@ -32,7 +32,7 @@ wait_for "✓✓○○○○"
 step "step 3: explain a user-knn recommendation"
 keys n
 wait_for "Lesson 3 · 3/6 Who are your neighbours?"
-keys d Tab e
+keys e
 wait_for "Explain │"
 wait_for "✓✓✓○○○"
 keys Escape
@@ -57,7 +57,7 @@ wait_for "✓✓✓✓✓○"
 step "step 6: become a user"
 keys n
 wait_for "Lesson 3 · 6/6 Walk in their shoes"
-keys U b
+keys b
 wait_for "(scratch)"
 wait_for "✓✓✓✓✓✓"
 wait_for "lesson complete"
