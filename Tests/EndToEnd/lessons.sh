@@ -36,6 +36,7 @@ keys e
 wait_for "Explain │"
 wait_for "✓✓✓○○○"
 keys Escape
+wait_for "┌ Catalog"
 
 step "step 4: open the Users screen and go to user 17"
 keys n
