@@ -152,7 +152,7 @@ public enum Keymap {
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
-            KeyBinding([.char("p")], .parameters, "Other", "parameter panel: values, ranges, what each changes (:params while a lesson is open)"),
+            KeyBinding([.char("p")], .parameters, "Other", "parameter panel: values, ranges, what each changes"),
             KeyBinding([.char("C")], .toggleColour, "Other", "colour on/off (the status line says which)"),
             KeyBinding([.char("q"), .ctrl("c")], .quit, "Other", "quit"),
         ]

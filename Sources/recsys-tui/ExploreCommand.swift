@@ -14,6 +14,19 @@ struct ExploreCommand: ParsableCommand {
         commandName: "explore",
         abstract: "Open the interactive explorer (the default).")
 
+    @OptionGroup var explorer: ExplorerOptions
+
+    @Flag(help: .hidden)
+    var keyEcho = false
+
+    func run() throws {
+        if keyEcho { return try runKeyEcho(start: DispatchTime.now()) }
+        try explorer.runExplorer(learn: nil)
+    }
+}
+
+/// The explorer's options, shared by `explore` and `learn`.
+struct ExplorerOptions: ParsableArguments {
     @OptionGroup var dataOptions: DataOptions
 
     @OptionGroup var modelOptions: SavedModelOptions
@@ -27,14 +40,6 @@ struct ExploreCommand: ParsableCommand {
     var seed: UInt64 = 42
 
     @OptionGroup var store: StoreOptions
-
-    @Flag(help: .hidden)
-    var keyEcho = false
-
-    func run() throws {
-        if keyEcho { return try runKeyEcho(start: DispatchTime.now()) }
-        try runExplorer(learn: nil)
-    }
 
     /// Runs the explorer; with `learn`, the lesson panel opens on its lesson (or the one to resume)
     /// and its folder's lessons replace the built-in course.
@@ -113,7 +118,9 @@ struct ExploreCommand: ParsableCommand {
         ExploreCommand.writeFrameStats(loop.stats, phases: phases)
         if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
+}
 
+extension ExploreCommand {
     /// Opens the terminal; a `TerminalError` (not a terminal, unknown TERM) becomes one line and exit 2.
     static func openTerminal() throws -> CursesTerminal {
         try CursesTerminal()

@@ -28,7 +28,7 @@ struct LearnCommand: ParsableCommand {
     @Flag(help: "Check the lessons (and the glossary) and list them, without opening the explorer.")
     var check = false
 
-    @OptionGroup var explore: ExploreCommand
+    @OptionGroup var explorer: ExplorerOptions
 
     func run() throws {
         if check {
@@ -39,7 +39,7 @@ struct LearnCommand: ParsableCommand {
             print("\(course.lessons.count) lessons, \(course.glossary.count) glossary terms: ok")
             return
         }
-        try explore.runExplorer(learn: LearnOptions(lesson: lesson, lessons: lessons))
+        try explorer.runExplorer(learn: LearnOptions(lesson: lesson, lessons: lessons))
     }
 }
 
