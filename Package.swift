@@ -14,12 +14,16 @@ let package = Package(
         // The HTTP service (`recsys-tui serve`). Its swift-configuration trait is off: we read no config files.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Lesson files: their YAML header and checkpoints (`recsys-tui learn`, docs/lessons.md).
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // Pure Swift: data, models, evaluation, math. No UI, no C.
         .target(name: "RecsysEngine"),
         // Pure UI core: state, messages, update, view into a screen buffer. No curses.
-        .target(name: "RecsysUI", dependencies: ["RecsysEngine"]),
+        .target(name: "RecsysUI", dependencies: ["RecsysEngine", .product(name: "Yams", package: "Yams")]),
+        // The built-in lessons and glossary (package resources) and the loader of an instructor's folder.
+        .target(name: "RecsysLessons", dependencies: ["RecsysUI"], resources: [.copy("Lessons")]),
         // The system ncursesw library, seen through a small shim.
         .systemLibrary(
             name: "CNcursesw",
@@ -48,13 +52,15 @@ let package = Package(
             name: "recsys-tui",
             dependencies: [
                 "RecsysEngine", "RecsysUI", "RecsysRuntime", "RecsysTerminal", "RecsysStore", "RecsysServer",
+                "RecsysLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "RecsysTestSupport", dependencies: ["RecsysEngine", "RecsysUI"]),
         .testTarget(name: "RecsysEngineTests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
-        .testTarget(name: "RecsysUITests", dependencies: ["RecsysUI", "RecsysRuntime", "RecsysEngine", "RecsysTestSupport"],
+        .testTarget(name: "RecsysUITests", dependencies: ["RecsysUI", "RecsysRuntime", "RecsysEngine", "RecsysTestSupport",
+                                                         "RecsysLessons"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "RecsysStoreTests", dependencies: ["RecsysStore", "RecsysEngine", "RecsysTestSupport"],
                     exclude: ["Fixtures"]),

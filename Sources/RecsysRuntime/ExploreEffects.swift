@@ -60,7 +60,8 @@ public final class ExploreEffects: Sendable {
     /// Which queue an effect runs on, and its superseding key.
     public static func placement(of effect: Effect) -> (queue: String, supersede: String?) {
         switch effect {
-        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .quit: return ("store", nil)
+        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .saveLessonProgress, .quit:
+            return ("store", nil)
         // One serial queue per fit lane: `FitPlan` (RecsysUI) decides how many run at once and which lane.
         case .fitModels(let job): return (job.lane == 0 ? "fit" : "fit.\(job.lane)", nil)
         case .recompute: return ("engine", "recompute")
@@ -69,6 +70,7 @@ public final class ExploreEffects: Sendable {
         case .similar: return ("engine", "similar")
         case .userDetails: return ("engine", "users")
         case .embeddingMap: return ("engine", "map")
+        case .lessonRecovery: return ("engine", "lesson")
         // A lab run can take minutes: its own queue, so recomputes keep flowing meanwhile.
         case .evalLab: return ("lab", nil)
         // Polls read the database (or the folder): their own queue, so a slow disk never holds up a recompute.
@@ -146,6 +148,12 @@ public struct EffectRunner: Sendable {
             } catch {
                 send(.failed("replay: \(error)"))
             }
+        case .lessonRecovery(let job): send(.lessonRecoveryReady(job.run()))
+        case .saveLessonProgress(let profile, let progress):
+            guard let store else { return send(.failed("no profile store: lesson progress not saved")) }
+            do { try store.setLessonProgress(profile: profile, progress) } catch {
+                send(.failed("could not save lesson progress: \(error)"))
+            }
         case .saveRating(let profile, let item, let value):
             guard let store else { return send(.saveFailed("no profile store: rating not saved")) }
             do {
@@ -163,6 +171,7 @@ public struct EffectRunner: Sendable {
             do {
                 send(.profileLoaded(name: name, ratings: try store.ratings(profile: name)))
                 send(.demographicsLoaded(name: name, try store.demographics(profile: name)))
+                send(.lessonProgressLoaded(name: name, try store.lessonProgress(profile: name)))
             } catch {
                 send(.failed("could not load profile \(name): \(error)"))
             }

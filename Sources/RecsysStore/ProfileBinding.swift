@@ -222,6 +222,13 @@ public final class DatasetProfiles: ProfileStoring, @unchecked Sendable {
     public func setDemographics(profile: String, _ attributes: UserAttributes) throws {
         try store.setDemographics(id: try resolve(profile), attributes)
     }
+
+    /// The lesson progress of the profile of this dataset.
+    public func lessonProgress(profile: String) throws -> [LessonProgress] { try store.lessonProgress(id: try resolve(profile)) }
+
+    public func setLessonProgress(profile: String, _ progress: LessonProgress) throws {
+        try store.setLessonProgress(id: try resolve(profile), progress)
+    }
 }
 
 /// Ordering profile names by how close they are to a mistyped one.

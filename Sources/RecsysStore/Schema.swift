@@ -7,7 +7,7 @@ import GRDB
 /// one. `migrateWithBackup` copies an existing file aside before applying any of them.
 enum Schema {
     /// Identifiers in order. The last one is the current schema version.
-    static let versions = ["v1", "v2", "profile-dataset-binding", "demographics-v1"]
+    static let versions = ["v1", "v2", "profile-dataset-binding", "demographics-v1", "lesson-progress-v1"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -81,6 +81,20 @@ enum Schema {
                     attribute TEXT NOT NULL,
                     value TEXT NOT NULL,
                     PRIMARY KEY (profileId, attribute)
+                ) WITHOUT ROWID;
+                """)
+        }
+        // lesson-progress-v1: how far a profile got in each lesson (the step it is on, the steps done),
+        // so a learner resumes where they left off (`recsys-tui learn`, `L` in the explorer).
+        m.registerMigration("lesson-progress-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE lesson_progress (
+                    profileId INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
+                    lesson TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    done TEXT NOT NULL DEFAULT '',
+                    updated INTEGER NOT NULL,
+                    PRIMARY KEY (profileId, lesson)
                 ) WITHOUT ROWID;
                 """)
         }

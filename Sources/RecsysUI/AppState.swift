@@ -119,6 +119,13 @@ public struct AppState {
     /// First visible line of the Help overlay / Compare screen.
     public var scroll: Int
 
+    // MARK: Lessons
+
+    /// The lesson panel (`L`, `recsys-tui learn`): lessons, glossary, progress (Update+Lessons.swift).
+    public var lessons = LessonsState()
+    /// UI actions performed in this session (lesson checkpoints such as "pressed the formula key in Explain").
+    public var performed = PerformedActions()
+
     // MARK: Terminal
 
     public var width: Int
@@ -198,6 +205,11 @@ public struct AppState {
         }
         profile = Profile(pairs)
         quickStartOn = profile.isEmpty
+    }
+
+    /// Where each pane goes now: the lesson panel, when open, takes rows above the status line.
+    public var layout: Layout {
+        Layout(width: width, height: height, lessonRows: lessons.open ? LessonPanel.rows(forHeight: height) : 0)
     }
 
     /// The theme for the colour flag.
@@ -323,6 +335,8 @@ public enum Overlay: Sendable, Equatable {
     case genrePicker(ListState)
     /// The parameter panel of the active algorithm: one row per parameter (Enter edits it).
     case parameters(ListState)
+    /// The glossary of the lessons' terms (`?` while the lesson panel is open).
+    case glossary
 }
 
 /// Whether keys go to the key table or to a text input.

@@ -29,6 +29,8 @@ enum ColonCommands {
         ColonCommand(names: ["profile", "p"], usage: ":profile NAME", help: "switch to (or create) a profile", run: profile),
         ColonCommand(names: ["about"], usage: ":about age=25-34 …",
                      help: "optional: who you are (age, gender, occupation, region), for demographic and two-tower", run: about),
+        ColonCommand(names: ["lesson", "learn"], usage: ":lesson N", help: "open lesson N in the lesson panel (L opens the last one)",
+                     run: lesson),
         ColonCommand(names: ["export", "w"], usage: ":export FILE", help: "write your ratings as CSV", run: export),
         ColonCommand(names: ["sort"], usage: ":sort KEY", help: "popularity, mean, title, year, your-rating, predicted", run: sort),
         ColonCommand(names: ["genre", "g"], usage: ":genre NAME", help: "filter by genre (:genre all clears)", run: genre),
@@ -82,6 +84,7 @@ enum ColonCommands {
             throw CommandFailure(text)
         }
         state.parameters[algo] = params
+        state.performed.record(PerformedAction(name: "set", screen: state.screen, algorithm: algo))
         refit(&state, algo, parameters: params, effects: &effects)
         state.status = StatusMessage("\(algo).\(key) = \(words[1]): refitting \(algo)…")
         return []
@@ -149,6 +152,15 @@ enum ColonCommands {
         return []
     }
 
+    static func lesson(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
+        let numbers = state.lessons.library.map { String($0.number) }.joined(separator: ", ")
+        guard let a = args.first, let n = Int(a), args.count == 1 else { throw CommandFailure("usage: :lesson N (\(numbers))") }
+        guard state.openLesson(number: n) else { throw CommandFailure("no lesson \(n) (lessons: \(numbers))") }
+        state.changeProgress(&effects) { _ in }
+        state.status = StatusMessage("lesson \(n): \(state.lessons.lesson!.title)")
+        return []
+    }
+
     static func export(_ args: [String], _ state: inout AppState, _ effects: inout [Effect]) throws(CommandFailure) -> Redo {
         guard !args.isEmpty else { throw CommandFailure("usage: :export FILE") }
         let (text, count) = state.exportCSV()
@@ -201,7 +213,9 @@ func runCommand(_ line: String, _ state: inout AppState, effects: inout [Effect]
     // Effects of a failed command are dropped with it (none are added before the checks today).
     var added: [Effect] = []
     do {
+        let screen = state.screen, algorithm = state.activeAlgorithm
         let redo = try command.run(Array(parts.dropFirst()), &state, &added)
+        state.performed.record(PerformedAction(name: ":" + command.names[0], screen: screen, algorithm: algorithm))
         effects += added
         return redo
     } catch {

@@ -38,6 +38,8 @@ public enum Action: Sendable, Equatable {
     case models
     /// A key of the models panel.
     case model(ModelAction)
+    /// A key of the lesson panel (`L` toggles it; the others act while it is open).
+    case lesson(LessonAction)
 }
 
 /// The models panel's own actions, on the selected model.
@@ -165,6 +167,7 @@ public enum Keymap {
             KeyBinding([.char("v")], .evalLab, "Screens", "evaluation lab (o cold-start curve, s grid search)"),
             KeyBinding([.char("R")], .replay, "Screens", "replay your ratings one at a time: every top 5 as it moved"),
             KeyBinding([.char("a")], .models, "Screens", "models: fit state, ETA, limits; cancel, defer, run anyway"),
+            KeyBinding([.char("L")], .lesson(.toggle), "Screens", "lesson panel shown / hidden (:lesson N opens lesson N)"),
             KeyBinding([.escape], .back, "Screens", "close overlay / back to Explore"),
             KeyBinding([.char("?"), .function(1)], .help, "Other", "this help"),
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
@@ -264,6 +267,24 @@ public enum Keymap {
         ]),
     ]
 
+    /// Help group of the lesson panel's keys.
+    public static let lessonGroup = "Lesson panel (L; while it is open)"
+
+    /// Keys of the lesson panel, checked before the screen's tables while it is open. `p` is the previous
+    /// step there: the parameter panel stays one command away (`:params`).
+    public static let lessonKeys: [KeyBinding] = [
+        KeyBinding([.char("n")], .lesson(.next), lessonGroup, "next step (after the last: next lesson)"),
+        KeyBinding([.char("p")], .lesson(.previous), lessonGroup, "previous step (parameter panel: :params)"),
+        KeyBinding([.char("i")], .lesson(.hint), lessonGroup, "a hint for this step (again: the next hint)"),
+        KeyBinding([.char("a")], .lesson(.answer), lessonGroup, "type your answer (Enter grades it, Esc cancels)"),
+        KeyBinding([.char("?")], .lesson(.glossary), lessonGroup, "glossary of the lessons' terms (F1: this help)"),
+    ]
+
+    /// The lesson panel's action for `key`, or nil.
+    public static func lessonAction(for key: Key) -> Action? {
+        lessonKeys.first { $0.keys.contains(key) }?.action
+    }
+
     /// The table of `screen`.
     public static func table(_ screen: Screen) -> ScreenKeys {
         screens.first { $0.screen == screen } ?? ScreenKeys(screen, hints: [])
@@ -329,6 +350,7 @@ public enum Keymap {
             guard let g = table.group else { continue }
             for b in table.own { out.append((g, b.keys.map(name).joined(separator: " "), b.help)) }
         }
+        for b in lessonKeys { out.append((lessonGroup, b.keys.map(name).joined(separator: " "), b.help)) }
         for (keys, help) in typing { out.append((typingGroup, keys, help)) }
         return out
     }

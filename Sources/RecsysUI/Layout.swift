@@ -26,14 +26,19 @@ public struct Layout: Sendable, Equatable {
     public var recommendations: Rect
     public var status: Rect
     public var hints: Rect
+    /// The lesson panel between the body and the status line (zero rows when closed).
+    public var lessonPanel: Rect
 
-    public init(width: Int, height: Int) {
+    /// - Parameter lessonRows: rows the open lesson panel takes from the body (0: closed).
+    public init(width: Int, height: Int, lessonRows: Int = 0) {
         self.width = width
         self.height = height
         header = Rect(x: 0, y: 0, width: width, height: 1)
         status = Rect(x: 0, y: height - 2, width: width, height: 1)
         hints = Rect(x: 0, y: height - 1, width: width, height: 1)
-        body = Rect(x: 0, y: 1, width: width, height: height - 3)
+        let lesson = max(0, min(lessonRows, height - 3 - 8))
+        body = Rect(x: 0, y: 1, width: width, height: height - 3 - lesson)
+        lessonPanel = Rect(x: 0, y: 1 + body.height, width: width, height: lesson)
         let top = body.height / 2 + 1
         let catalogWidth = width * 3 / 5
         catalog = Rect(x: 0, y: 1, width: catalogWidth, height: top)

@@ -48,6 +48,10 @@ public enum Message: Sendable {
     case classCompared(ClassCompare)
     /// The profile's rating history replayed (`R`).
     case replayReady(ReplayState)
+    /// A profile's lesson progress read from the store (after `.profileLoaded`).
+    case lessonProgressLoaded(name: String, [LessonProgress])
+    /// Which algorithm recovers a user's favourite genre best (after a right answer in a lesson).
+    case lessonRecoveryReady(TasteRecovery)
 }
 
 /// Work `update` asks for, described as a value. RecsysUI never runs an effect: the
@@ -82,6 +86,10 @@ public enum Effect: Sendable {
     case saveDemographics(profile: String, UserAttributes)
     /// Write `contents` to `path`. Replies `.exported` or `.failed`.
     case export(path: String, contents: String, count: Int)
+    /// Keep a profile's progress in one lesson. Replies only on failure (`.failed`).
+    case saveLessonProgress(profile: String, LessonProgress)
+    /// Which algorithm's top 10 recovers a user's favourite genre. Replies `.lessonRecoveryReady`.
+    case lessonRecovery(TasteRecoveryJob)
     /// Leave the explorer (restore the terminal, exit 0).
     case quit
 
@@ -91,8 +99,8 @@ public enum Effect: Sendable {
     public var lane: Lane {
         switch self {
         case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .embeddingMap, .evalLab,
-             .pollClass, .classCompare, .replay: return .engine
-        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export: return .store
+             .pollClass, .classCompare, .replay, .lessonRecovery: return .engine
+        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .saveLessonProgress: return .store
         case .quit: return .quit
         }
     }

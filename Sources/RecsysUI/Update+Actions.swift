@@ -198,6 +198,8 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         case .runAnyway: runFitAnyway(&state, name, effects: &effects)
         }
         return []
+    case .lesson(let a):
+        return actOnLesson(a, &state, effects: &effects)
     }
 }
 

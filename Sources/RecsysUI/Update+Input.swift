@@ -10,11 +10,11 @@ func handleInput(_ state: inout AppState, _ event: InputEvent, effects: inout [E
         state.height = max(0, h)
         return []
     case .mouse(let m):
-        if Layout(width: state.width, height: state.height).isTooSmall { return [] }
+        if state.layout.isTooSmall { return [] }
         return handleMouse(&state, m)
     case .key(let key):
         // Behind "terminal too small" nothing the user cannot see may happen: only quit acts.
-        if Layout(width: state.width, height: state.height).isTooSmall {
+        if state.layout.isTooSmall {
             return Keymap.action(for: key, on: .explore) == .quit ? .quit : []
         }
         return handleKey(&state, key, effects: &effects)
@@ -22,6 +22,8 @@ func handleInput(_ state: inout AppState, _ event: InputEvent, effects: inout [E
 }
 
 func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> Redo {
+    // An answer being typed in the lesson panel takes every key until Enter or Esc.
+    if state.lessons.answer != nil { return handleAnswerKey(&state, key, effects: &effects) }
     switch state.mode {
     case .search(var input):
         switch key {
@@ -97,6 +99,20 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
         return []
     case .parameters(let list):
         return handleParameterPanelKey(&state, key, list: list)
+    case .glossary:
+        switch key {
+        case .escape, .char("q"): state.overlay = nil
+        case .char("?"), .function(1):
+            state.overlay = .help
+            state.scroll = 0
+        case .up, .char("k"): state.scroll = max(0, state.scroll - 1)
+        case .down, .char("j"): state.scroll += 1
+        case .pageUp: state.scroll = max(0, state.scroll - 10)
+        case .pageDown, .char(" "): state.scroll += 10
+        case .home, .char("g"): state.scroll = 0
+        default: break
+        }
+        return []
     case nil:
         break
     }
@@ -108,16 +124,23 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
         }
         state.status = StatusMessage("half star cancelled")
     }
-    // The screen's own table first (a screen may decline, e.g. the map before it is built), then the shared one.
-    for action in [Keymap.ownAction(for: key, on: state.screen), Keymap.action(for: key, on: state.screen)] {
-        if let action, let redo = act(action, &state, effects: &effects) { return redo }
+    // The lesson panel's keys while it is open, then the screen's own table (a screen may decline, e.g. the
+    // map before it is built), then the shared one.
+    let lessonAction = state.lessons.open ? Keymap.lessonAction(for: key) : nil
+    for action in [lessonAction, Keymap.ownAction(for: key, on: state.screen), Keymap.action(for: key, on: state.screen)] {
+        guard let action else { continue }
+        let screen = state.screen, algorithm = state.activeAlgorithm
+        if let redo = act(action, &state, effects: &effects) {
+            state.performed.record(PerformedAction(name: action.checkpointName, screen: screen, algorithm: algorithm))
+            return redo
+        }
     }
     return []
 }
 
 /// Page height of whatever list the arrows move on the current screen.
 func pageHeight(_ state: AppState) -> Int {
-    let layout = Layout(width: state.width, height: state.height)
+    let layout = state.layout
     switch state.screen {
     case .explore:
         return max(1, (state.focus == .catalog ? layout.catalogList : layout.recommendationList).height)

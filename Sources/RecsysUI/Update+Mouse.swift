@@ -3,7 +3,7 @@ import RecsysEngine
 // Mouse hit-testing: clicks select rows and tabs, the wheel scrolls the list under the pointer.
 
 func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> Redo {
-    let layout = Layout(width: state.width, height: state.height)
+    let layout = state.layout
     if state.overlay == .help || state.screen != .explore && state.screen != .users {
         switch event {
         case .wheelUp: state.scroll = max(0, state.scroll - 3)

@@ -120,6 +120,17 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .embeddingMapReady, .evalLab:
         receiveLabMapMessage(&state, message)
 
+    case .lessonProgressLoaded(let name, let progress):
+        guard name == state.progressProfile else { break }
+        state.lessons.progress = Dictionary(progress.map { ($0.lesson, $0) }, uniquingKeysWith: { a, _ in a })
+        if state.lessons.open { state.enterStep() }
+
+    case .lessonRecoveryReady(let r):
+        if let f = state.lessons.feedback, f.good {
+            state.lessons.feedback = (f.text.replacingOccurrences(of: " · which algorithm recovers it best…", with: "")
+                + " · " + r.summary, true)
+        }
+
     case .tick:
         // Informational messages fade after `StatusMessage.lifetime` ticks (errors stay until replaced).
         state.status.age += 1
@@ -141,6 +152,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     }
     apply(redo, to: &state, effects: &effects)
     requestClassCompare(&state, effects: &effects)
+    checkLessonStep(&state, effects: &effects)
     state.syncScroll()
     return effects
 }
@@ -149,7 +161,7 @@ extension AppState {
     /// Keeps every list's scroll offset consistent with its selection and the current layout, so that
     /// what `view` draws and what mouse clicks hit agree (view itself cannot write the state).
     public mutating func syncScroll() {
-        let layout = Layout(width: width, height: height)
+        let layout = self.layout
         catalogList.clamp(count: visible.count)
         catalogList.fit(count: visible.count, height: layout.catalogList.height)
         let recCount = recommendationItems.count
@@ -170,7 +182,7 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
         state.predictions = [:]
         if !models.isEmpty {
             // Reasons for the rows the pane can show (at least 10); explanations can be the slow part.
-            let rows = Layout(width: state.width, height: state.height).recommendationList.height
+            let rows = state.layout.recommendationList.height
             // Class mode: one thread, so a recompute after a class refit leaves a core to the keys.
             var job = RecomputeJob(generation: state.generation, profile: state.profile, models: models,
                                    selectedItem: state.selectedItem, stats: state.stats, reasons: max(10, rows),

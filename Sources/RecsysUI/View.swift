@@ -7,7 +7,7 @@ import RecsysEngine
 /// Complexity: proportional to the visible rows, never to the catalog size.
 public func view(_ state: AppState) -> ScreenBuffer {
     var buffer = ScreenBuffer(width: state.width, height: state.height)
-    let layout = Layout(width: state.width, height: state.height)
+    let layout = state.layout
     if layout.isTooSmall {
         drawTooSmall(state, into: &buffer)
         return buffer
@@ -32,8 +32,10 @@ public func view(_ state: AppState) -> ScreenBuffer {
     case .help: drawHelp(state, area: layout.body, theme: theme, into: &buffer)
     case .genrePicker(let list): drawGenrePicker(state, list: list, layout: layout, theme: theme, into: &buffer)
     case .parameters(let list): drawParameterPanel(state, list: list, layout: layout, theme: theme, into: &buffer)
+    case .glossary: drawGlossary(state, area: layout.body, theme: theme, into: &buffer)
     case nil: break
     }
+    if state.lessons.open { drawLessonPanel(state, area: layout.lessonPanel, theme: theme, into: &buffer) }
     drawStatus(state, area: layout.status, theme: theme, into: &buffer)
     drawBottomLine(state, area: layout.hints, theme: theme, into: &buffer)
     return buffer

@@ -2,6 +2,7 @@ import Foundation
 import RecsysEngine
 import RecsysStore
 import RecsysTerminal
+import RecsysUI
 
 /// A command's failure that is not a command-line mistake: an unknown user, an ambiguous title, a
 /// folder that cannot be made. Thrown from `run()`; `RecsysTUI.exit(with:)` prints it as one line
@@ -23,6 +24,7 @@ struct CommandError: Error, CustomStringConvertible {
         case let e as ModelFileError: text = e.description
         case let e as EvalError: text = e.description
         case let e as TerminalError: text = e.description
+        case let e as LessonError: text = e.description
         case let e as CocoaError: text = e.localizedDescription
         default: return nil
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RecsysEngine
+import RecsysLessons
 import RecsysRuntime
 import RecsysStore
 import RecsysTerminal
@@ -66,10 +67,21 @@ struct ExploreCommand: ParsableCommand {
     }
 
     func run() throws {
+        if keyEcho { return try runKeyEcho(start: DispatchTime.now()) }
+        try runExplorer(learn: nil)
+    }
+
+    /// Runs the explorer; with `learn`, the lesson panel opens on its lesson (or the one to resume)
+    /// and its folder's lessons replace the built-in course.
+    func runExplorer(learn: LearnOptions?) throws {
         let start = DispatchTime.now()
         memoryOptions.apply()
-        if keyEcho { return try runKeyEcho(start: start) }
-        // Check for a terminal before loading anything: a clear error, fast.
+        // Lessons first (a malformed file is one line naming file:line, exit 2, terminal or not).
+        let course = try LearnOptions.course(learn?.lessons)
+        if let n = learn?.lesson, !course.lessons.contains(where: { $0.number == n }) {
+            throw CommandError("no lesson \(n) (lessons: \(course.lessons.map { String($0.number) }.joined(separator: ", ")))")
+        }
+        // Check for a terminal before loading anything else: a clear error, fast.
         let env = ProcessInfo.processInfo.environment
         if let e = TerminalError.check(stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1,
                                        environment: env) {
@@ -130,6 +142,17 @@ struct ExploreCommand: ParsableCommand {
                                          + (update.problems.isEmpty ? "" : " · skipped \(update.problems.count): " + update.problems[0]),
                                          isError: !update.problems.isEmpty)
             for p in update.problems { FileHandle.standardError.write(Data(("recsys-tui: skipped " + p + "\n").utf8)) }
+        }
+        state.lessons.library = course.lessons
+        state.lessons.glossary = course.glossary
+        state.lessons.clock = { Int64(Date().timeIntervalSince1970) }
+        let progress = (try? profiles.lessonProgress(profile: profile)) ?? []
+        state.lessons.progress = Dictionary(progress.map { ($0.lesson, $0) }, uniquingKeysWith: { a, _ in a })
+        if let learn {
+            _ = state.openLesson(number: learn.lesson)
+            if let l = state.lessons.lesson {
+                state.status = StatusMessage("lesson \(l.number): \(l.title) · n next step · ? glossary · L hides the panel")
+            }
         }
         phases.append("state_ms=\(ms(since: t))")
         // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue),
@@ -266,3 +289,6 @@ struct ExploreCommand: ParsableCommand {
         if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 }
+
+/// The explorer's options, shared by `explore` and `learn` (`learn` embeds them whole).
+typealias ExplorerOptions = ExploreCommand

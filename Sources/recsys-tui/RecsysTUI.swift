@@ -13,7 +13,7 @@ struct RecsysTUI: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ExploreCommand.self, InfoCommand.self,
+            ExploreCommand.self, LearnCommand.self, InfoCommand.self,
             SampleCommand.self,
             LoadBenchCommand.self,
             EvalCommand.self,

@@ -82,7 +82,7 @@ final class KeyTableTests: XCTestCase {
     }
 
     func testCommandHelpComesFromTheCommandTable() {
-        XCTAssertEqual(Keymap.commands.map(\.0), [":algo NAME", ":set ALGO.KEY VALUE", ":params [ALGO]", ":models [ALGO]", ":profile NAME", ":about age=25-34 …", ":export FILE",
+        XCTAssertEqual(Keymap.commands.map(\.0), [":algo NAME", ":set ALGO.KEY VALUE", ":params [ALGO]", ":models [ALGO]", ":profile NAME", ":about age=25-34 …", ":lesson N", ":export FILE",
                                                    ":sort KEY", ":genre NAME", ":colour on|off", ":class on|off", ":q"])
         for (usage, _) in Keymap.commands {
             let name = String(usage.dropFirst().prefix { $0 != " " })

@@ -33,12 +33,19 @@ public protocol ProfileStoring: AnyObject, Sendable {
     func demographics(profile: String) throws -> UserAttributes
     /// Replaces the profile's demographics (an empty value clears them). Durable on return.
     func setDemographics(profile: String, _ attributes: UserAttributes) throws
+    /// The profile's progress in every lesson it started (empty for a store that keeps none).
+    func lessonProgress(profile: String) throws -> [LessonProgress]
+    /// Records the profile's progress in one lesson (replacing the earlier record). Durable on return.
+    func setLessonProgress(profile: String, _ progress: LessonProgress) throws
 }
 
 extension ProfileStoring {
     /// Stores that keep no demographics: every profile is unknown.
     public func demographics(profile: String) throws -> UserAttributes { UserAttributes() }
     public func setDemographics(profile: String, _ attributes: UserAttributes) throws {}
+    /// Stores that keep no lesson progress: every lesson starts at step 1.
+    public func lessonProgress(profile: String) throws -> [LessonProgress] { [] }
+    public func setLessonProgress(profile: String, _ progress: LessonProgress) throws {}
 }
 
 extension Demographics {
@@ -83,6 +90,18 @@ public final class InMemoryProfileStore: ProfileStoring, @unchecked Sendable {
     private let lock = NSLock()
     private var data: [String: [String: StoredRating]] = [:]
     private var people: [String: UserAttributes] = [:]
+    private var lessons: [String: [String: LessonProgress]] = [:]
+
+    public func lessonProgress(profile: String) throws -> [LessonProgress] {
+        lock.lock(); defer { lock.unlock() }
+        return (lessons[profile] ?? [:]).values.sorted { $0.lesson < $1.lesson }
+    }
+
+    public func setLessonProgress(profile: String, _ progress: LessonProgress) throws {
+        lock.lock(); defer { lock.unlock() }
+        if data[profile] == nil { data[profile] = [:] }
+        lessons[profile, default: [:]][progress.lesson] = progress
+    }
 
     public func demographics(profile: String) throws -> UserAttributes {
         lock.lock(); defer { lock.unlock() }
