@@ -17,7 +17,14 @@ func handleInput(_ state: inout AppState, _ event: InputEvent, effects: inout [E
         if Layout(width: state.width, height: state.height).isTooSmall {
             return Keymap.action(for: key, on: .explore) == .quit ? .quit : []
         }
-        return handleKey(&state, key, effects: &effects)
+        guard state.presenter != nil else { return handleKey(&state, key, effects: &effects) }
+        let before = state.status
+        let redo = handleKey(&state, key, effects: &effects)
+        if state.presenter != nil {
+            let caption = presenterCaption(state, key: key, statusBefore: before)
+            state.presenter?.caption = caption
+        }
+        return redo
     }
 }
 
@@ -108,6 +115,7 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
         }
         state.status = StatusMessage("half star cancelled")
     }
+    if let redo = presenterKey(&state, key, effects: &effects) { return redo }
     // The screen's own table first (a screen may decline, e.g. the map before it is built), then the shared one.
     for action in [Keymap.ownAction(for: key, on: state.screen), Keymap.action(for: key, on: state.screen)] {
         if let action, let redo = act(action, &state, effects: &effects) { return redo }

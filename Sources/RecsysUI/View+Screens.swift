@@ -138,6 +138,9 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         facts += " · you rated it \(starText(mine))"
     }
     lines.append(Line(facts))
+    if state.explain.showFormula {
+        return lines + formulaViewLines(state, r, width: width, theme: theme)
+    }
     lines.append(Line(text.reason(e), theme.star))
     lines.append(Line(text.scoreLine(e) + (e.formula.isEmpty ? "" : " · " + e.formula), theme.dim))
     if let list = state.results[name], let top = list.rows.first?.score {

@@ -27,6 +27,10 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @Flag(help: ArgumentHelp("Presenter mode for a projector: one big pane at a time (Tab), big-type heading, "
+        + "high contrast, a caption of the last key; P toggles it."))
+    var presenter = false
+
     @Flag(help: .hidden)
     var keyEcho = false
 
@@ -64,6 +68,9 @@ struct ExploreCommand: ParsableCommand {
         var state = AppState(dataset: ds, profileName: profile, storedRatings: opened.ratings, seed: seed,
                              width: size.width, height: size.height, colour: terminal.colorCapabilities.enabled)
         state.status = StatusMessage(opened.notice)
+        // Formulas use Unicode math (Σ, ·, subscripts) only when the locale is UTF-8, as ncurses does.
+        state.unicode = FormulaText.unicodeLocale(ProcessInfo.processInfo.environment)
+        if presenter { state.enterPresenter() }
         state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
         state.knownTastes = tastes

@@ -53,6 +53,10 @@ public protocol Recommender: AnyObject, Sendable {
     /// `explain(profile, item:)` for each of `items`, in order. Models whose fold-in is costly
     /// (svd, svd++) derive the user once for the whole list; the results are the same.
     func explain(_ profile: Profile, items: [Int32]) -> [Explanation]
+
+    /// `item`'s score for `profile` as the model's formula with every number filled in (the formula
+    /// view). Its `value` equals the explanation's score; by default it is read from `explain`'s terms.
+    func workedFormula(_ profile: Profile, item: Int32) -> WorkedFormula
 }
 
 extension Recommender {
@@ -60,6 +64,10 @@ extension Recommender {
 
     public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
         items.map { explain(profile, item: $0) }
+    }
+
+    public func workedFormula(_ profile: Profile, item: Int32) -> WorkedFormula {
+        WorkedFormula.fromTerms(explain(profile, item: item))
     }
 
     /// The top `count` items for `profile`, excluding what it rated and items `isAllowed` rejects.
