@@ -68,7 +68,7 @@ func drawPresenterList(_ state: AppState, recommendations: Bool, area: Rect, the
         let item = items[k]
         var text = DisplayWidth.pad("\(k + 1).", to: 4) + state.title(item)
         if let mine = state.profile.rating(of: item) { text += "  " + starText(mine) }
-        if recommendations, let why = reasons[item] { text += "  · " + why }
+        if recommendations, let why = reasons[item], !why.isEmpty { text += "  · " + why }
         let style = k == selected ? theme.selection : theme.text
         buffer.write(DisplayWidth.pad(DisplayWidth.truncate(text, to: inner.width), to: inner.width),
                      x: inner.x, y: inner.y + r, style: style)
