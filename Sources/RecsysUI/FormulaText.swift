@@ -170,6 +170,8 @@ public struct FormulaText: Sendable {
         case ("m", ""): return "pseudo-ratings (shrinkage)"
         case ("max+1", ""): return "top of the scale + 1"
         case ("ε", ""): return "not itemised (non-linear or clamp)"
+        case ("ω", _): return "neighbour weight s/(β + Σs)"
+        case ("d", _): return "neighbour's rating minus its baseline (centred)"
         case ("MLP", ""): return "MLP head output"
         case ("λ", _): return "shrinkage weight"
         case ("p", "g"): return "share of your group who liked it"

@@ -17,7 +17,6 @@ func handleInput(_ state: inout AppState, _ event: InputEvent, effects: inout [E
         if Layout(width: state.width, height: state.height).isTooSmall {
             return Keymap.action(for: key, on: .explore) == .quit ? .quit : []
         }
-        guard state.presenter != nil else { return handleKey(&state, key, effects: &effects) }
         let before = state.status
         let redo = handleKey(&state, key, effects: &effects)
         if state.presenter != nil {

@@ -35,7 +35,7 @@ keys P
 wait_for "presenter mode off"
 wait_gone "Space reveal"
 keys P
-wait_for "presenter mode: Tab switches pane"
+wait_for "P → presenter mode: Tab switches pane"
 wait_for "Space reveal"
 keys q
 [ "$(wait_status pres)" = 0 ] || fail "quit"

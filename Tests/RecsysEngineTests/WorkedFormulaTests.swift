@@ -72,6 +72,14 @@ final class WorkedFormulaTests: XCTestCase {
             let items = m.recommend(profile, count: 4).map(\.item)
             if let failure = Conformance.formulaFailure(m, profile, items: items) { XCTFail("\(name) \(p): \(failure)") }
         }
+        // The rating path's neighbour table: similarity, rating, centred rating, weight, term.
+        let knn = try model("user-knn", ["mode": "rating"])
+        let tables = knn.recommend(profile, count: 5).map { knn.workedFormula(profile, item: $0.item) }
+            .compactMap { $0.tables.first { $0.kind == .neighbours } }
+        let table = try XCTUnwrap(tables.first, "no rating-path neighbour table")
+        XCTAssertEqual(table.columns, [FormulaSymbol("s", "v"), FormulaSymbol("r", "v"), FormulaSymbol("d", "v"),
+                                       FormulaSymbol("ω", "v"), FormulaSymbol("t")])
+        for row in table.rows { XCTAssertEqual(row.cells[4] ?? .nan, (row.cells[2] ?? 0) * (row.cells[3] ?? 0), accuracy: 1e-5) }
     }
 
     func testSVDWritesBiasesAndTheLargestFactorTerms() throws {

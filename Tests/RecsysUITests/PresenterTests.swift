@@ -29,6 +29,7 @@ final class PresenterTests: XCTestCase {
         let d = Driver()
         d.key(.char("P"))
         XCTAssertEqual(d.state.presenter?.pane, .recommendations)
+        XCTAssertEqual(d.state.presenter?.caption, "P → presenter mode: Tab switches pane, Space reveals, P leaves")
         d.key(.tab)
         XCTAssertEqual(d.state.presenter?.pane, .catalog)
         XCTAssertEqual(d.state.focus, .catalog)
