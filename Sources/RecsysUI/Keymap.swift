@@ -155,8 +155,7 @@ public enum Keymap {
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
             KeyBinding([.char("p")], .parameters, "Other", "parameter panel: values, ranges, what each changes"),
             KeyBinding([.char("C")], .toggleColour, "Other", "colour on/off (the status line says which)"),
-            KeyBinding([.char("P")], .togglePresenter, "Other",
-                       "presenter mode for a projector: one big pane (Tab), Space reveals the explanation"),
+            KeyBinding([.char("P")], .togglePresenter, "Other", "presenter mode (projector): one big pane"),
             KeyBinding([.char("q"), .ctrl("c")], .quit, "Other", "quit"),
         ]
         return b
@@ -175,7 +174,7 @@ public enum Keymap {
             KeyHint(.help, "help"), KeyHint(.quit, "quit"),
         ]),
         ScreenKeys(.explain, group: "Explain (e)", own: [
-            KeyBinding([.char("f")], .showFormula, "", "the formula with your numbers filled in (f again: the terms)"),
+            KeyBinding([.char("f")], .showFormula, "", "formula with your numbers (f again: terms)"),
         ], hints: [
             KeyHint(.nextTab, "algorithm", label: "←→"), KeyHint(.down, "scroll", label: "↑↓"), KeyHint(.showFormula, "formula"),
             KeyHint(.rate(1), "rate", label: "1-5"), KeyHint(.similar, "similar"), KeyHint(.back, "back"), KeyHint(.quit, "quit"),
