@@ -260,14 +260,12 @@ public struct ExplanationText: Sendable {
             return "tell the profile who you are (profile set NAME age=… gender=…, or :about) to use your group"
         case .demographicShifts(let m):
             return "everyone's share plus one shift per attribute, each shrunk with m = \(fixed(Double(m), 0)) pseudo-users"
-        case .demographicGate(let h):
-            return h.isFinite ? "new users: demographic until about \(fixed(Double(h), 1)) ratings (fitted n₀)"
-                : "new users: demographic only (fitted n₀ = ∞)"
-        case .gateFitted(let users, let h, let ndcg, let blend):
-            return "new-user gate fitted on \(users) users × N = 0,1,2,3,5,10: n₀ = "
-                + (h.isFinite ? fixed(Double(h), 1) : "∞") + " (NDCG@10 \(fixed(Double(ndcg), 4)); blend alone \(fixed(Double(blend), 4)))"
-        case .gateBlend(let n, let h, let g):
-            return "blend weight g(n) = n/(n + n₀) = \(n)/(\(n) + \(fixed(Double(h), 1))) = \(fixed(Double(g), 2)); demographic \(fixed(Double(1 - g), 2))"
+        case .sizeWeightsFitted(let users, let levels, let ndcg):
+            let each = zip(levels, ndcg).map { "\($0.0): \(fixed(Double($0.1), 3))" }.joined(separator: ", ")
+            return "weights by profile size fitted on \(users) simulated new users (NDCG@10 at N = \(each))"
+        case .sizeWeights(let n, let level):
+            return "you have \(n) rating\(n == 1 ? "" : "s"): the weights fitted for new users with \(level)"
+                + " (more ratings, other weights; from the cold threshold on, the warm blend's)"
         }
     }
 

@@ -26,6 +26,10 @@ public enum Action: Sendable, Equatable {
     case toggleTastes
     /// Users screen: copy the selected user's ratings into a scratch profile and go to Explore.
     case becomeUser
+    /// Users screen: group the list by the next demographic attribute (then none).
+    case groupUsers
+    /// Users screen: only the selected user's group, or everyone again.
+    case filterUserGroup
     /// A key of the embedding map screen.
     case map(MapAction)
     /// A key of the evaluation lab screen.
@@ -186,9 +190,12 @@ public enum Keymap {
         ScreenKeys(.users, group: "Users (U)", own: [
             KeyBinding([.char("t")], .toggleTastes, "", "true tastes of a synthetic user shown / hidden"),
             KeyBinding([.char("b")], .becomeUser, "", "become this user: their ratings in a scratch profile"),
+            KeyBinding([.char("o")], .groupUsers, "", "group by age, gender, occupation, region (then none)"),
+            KeyBinding([.char("=")], .filterUserGroup, "", "only the selected user's group / everyone"),
         ], hints: [
             KeyHint(.down, "user", label: "↑↓"), KeyHint(.pageDown, "page", label: "PgUp/PgDn"),
-            KeyHint(.toggleTastes, "true tastes"), KeyHint(.becomeUser, "become user"), KeyHint(.back, "back"),
+            KeyHint(.toggleTastes, "true tastes"), KeyHint(.becomeUser, "become user"), KeyHint(.groupUsers, "group"),
+            KeyHint(.filterUserGroup, "only group"), KeyHint(.back, "back"),
             KeyHint(.help, "help"), KeyHint(.quit, "quit"),
         ]),
         ScreenKeys(.embeddingMap, group: "Embedding map (M)", own: [

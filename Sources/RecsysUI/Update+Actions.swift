@@ -46,6 +46,14 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         state.status = StatusMessage(state.users.showTastes ? "true tastes shown (t hides them)"
                                                              : "true tastes hidden (t shows them)")
         return []
+    case .groupUsers:
+        state.cycleUserGrouping()
+        state.users.details = nil
+        return .userDetails
+    case .filterUserGroup:
+        state.toggleUserGroupFilter()
+        state.users.details = nil
+        return .userDetails
     case .becomeUser:
         guard let u = state.selectedUser else { return [] }
         let row = state.dataset.ratings.row(u)
@@ -165,7 +173,7 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
             return []
         }
         state.screen = .users
-        state.users.list.clamp(count: state.dataset.userCount)
+        state.users.list.clamp(count: state.users.rowCount(in: state.dataset))
         return .userDetails
     case .embeddingMap:
         return openEmbeddingMap(&state, effects: &effects)
@@ -205,7 +213,7 @@ func move(_ action: Action, _ state: inout AppState) -> Redo {
         }
         return .predict
     case .users:
-        apply(&state.users.list, count: state.dataset.userCount)
+        apply(&state.users.list, count: state.users.rowCount(in: state.dataset))
         state.users.details = nil
         return .userDetails
     case .compare, .explain, .similar, .embeddingMap, .evalLab:
@@ -271,8 +279,8 @@ extension AppState {
 
     /// The selected dataset user on the Users screen.
     public var selectedUser: Int32? {
-        guard let s = users.list.selected, s < dataset.userCount else { return nil }
-        return Int32(s)
+        guard let s = users.list.selected else { return nil }
+        return users.user(atRow: s, in: dataset)
     }
 
     /// "Heat (1995)".

@@ -17,11 +17,11 @@ func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> Redo {
         let area = layout.usersList
         switch event {
         case .click(let x, let y) where area.contains(x: x, y: y):
-            state.users.list.selected = min(state.dataset.userCount - 1, state.users.list.offset + (y - area.y))
+            state.users.list.selected = min(state.users.rowCount(in: state.dataset) - 1, state.users.list.offset + (y - area.y))
         case .wheelUp(let x, let y) where area.contains(x: x, y: y):
-            state.users.list.scroll(by: -3, count: state.dataset.userCount, height: area.height)
+            state.users.list.scroll(by: -3, count: state.users.rowCount(in: state.dataset), height: area.height)
         case .wheelDown(let x, let y) where area.contains(x: x, y: y):
-            state.users.list.scroll(by: 3, count: state.dataset.userCount, height: area.height)
+            state.users.list.scroll(by: 3, count: state.users.rowCount(in: state.dataset), height: area.height)
         default: return []
         }
         state.users.details = nil

@@ -154,7 +154,7 @@ extension AppState {
         recList.clamp(count: recCount)
         // The quick start has two header lines (the invitation and the optional "who are you" step).
         recList.fit(count: recCount, height: max(1, layout.recommendationList.height - (showsQuickStart ? 2 : 0)))
-        users.list.clamp(count: dataset.userCount)
+        users.list.clamp(count: users.rowCount(in: dataset))
         users.list.scrollToSelection(height: layout.usersList.height)
     }
 }

@@ -259,15 +259,24 @@ func drawSimilar(_ state: AppState, area: Rect, theme: Theme, into buffer: inout
 func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: inout ScreenBuffer) {
     let body = layout.body
     let listArea = Rect(x: body.x, y: body.y, width: layout.usersList.width + 2, height: body.height)
-    Block(title: "Users (\(state.dataset.userCount))", titleStyle: theme.title, borderStyle: theme.focusedBorder)
-        .render(listArea, into: &buffer)
     let ds = state.dataset
+    let rows = state.users.rowCount(in: ds)
+    var listTitle = rows == ds.userCount ? "Users (\(ds.userCount))" : "Users (\(rows) of \(ds.userCount))"
+    if let a = state.users.groupAttribute {
+        listTitle += state.users.filterValue.map { " · \($0)" } ?? " · by \(a)"
+    }
+    Block(title: listTitle, titleStyle: theme.title, borderStyle: theme.focusedBorder)
+        .render(listArea, into: &buffer)
     var list = state.users.list
-    ListView(count: ds.userCount, highlight: theme.selection, placeholder: "no users") { u in
-        let n = ds.ratings.rowCount(Int32(u))
-        var text = DisplayWidth.pad("user " + ds.users.id(at: Int32(u)), to: 12) + DisplayWidth.pad("\(n) r", to: 7, alignRight: true)
-        if u < ds.userAttributes.count {
-            let a = ds.userAttributes[u]
+    let grouped = state.users.groupAttribute != nil
+    ListView(count: rows, highlight: theme.selection, placeholder: "no users") { r in
+        guard let u = state.users.user(atRow: r, in: ds) else { return Line("") }
+        let n = ds.ratings.rowCount(u)
+        var text = DisplayWidth.pad("user " + ds.users.id(at: u), to: 12) + DisplayWidth.pad("\(n) r", to: 7, alignRight: true)
+        if grouped {
+            text += " " + (state.users.groupValue(of: u, in: ds) ?? "?")
+        } else if Int(u) < ds.userAttributes.count {
+            let a = ds.userAttributes[Int(u)]
             text += " " + [a.gender, a.age.map(String.init)].compactMap { $0 }.joined(separator: " ")
         }
         return Line(text)
@@ -304,6 +313,9 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
             lines.append(Line("t shows this synthetic user's true taste · b becomes this user", theme.dim))
         }
     }
+    if let attribute = state.users.groupAttribute {
+        lines += groupLines(state, user: u, attribute: attribute, width: w, theme: theme)
+    }
     let room = max(3, (inner.height - 4 - lines.count - state.algorithms.count) / 2)
     lines.append(Line("Highest rated", theme.title))
     for h in d.history.prefix(room) {
@@ -322,4 +334,26 @@ func drawUsers(_ state: AppState, layout: Layout, theme: Theme, into buffer: ino
         lines.append(Line([Span(DisplayWidth.pad(rec.algorithm, to: labelW), theme.dim), Span(titles)]))
     }
     Paragraph(lines).render(inner, into: &buffer)
+}
+
+/// The selected user's demographic group in the Users detail pane: size, mean rating, the genres it rates
+/// more than everyone and its most over-represented films (lift), as `info --by` reports them.
+func groupLines(_ state: AppState, user u: Int32, attribute: String, width w: Int, theme: Theme) -> [Line] {
+    guard let value = state.users.groupValue(of: u, in: state.dataset) else {
+        return [Line("Group: no \(attribute) known for this user", theme.dim)]
+    }
+    guard let g = state.users.group(named: value) else { return [Line("Group: \(attribute) \(value)", theme.title)] }
+    func lifts(_ l: [GroupStatistics.Lift]) -> String {
+        l.map { "\($0.name) ×\(fixed($0.lift, 2))" }.joined(separator: " · ")
+    }
+    var lines = [Line([Span("Group ", theme.title),
+                       Span("\(attribute) \(value): \(g.users) users · mean \(fixed(g.meanRating, 2))★")])]
+    if !g.topGenres.isEmpty {
+        lines.append(Line([Span("  rates more  ", theme.dim), Span(DisplayWidth.truncateWords(lifts(g.topGenres), to: w - 14))]))
+    }
+    if !g.overRepresented.isEmpty {
+        lines.append(Line([Span("  over-rep.  ", theme.dim),
+                           Span(DisplayWidth.truncateWords(lifts(g.overRepresented), to: w - 14))]))
+    }
+    return lines
 }

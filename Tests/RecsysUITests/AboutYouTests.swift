@@ -74,3 +74,60 @@ final class LabColdStartDemographicTests: XCTestCase {
         XCTAssertEqual(chart.chart.series.map { $0.points.first?.x }, [0, 0])
     }
 }
+
+/// Issue 13, item 5: the Users screen groups by any attribute the dataset has (`o`) and keeps only the
+/// selected user's group (`=`), with the group's figures (`GroupStatistics`, as `info --by`) in the detail pane.
+final class UsersGroupingTests: XCTestCase {
+    func testUsersGroupAndFilterByEveryAttributeTheDatasetHas() throws {
+        let d = Driver(width: 120, height: 40)
+        let ds = d.state.dataset
+        let attributes = Demographics.present(in: ds.userAttributes)
+        XCTAssertFalse(attributes.isEmpty, "the UI fixture has demographics")
+        d.key(.char("U"))
+        XCTAssertTrue(d.screenText().contains("Users (\(ds.userCount))"), d.screenText())
+        for attribute in attributes {
+            d.key(.char("o"))
+            XCTAssertEqual(d.state.users.groupAttribute, attribute)
+            XCTAssertTrue(d.screenText().contains("by \(attribute)"), d.screenText())
+            let a = try XCTUnwrap(Demographics.attributes.firstIndex(of: attribute))
+            // Rows are ordered by the attribute's value, users without one last; every user is listed once.
+            let rows = (0..<d.state.users.rowCount(in: ds)).compactMap { d.state.users.user(atRow: $0, in: ds) }
+            XCTAssertEqual(Set(rows).count, ds.userCount)
+            let codes = rows.map { Int($0) < ds.userAttributes.count ? Demographics.codes(of: ds.userAttributes[Int($0)])[a] ?? .max : .max }
+            XCTAssertEqual(codes, codes.sorted(), "grouped by \(attribute)")
+            // The selected user's group figures are those of GroupStatistics.
+            let u = try XCTUnwrap(d.state.selectedUser)
+            guard let value = d.state.users.groupValue(of: u, in: ds) else { continue }
+            let stats = try XCTUnwrap(GroupStatistics(ds, by: attribute))
+            let group = try XCTUnwrap(stats.groups.first { $0.value == value })
+            XCTAssertTrue(d.screenText().contains("\(attribute) \(value): \(group.users) users"), d.screen().joined(separator: "\n"))
+            // `=`: only this group; the selected user stays selected; `=` again: everyone.
+            d.key(.char("="))
+            let kept = (0..<d.state.users.rowCount(in: ds)).compactMap { d.state.users.user(atRow: $0, in: ds) }
+            let expected = (0..<ds.userCount).filter { d.state.users.groupValue(of: Int32($0), in: ds) == value }
+            XCTAssertEqual(kept.sorted(), expected.map(Int32.init))
+            XCTAssertEqual(d.state.selectedUser, u)
+            XCTAssertTrue(d.screenText().contains("Users (\(kept.count) of \(ds.userCount)) · "), d.screen().joined(separator: "\n"))
+            d.key(.char("j"))
+            if let v = d.state.selectedUser { XCTAssertEqual(d.state.users.groupValue(of: v, in: ds), value) }
+            d.key(.char("="))
+            XCTAssertEqual(d.state.users.rowCount(in: ds), ds.userCount)
+        }
+        d.key(.char("o"))
+        XCTAssertNil(d.state.users.groupAttribute, "after the last attribute: dataset order again")
+        XCTAssertNil(d.state.users.order)
+        XCTAssertEqual(d.state.users.user(atRow: 0, in: ds), 0)
+    }
+
+    func testDatasetsWithoutDemographicsSayTheyCannotGroup() {
+        var data = UIFixtures.dataset()
+        data.userAttributes = []
+        let d = Driver(dataset: data, algorithms: ["popularity"], extraModels: false)
+        d.key(.char("U"))
+        d.key(.char("o"))
+        XCTAssertNil(d.state.users.groupAttribute)
+        XCTAssertTrue(d.state.status.text.contains("no demographics"), d.state.status.text)
+        d.key(.char("="))
+        XCTAssertTrue(d.state.status.text.contains("group the users first"), d.state.status.text)
+    }
+}

@@ -125,12 +125,11 @@ public struct Explanation: Sendable, Equatable {
         case unknownDemographics
         /// Demographic (`combine=sum`): everyone's share plus one shrunk shift per known attribute.
         case demographicShifts(shrinkage: Float)
-        /// Hybrid: new users are served by the demographic model until about `halfway` ratings (∞: always).
-        case demographicGate(halfway: Float)
-        /// Hybrid: the new-user gate's n₀ was fitted on `users` held-out users at N = 0,1,2,3,5,10.
-        case gateFitted(users: Int, halfway: Float, ndcg: Float, blendNDCG: Float)
-        /// Hybrid: this profile's blend weight g(n) = n/(n + n₀) after `ratings` ratings.
-        case gateBlend(ratings: Int, halfway: Float, weight: Float)
+        /// Hybrid: weights by profile size were fitted on `users` simulated new users shown N of their
+        /// ratings for each N in `levels` (NDCG@10 of the blend at each level in `ndcg`).
+        case sizeWeightsFitted(users: Int, levels: [Int], ndcg: [Float])
+        /// Hybrid: this new profile of `ratings` ratings is blended with the weights fitted for `level` ratings.
+        case sizeWeights(ratings: Int, level: Int)
     }
 
     /// What the raw score means.

@@ -3,14 +3,20 @@ import Foundation
 /// The hybrid's plain arithmetic, kept apart from its state: the held-out split its blend is fitted
 /// on, the z-scores that put components on one scale, and the small linear solve of the rating blend.
 extension HybridRecommender {
-    /// Holds out `fraction` of each user's ratings (users with ≥ 5 ratings), seeded.
-    static func split(_ m: RatingMatrix, fraction: Float, seed: UInt64) -> (RatingMatrix, [RatingTriple]) {
+    /// Holds out `fraction` of each user's ratings (users with ≥ 5 ratings), seeded; the rows of
+    /// `newUsers` are removed whole (they play new users, see `pickNewUsers`).
+    static func split(_ m: RatingMatrix, fraction: Float, seed: UInt64,
+                      removing newUsers: Set<Int32> = []) -> (RatingMatrix, [RatingTriple]) {
         var rng = SplitMix64.derived(seed: seed, stream: 0x4B1D)
         var hold = [Bool](repeating: false, count: m.count)
         var held: [RatingTriple] = []
         for u in 0..<m.userCount {
             let s = m.rowStart[u], e = m.rowStart[u + 1]
             let n = e - s
+            if newUsers.contains(Int32(u)) {
+                for p in s..<e { hold[p] = true }
+                continue
+            }
             guard n >= 5 else { continue }
             var idx = Array(s..<e)
             idx.shuffle(using: &rng)

@@ -17,17 +17,13 @@ import Foundation
 /// free component alone, so on the slice the blend is never worse than its best component. A weight ≥ 0 is taken as given (0 drops
 /// the component); algorithms that are not registered are skipped.
 ///
-/// New users start from who they are: when the data has demographics, a profile of n ratings gets
-/// `g(n)·z(blend) + (1 − g(n))·z(demographic)` with `g(n) = n/(n + n₀)`, where the blend is the weighted
-/// blend below and n₀ is fitted, not set: on the held-out slice, up to 100 users are truncated to
-/// N ∈ {0, 1, 2, 3, 5, 10} of their ratings and n₀ ∈ {0, ½, 1, 2, 4, 8, 16, 32, ∞} is chosen for the best
-/// mean NDCG@10 over those levels (n₀ = 0 keeps the blend alone; the components there were fitted with
-/// the users' other ratings, so n₀ leans small). Explain shows g(n).
-///
-/// Cold profiles switch towards content and popularity: with n ratings and
-/// t = max(0, 1 − n / cold_threshold), the weights used are
-/// (1 − t)·w + t·w_cold, where w_cold splits the total weight between content
-/// and popularity. An empty profile gets popularity ("cold start").
+/// New profiles get weights of their own size: a profile that is not a dataset user and has n <
+/// `cold_threshold` ratings is blended with the weights fitted for new users with N ratings (the largest
+/// fitted N ≤ n, N ∈ {0, 1, 2, 3, 5, …}), and when the data has demographics the demographic model is one
+/// of the components there, so a new user starts from who they are and the collaborative models take over
+/// as their ratings arrive, at the pace the data shows. These weights are fitted, not set: on up to 100
+/// users removed whole from the slice (they play new users), each shown N of their ratings; see
+/// Hybrid+NewUsers.swift. Explain names the level and its weights.
 ///
 /// Likes and dislikes: the hybrid's `feedback` rule is passed to every component that reads one,
 /// so a blend never mixes a model that reads a 1★ as a like with one that reads it as a dislike.
@@ -40,7 +36,7 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     /// Candidate components and whether they are in the blend by default (weight fitted) or off (weight 0).
     static let candidates: [(name: String, on: Bool)] = [
         ("ease", true), ("als", true), ("item-knn", true), ("svd", true), ("content", true), ("popularity", true),
-        ("bpr", false), ("user-knn", true), ("svdpp", true), ("baseline", true),
+        ("bpr", true), ("user-knn", true), ("svdpp", true), ("baseline", true),
     ]
 
     public static let parameterSpecs: [ParameterSpec] = candidates.map { c in
@@ -49,8 +45,8 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                       "weight of \(c.name): negative = fitted on held-out ratings, 0 = left out")
     } + [
         ParameterSpec("holdout", .real(0.05...0.5), default: "0.1", "fraction of each user's ratings held out to fit weights"),
-        ParameterSpec("cold_threshold", .integer(0...1000), default: "10",
-                      "profiles with fewer ratings lean towards content and popularity"),
+        ParameterSpec("cold_threshold", .integer(0...1000), default: "20",
+                      "new profiles with fewer ratings use the weights fitted for new users of their size (0: never)"),
         FeedbackRule.parameterSpec,
     ]
 
@@ -63,10 +59,12 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     public private(set) var ratingIntercept: Float = 0
     public private(set) var ratingWeights: [Float] = []
     private var fallback = RatingFallback()
-    private var notes: [Explanation.Note] = []
-    /// The demographic model for new users (nil without demographics) and the fitted n₀ of the gate.
-    private var coldModel: DemographicRecommender?
-    public private(set) var gateHalfway: Float = 0
+    var notes: [Explanation.Note] = []
+    /// The demographic model for new users (nil when no size level gives it weight).
+    private(set) var coldModel: DemographicRecommender?
+    /// Weights by profile size for new profiles: per fitted level N, one weight per component and, when
+    /// the data has demographics, the demographic model's last (see Hybrid+NewUsers.swift).
+    public private(set) var sizeWeights: [(level: Int, weights: [Float])] = []
 
     public init(parameters: Parameters = Parameters()) throws {
         let resolved = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
@@ -102,9 +100,20 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         ratingWeights = [Float](repeating: 0, count: componentNames.count)
         ratingIntercept = 0
         notes = []
+        sizeWeights = []
+        coldModel = nil
+        let hasDemographics = !Demographics.present(in: data.userAttributes).isEmpty
+        let fitsSizes = given.contains { $0 < 0 } || hasDemographics
+        let newUsers = fitsSizes && !Self.levels(below: parameters.int("cold_threshold")).isEmpty
+            ? Self.pickNewUsers(data.ratings, count: Self.newUserCount(items: data.itemCount, components: given.count + 1),
+                                minRatings: min(20, (Self.levels(below: parameters.int("cold_threshold")).last ?? 0) + 5),
+                                seed: context.seed)
+            : []
 
-        // 1. Fit weights on a held-out slice (top-N weights that are < 0, and always the rating blend).
-        let (sub, heldOut) = Self.split(data.ratings, fraction: parameters.float("holdout"), seed: context.seed)
+        // 1. Fit weights on a held-out slice (top-N weights that are < 0, and always the rating blend),
+        //    and the weights by profile size on simulated new users removed from that slice.
+        let (sub, heldOut) = Self.split(data.ratings, fraction: parameters.float("holdout"), seed: context.seed,
+                                        removing: Set(newUsers))
         if !heldOut.isEmpty {
             var subData = data
             subData.ratings = sub
@@ -122,11 +131,16 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                 weights = searchWeights(trial, sub: sub, heldOut: heldOut, given: given, seed: context.seed)
             }
             fitRatingBlend(trial, sub: sub, heldOut: heldOut)
-            gateHalfway = 0
-            if !Demographics.present(in: data.userAttributes).isEmpty {
-                let demo = try Self.coldModel(for: data)
-                try demo.fit(subData, context: FitContext(seed: context.seed, threads: context.threads))
-                gateHalfway = fitGate(trial, demographic: demo, data: subData, heldOut: heldOut, seed: context.seed)
+            if !newUsers.isEmpty {
+                try context.checkCancelled()
+                context.progress(FitProgress(fraction: 0.45, message: "weights for new users of 0, 1, 2, … ratings"))
+                var demo: DemographicRecommender?
+                if hasDemographics {
+                    demo = try Self.coldModel(for: data)
+                    try demo?.fit(subData, context: FitContext(seed: context.seed, threads: context.threads))
+                }
+                sizeWeights = fitSizeWeights(trial, demographic: demo, newUsers: newUsers, data: data, given: given,
+                                             seed: context.seed)
             }
         } else {
             weights = given.map { $0 < 0 ? 1 : Float($0) }
@@ -143,12 +157,10 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
                                                 cancellation: context.cancellation))
             components.append(m)
         }
-        coldModel = nil
-        if gateHalfway > 0 {
+        if sizeWeights.contains(where: { $0.weights.count > componentNames.count && $0.weights[componentNames.count] != 0 }) {
             let demo = try Self.coldModel(for: data)
             try demo.fit(data, context: FitContext(seed: context.seed, threads: context.threads))
             coldModel = demo
-            notes.append(.demographicGate(halfway: gateHalfway))
         }
         notes.append(.weights(names: componentNames, values: weights))
         context.progress(FitProgress(fraction: 1, message: "blend ready"))
@@ -163,53 +175,16 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
         var rng = SplitMix64.derived(seed: seed, stream: 0x57E1)
         users.shuffle(using: &rng)
         users = Array(users.prefix(300)).sorted()
-        let c = trial.count
-        // z[user][component] = standardised scores.
-        let z: [[[Float]]] = users.map { u in
+        var slice = BlendSlice()
+        for u in users {
             let p = Profile.training(u, in: sub)
-            return trial.map { Self.standardise($0.scores(p)) }
-        }
-        let rated: [Set<Int32>] = users.map { Set(sub.row($0).items) }
-        let relevant: [Set<Int32>] = users.map { Set(byUser[$0]!) }
-        func ndcg(_ w: [Float]) -> Double {
-            var total = 0.0
-            for (k, _) in users.enumerated() {
-                let n = z[k][0].count
-                var s = [Float](repeating: 0, count: n)
-                for ci in 0..<c where w[ci] != 0 {
-                    let zc = z[k][ci], wc = w[ci]
-                    for i in 0..<n { s[i] += wc * zc[i] }
-                }
-                let top = topK(s, k: 10) { !rated[k].contains($0) }
-                var dcg = 0.0
-                for (r, item) in top.enumerated() where relevant[k].contains(item.item) { dcg += 1 / log2(Double(r) + 2) }
-                var idcg = 0.0
-                for r in 0..<min(10, relevant[k].count) { idcg += 1 / log2(Double(r) + 2) }
-                total += dcg / idcg
-            }
-            return total / Double(max(1, users.count))
+            slice.z.append(trial.map { Self.standardise($0.scores(p)) })
+            slice.exclude.append(Set(sub.row(u).items))
+            slice.relevant.append(Set(byUser[u]!))
         }
         // Start from the better of equal weights and each free component alone (others at their given
         // weight or 0), so the search never ends below the best single component on the slice.
-        var w = given.map { $0 < 0 ? Float(1) : Float($0) }
-        var best = ndcg(w)
-        for ci in 0..<c where given[ci] < 0 {
-            let alone = given.enumerated().map { k, g in k == ci ? Float(1) : (g < 0 ? 0 : Float(g)) }
-            let v = ndcg(alone)
-            if v > best + 1e-9 { best = v; w = alone }
-        }
-        let grid: [Float] = [0, 0.1, 0.25, 0.5, 1, 2, 4]
-        for _ in 0..<2 {
-            for ci in 0..<c where given[ci] < 0 {
-                for g in grid where g != w[ci] {
-                    var t = w
-                    t[ci] = g
-                    if t.allSatisfy({ $0 == 0 }) { continue }
-                    let v = ndcg(t)
-                    if v > best + 1e-9 { best = v; w = t }
-                }
-            }
-        }
+        let (w, best) = slice.search(given: given, starts: [given.map { $0 < 0 ? Float(1) : Float($0) }])
         notes.append(.fittedWeights(users: users.count, ndcg: Float(best)))
         return w
     }
@@ -262,103 +237,53 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
             .joined(separator: "+")]))
     }
 
-    /// g(n) = n/(n + n₀): the blend's share for a profile of n ratings (1 without a gate).
-    public func gate(ratingCount n: Int) -> Float {
-        guard coldModel != nil, gateHalfway > 0 else { return 1 }
-        guard gateHalfway.isFinite else { return 0 }
-        return Float(n) / (Float(n) + gateHalfway)
+    /// The fitted level for a new profile of `n` ratings: the largest fitted size N ≤ n, while
+    /// n < cold_threshold; nil for larger profiles and when no level was fitted.
+    public func sizeLevel(ratingCount n: Int) -> (level: Int, weights: [Float])? {
+        guard n < parameters.int("cold_threshold") else { return nil }
+        return sizeWeights.last { $0.level <= n }
     }
 
-    /// Chooses n₀ on the held-out slice (see the type's documentation). Returns 0 when the blend alone wins.
-    private func fitGate(_ trial: [any Recommender], demographic: DemographicRecommender, data: Dataset,
-                         heldOut: [RatingTriple], seed: UInt64) -> Float {
-        let sub = data.ratings
-        var byUser: [Int32: [Int32]] = [:]
-        for t in heldOut { byUser[t.user, default: []].append(t.item) }
-        var users = byUser.keys.sorted()
-        var rng = SplitMix64.derived(seed: seed, stream: 0x6A7E)
-        users.shuffle(using: &rng)
-        users = Array(users.prefix(100)).sorted()
-        let levels = [0, 1, 2, 3, 5, 10]
-        let candidates: [Float] = [0, 0.5, 1, 2, 4, 8, 16, 32, .infinity]
-        var totals = [Double](repeating: 0, count: candidates.count)
-        for u in users {
-            let row = sub.row(u)
-            var order = Array(row.items.indices)
-            var r = SplitMix64.derived(seed: seed, stream: 0x6A7F &+ UInt64(u))
-            order.shuffle(using: &r)
-            let rated = Set(row.items)
-            let relevant = Set(byUser[u]!)
-            let attributes = Int(u) < data.userAttributes.count ? data.userAttributes[Int(u)] : UserAttributes()
-            for n in levels {
-                let kept = order.prefix(n).map { (row.items[$0], row.ratings[$0]) }
-                let p = Profile(kept, attributes: attributes)
-                let zd = Self.standardise(demographic.scores(p))
-                var blend = [Float](repeating: 0, count: zd.count)
-                if !p.isEmpty {
-                    let w = effectiveWeights(ratingCount: n)
-                    for (k, m) in trial.enumerated() where w[k] != 0 {
-                        let z = Self.standardise(m.scores(p))
-                        for i in 0..<min(blend.count, z.count) { blend[i] += w[k] * z[i] }
-                    }
-                } else {
-                    blend = Self.standardise(fallback.popularity)
-                }
-                let zb = Self.standardise(blend)
-                for (c, n0) in candidates.enumerated() {
-                    let g: Float = n0 == 0 ? 1 : (n0.isFinite ? Float(n) / (Float(n) + n0) : 0)
-                    var s = [Float](repeating: 0, count: zd.count)
-                    for i in 0..<s.count { s[i] = g * zb[i] + (1 - g) * zd[i] }
-                    let top = topK(s, k: 10) { !rated.contains($0) }
-                    var dcg = 0.0
-                    for (rank, item) in top.enumerated() where relevant.contains(item.item) { dcg += 1 / log2(Double(rank) + 2) }
-                    var idcg = 0.0
-                    for rank in 0..<min(10, relevant.count) { idcg += 1 / log2(Double(rank) + 2) }
-                    totals[c] += dcg / idcg
-                }
-            }
-        }
-        guard let best = totals.indices.max(by: { (totals[$0], -$0) < (totals[$1], -$1) }) else { return 0 }
-        let norm = Double(max(1, users.count * levels.count))
-        notes.append(.gateFitted(users: users.count, halfway: candidates[best],
-                                 ndcg: Float(totals[best] / norm), blendNDCG: Float(totals[0] / norm)))
-        return candidates[best]
-    }
-
-    /// The weights in force for a profile of `n` ratings (the cold-start switch).
+    /// The component weights in force for a new profile of `n` ratings (the warm weights when no level applies).
     public func effectiveWeights(ratingCount n: Int) -> [Float] {
-        let threshold = parameters.int("cold_threshold")
-        guard threshold > 0, n < threshold else { return weights }
-        let t = 1 - Float(n) / Float(threshold)
-        let coldIdx = componentNames.indices.filter { ["content", "popularity"].contains(componentNames[$0]) }
-        guard !coldIdx.isEmpty else { return weights }
-        let total = max(weights.reduce(0, +), 1e-6)
-        var cold = [Float](repeating: 0, count: weights.count)
-        for i in coldIdx { cold[i] = total / Float(coldIdx.count) }
-        return zip(weights, cold).map { (1 - t) * $0 + t * $1 }
+        sizeLevel(ratingCount: n).map { Array($0.weights.prefix(componentNames.count)) } ?? weights
+    }
+
+    /// The demographic model's weight for a new profile of `n` ratings (0 when it takes no part).
+    public func demographicWeight(ratingCount n: Int) -> Float {
+        guard coldModel != nil, let w = sizeLevel(ratingCount: n)?.weights, w.count > componentNames.count else { return 0 }
+        return w[componentNames.count]
     }
 
     public func scores(_ profile: Profile) -> [Float] {
-        let g = profile.trainingUser == nil ? gate(ratingCount: profile.count) : 1
-        if g < 1, let demo = coldModel {
-            // A new user: who they are, handing over to the blend as ratings arrive.
-            let zd = Self.standardise(demo.scores(profile))
-            let zb = Self.standardise(blendScores(profile))
-            return (0..<zd.count).map { g * zb[$0] + (1 - g) * zd[$0] }
+        guard profile.trainingUser == nil, let level = sizeLevel(ratingCount: profile.count) else {
+            return blendScores(profile)
         }
-        return blendScores(profile)
+        return levelScores(profile, weights: level.weights)
     }
 
-    /// The weighted blend of the components (popularity for an empty profile).
+    /// A new profile's blend with its size level's weights (the demographic model last).
+    func levelScores(_ profile: Profile, weights w: [Float]) -> [Float] {
+        let n = fallback.popularity.count
+        var s = [Float](repeating: 0, count: n)
+        for (k, m) in components.enumerated() where w[k] != 0 { add(w[k], Self.standardise(m.scores(profile)), to: &s) }
+        if let demo = coldModel, w.count > components.count, w[components.count] != 0 {
+            add(w[components.count], Self.standardise(demo.scores(profile)), to: &s)
+        }
+        // Nothing to tell the films apart (an empty profile and no component that ranks without ratings).
+        if let first = s.first, s.allSatisfy({ $0 == first }) { return fallback.popularity }
+        return s
+    }
+
+    private func add(_ w: Float, _ z: [Float], to s: inout [Float]) {
+        for i in 0..<min(s.count, z.count) { s[i] += w * z[i] }
+    }
+
+    /// The warm blend of the components (popularity for an empty profile).
     func blendScores(_ profile: Profile) -> [Float] {
         guard !profile.isEmpty, !components.isEmpty else { return fallback.popularity }
-        let w = effectiveWeights(ratingCount: profile.count)
         var s = [Float](repeating: 0, count: fallback.popularity.count)
-        for (k, m) in components.enumerated() where w[k] != 0 {
-            let z = Self.standardise(m.scores(profile))
-            let wk = w[k]
-            for i in 0..<min(s.count, z.count) { s[i] += wk * z[i] }
-        }
+        for (k, m) in components.enumerated() where weights[k] != 0 { add(weights[k], Self.standardise(m.scores(profile)), to: &s) }
         return s
     }
 
@@ -394,47 +319,32 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     }
 
     /// One term per component: its weight times its standardised score, with the component's own
-    /// explanation in `parts` (same order as the terms).
+    /// explanation in `parts` (same order as the terms). A new profile below `cold_threshold` is explained
+    /// with its size level's weights, the demographic model among the components.
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
-        let g = profile.trainingUser == nil ? gate(ratingCount: profile.count) : 1
-        if g < 1, let demo = coldModel, Int(item) >= 0, Int(item) < fallback.popularity.count {
-            var e = profile.isEmpty ? fallback.coldStart(algorithm: Self.name, item: item) : blendExplanation(profile, item: item)
-            let d = demo.explain(profile, item: item)
-            let zd = Self.standardise(demo.scores(profile))[Int(item)]
-            // The demographic model enters as a component (its explanation in `parts`, same position).
-            e.terms.insert(.init(kind: .component, value: (1 - g) * zd, name: DemographicRecommender.name, weight: 1 - g), at: 0)
-            e.parts.insert(d, at: 0)
-            if profile.isEmpty {
-                e.parts = [d]
-                e.notes.removeAll { $0 == .coldStart }
-            }
-            e.score = scores(profile)[Int(item)]
-            let rest = e.score - e.termTotal
-            if abs(rest) > 1e-5 * max(1, abs(e.score)) { e.terms.append(.init(kind: .remainder, value: rest)) }
-            e.notes.insert(.gateBlend(ratings: profile.count, halfway: gateHalfway, weight: g), at: 0)
-            return e
-        }
-        return blendExplanation(profile, item: item)
-    }
-
-    /// One term per component of the blend.
-    func blendExplanation(_ profile: Profile, item: Int32) -> Explanation {
-        guard !profile.isEmpty, !components.isEmpty else { return fallback.coldStart(algorithm: Self.name, item: item) }
         guard Int(item) >= 0, Int(item) < fallback.popularity.count else { return .unknown(Self.name, item: item) }
-        let w = effectiveWeights(ratingCount: profile.count)
+        let level = profile.trainingUser == nil ? sizeLevel(ratingCount: profile.count) : nil
+        guard !components.isEmpty, !profile.isEmpty || level != nil else {
+            return fallback.coldStart(algorithm: Self.name, item: item)
+        }
+        let w = level?.weights ?? weights
         var terms: [Explanation.Term] = []
         var parts: [Explanation] = []
-        var total: Float = 0
-        for (k, m) in components.enumerated() where w[k] != 0 {
+        var models: [(String, any Recommender)] = Array(zip(componentNames, components))
+        if let demo = coldModel, w.count > components.count { models.append((DemographicRecommender.name, demo)) }
+        for (k, (name, m)) in models.enumerated() where w[k] != 0 {
             let z = Self.standardise(m.scores(profile))[Int(item)]
-            let v = w[k] * z
-            total += v
-            terms.append(.init(kind: .component, value: v, name: componentNames[k], weight: w[k]))
+            terms.append(.init(kind: .component, value: w[k] * z, name: name, weight: w[k]))
             parts.append(m.explain(profile, item: item))
         }
         var n = notes + Feedback(parameters: parameters, scale: fallback.scale).notes
+        if let level { n.insert(.sizeWeights(ratings: profile.count, level: level.level), at: 0) }
         if profile.count < parameters.int("cold_threshold") { n.append(.fewRatings(profile.count)) }
-        return Explanation(algorithm: Self.name, item: item, score: total,
-                           formula: "score(i) = Σ_c w_c z_c(i)", terms: terms, notes: n, parts: parts)
+        var e = Explanation(algorithm: Self.name, item: item, score: 0,
+                            formula: "score(i) = Σ_c w_c(n) z_c(i)", terms: terms, notes: n, parts: parts)
+        e.score = scores(profile)[Int(item)]
+        let rest = e.score - e.termTotal
+        if abs(rest) > 1e-5 * max(1, abs(e.score)) { e.terms.append(.init(kind: .remainder, value: rest)) }
+        return e
     }
 }
