@@ -187,11 +187,33 @@ public enum Conformance {
                         fail("\(label): terms of user \(u), item \(i) sum to \(e.termTotal), not the score \(e.score)"); return
                     }
                 }
+                if let f = formulaFailure(m, prof, items: Array(items.prefix(4))) {
+                    fail("\(label): user \(u): \(f)"); return
+                }
             }
         }
         for i in items { for s in m.similarItems(to: i, count: 3) where !s.score.isFinite {
             fail("\(label): non-finite similar-item score"); return
         } }
+    }
+
+    /// The formula view's promise: the worked formula of each item, evaluated from its numbers,
+    /// equals the model's output to 1e-4 — the prediction for a predicted rating, else the score —
+    /// and its `score` is the explanation's. Returns the first broken promise, or nil.
+    public static func formulaFailure(_ m: any Recommender, _ profile: Profile, items: [Int32]) -> String? {
+        let s = m.scores(profile)
+        for i in items where i >= 0 && Int(i) < s.count {
+            let f = m.workedFormula(profile, item: i)
+            let e = m.explain(profile, item: i)
+            let output = e.meaning == .predictedRating ? m.predict(profile, items: [i])[0].value : s[Int(i)]
+            let tol = 1e-4 * max(1, abs(output))
+            if !f.value.isFinite || abs(f.value - output) > tol {
+                return "formula of item \(i) evaluates to \(f.value), the model says \(output)"
+            }
+            if abs(f.score - e.score) > tol { return "formula of item \(i) carries score \(f.score), explain says \(e.score)" }
+            if f.algorithm != m.name || f.item != i { return "formula of item \(i) names \(f.algorithm) item \(f.item)" }
+        }
+        return nil
     }
 
     // MARK: Fixtures

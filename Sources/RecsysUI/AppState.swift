@@ -131,6 +131,10 @@ public struct AppState {
     public var width: Int
     public var height: Int
     public var colour: Bool
+    /// Presenter mode (`--presenter`, `P`): one big pane for a projector; nil when off.
+    public var presenter: PresenterState?
+    /// The terminal and locale can show Unicode math (Σ, ·, subscripts); false writes formulas in ASCII.
+    public var unicode = true
     public var status: StatusMessage
     /// Background news held back while a fresh answer to the learner's key is on screen; shown
     /// once that answer has been readable for `StatusMessage.ownAnswerHold` ticks.
@@ -213,7 +217,7 @@ public struct AppState {
     }
 
     /// The theme for the colour flag.
-    public var theme: Theme { Theme(colour: colour) }
+    public var theme: Theme { Theme(colour: colour, highContrast: presenter != nil) }
 
     /// The active algorithm's name ("popularity"), nil when none is registered.
     public var activeAlgorithm: String? { algorithms.indices.contains(activeTab) ? algorithms[activeTab] : nil }
@@ -426,6 +430,8 @@ public struct ExplainState: Sendable {
     public var item: Int32?
     public var result: ExplainResult?
     public var scroll: Int = 0
+    /// `f`: the formula view (the prediction as its formula with the numbers filled in) instead of the terms.
+    public var showFormula = false
     public init() {}
 }
 

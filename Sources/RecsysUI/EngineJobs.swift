@@ -329,6 +329,8 @@ public struct ExplainResult: Sendable {
     public var item: Int32
     public var whyNot: WhyNot
     public var prediction: Prediction
+    /// The prediction as its formula with the numbers filled in (the formula view, `f`).
+    public var formula: WorkedFormula?
 }
 
 /// Computes `whyNot` (which carries the full explanation) and the prediction of one item.
@@ -348,7 +350,8 @@ public struct ExplainJob: Sendable {
     public func run() -> ExplainResult {
         let w = model.model.whyNot(profile, item: item)
         let p = model.model.predict(profile, items: [item]).first ?? Prediction(0, isImpossible: true)
-        return ExplainResult(generation: generation, algorithm: model.name, item: item, whyNot: w, prediction: p)
+        return ExplainResult(generation: generation, algorithm: model.name, item: item, whyNot: w, prediction: p,
+                             formula: model.model.workedFormula(profile, item: item))
     }
 }
 

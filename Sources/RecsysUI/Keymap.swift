@@ -12,6 +12,10 @@ public enum Action: Sendable, Equatable {
     case halfStar
     case removeRating, undo
     case compare, explain, similar, users
+    /// Explain: show / hide the formula with this profile's numbers filled in.
+    case showFormula
+    /// Presenter mode on / off.
+    case togglePresenter
     case embeddingMap, evalLab
     case toggleColour
     /// Hide or show the quick start list in the Recommendations pane.
@@ -173,6 +177,7 @@ public enum Keymap {
             KeyBinding([.char(":")], .commandLine, "Other", "command line (commands below)"),
             KeyBinding([.char("p")], .parameters, "Other", "parameter panel: values, ranges, what each changes"),
             KeyBinding([.char("C")], .toggleColour, "Other", "colour on/off (the status line says which)"),
+            KeyBinding([.char("P")], .togglePresenter, "Other", "presenter mode (projector): one big pane"),
             KeyBinding([.char("q"), .ctrl("c")], .quit, "Other", "quit"),
         ]
         return b
@@ -190,8 +195,10 @@ public enum Keymap {
             KeyHint(.nextTab, "scroll algorithms", label: "←→"), KeyHint(.down, "scroll", label: "↑↓"), KeyHint(.back, "back"),
             KeyHint(.help, "help"), KeyHint(.quit, "quit"),
         ]),
-        ScreenKeys(.explain, hints: [
-            KeyHint(.nextTab, "algorithm", label: "←→"), KeyHint(.down, "scroll", label: "↑↓"),
+        ScreenKeys(.explain, group: "Explain (e)", own: [
+            KeyBinding([.char("f")], .showFormula, "", "formula with your numbers (f again: terms)"),
+        ], hints: [
+            KeyHint(.nextTab, "algorithm", label: "←→"), KeyHint(.down, "scroll", label: "↑↓"), KeyHint(.showFormula, "formula"),
             KeyHint(.rate(1), "rate", label: "1-5"), KeyHint(.similar, "similar"), KeyHint(.back, "back"), KeyHint(.quit, "quit"),
         ]),
         ScreenKeys(.similar, hints: [
@@ -294,6 +301,14 @@ public enum Keymap {
     public static func hints(_ screen: Screen, busy: Bool) -> [(key: String, text: String)] {
         (busy ? resolvedBusyHints[screen] : nil) ?? resolvedHints[screen] ?? []
     }
+
+    /// Presenter mode's hint line on Explore: its keys are Explore's (Tab, Space, 1-5, ←→, P).
+    public static let presenterHints: [KeyHint] = [
+        KeyHint(.nextPane, "pane"), KeyHint(.pageDown, "reveal", label: "Space"), KeyHint(.rate(1), "rate", label: "1-5"),
+        KeyHint(.nextTab, "algorithm", label: "←→"), KeyHint(.down, "move", label: "↑↓"), KeyHint(.togglePresenter, "leave"),
+        KeyHint(.quit, "quit"),
+    ]
+    public static let presenterHintLine: [(key: String, text: String)] = resolve(table(.explore), presenterHints)
 
     private static func resolve(_ table: ScreenKeys, _ hints: [KeyHint]) -> [(key: String, text: String)] {
         hints.compactMap { h in table.label(of: h).map { ($0, h.text) } }

@@ -5,10 +5,26 @@
 /// so nothing on screen depends on colour to be understood.
 public struct Theme: Sendable, Equatable {
     public var colour: Bool
+    /// Presenter mode: no dim colour or attribute anywhere (grey on a projector is unreadable);
+    /// what was dim is drawn plain, a grey background becomes reverse video.
+    public var highContrast: Bool
 
-    public init(colour: Bool) { self.colour = colour }
+    public init(colour: Bool, highContrast: Bool = false) {
+        self.colour = colour
+        self.highContrast = highContrast
+    }
 
-    private func pick(_ c: Style, _ mono: Style) -> Style { colour ? c : mono }
+    private func pick(_ c: Style, _ mono: Style) -> Style {
+        var s = colour ? c : mono
+        guard highContrast else { return s }
+        s.dim = false
+        if s.foreground == .brightBlack { s.foreground = .default }
+        if s.background == .brightBlack {
+            s.background = .default
+            s.reverse = true
+        }
+        return s
+    }
 
     /// The top bar (program, dataset, profile).
     public var header: Style { pick(Style(foreground: .black, background: .cyan, bold: true), Style(bold: true, reverse: true)) }

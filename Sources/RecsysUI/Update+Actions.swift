@@ -85,6 +85,7 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         var redo: Redo = .predict
         if state.sort == .predicted { redo.insert(.refilter) }
         if state.screen == .explain { redo.insert(.explain) }
+        if state.presenter?.pane == .explanation { redo.formUnion(explainSelected(&state)) }
         return redo
     case .search:
         if !state.search.isEmpty { state.lastSearch = state.search }
@@ -153,6 +154,13 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
         state.explain = ExplainState()
         state.explain.item = item
         return .explain
+    case .togglePresenter:
+        return togglePresenter(&state)
+    case .showFormula:
+        guard state.screen == .explain else { return nil }
+        state.explain.showFormula.toggle()
+        state.scroll = 0
+        return []
     case .similar:
         guard let item = state.targetItem else { return [] }
         state.screen = .similar

@@ -17,7 +17,13 @@ func handleInput(_ state: inout AppState, _ event: InputEvent, effects: inout [E
         if state.layout.isTooSmall {
             return Keymap.action(for: key, on: .explore) == .quit ? .quit : []
         }
-        return handleKey(&state, key, effects: &effects)
+        let before = state.status
+        let redo = handleKey(&state, key, effects: &effects)
+        if state.presenter != nil {
+            let caption = presenterCaption(state, key: key, statusBefore: before)
+            state.presenter?.caption = caption
+        }
+        return redo
     }
 }
 
@@ -124,6 +130,7 @@ func handleKey(_ state: inout AppState, _ key: Key, effects: inout [Effect]) -> 
         }
         state.status = StatusMessage("half star cancelled")
     }
+    if let redo = presenterKey(&state, key, effects: &effects) { return redo }
     // The lesson panel's keys while it is open, then the screen's own table (a screen may decline, e.g. the
     // map before it is built), then the shared one.
     let lessonAction = state.lessons.open ? Keymap.lessonAction(for: key) : nil

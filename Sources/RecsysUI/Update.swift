@@ -196,7 +196,8 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
        let item = state.selectedItem, state.predictions[item] == nil {
         effects.append(.predict(PredictJob(generation: state.generation, item: item, profile: state.profile, models: models)))
     }
-    if redo.contains(.explain) || (redo.contains(.recompute) && state.screen == .explain) {
+    if redo.contains(.explain) || (redo.contains(.recompute)
+        && (state.screen == .explain || state.presenter?.pane == .explanation)) {
         state.explain.result = nil
         if let item = state.explain.item, let name = state.activeAlgorithm, let model = state.models[name] {
             effects.append(.explain(ExplainJob(generation: state.generation, item: item, profile: state.profile,

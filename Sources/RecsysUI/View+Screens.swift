@@ -143,6 +143,9 @@ func explainLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
         facts += " · you rated it \(starText(mine))"
     }
     lines.append(Line(facts))
+    if state.explain.showFormula {
+        return lines + formulaViewLines(state, r, width: width, theme: theme)
+    }
     lines.append(Line(text.reason(e), theme.star))
     lines.append(Line(text.scoreLine(e) + (e.formula.isEmpty ? "" : " · " + e.formula), theme.dim))
     // What the fit limited on large data ("20,000 most-rated of 62,423 films", epochs, candidates).

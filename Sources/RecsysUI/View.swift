@@ -15,6 +15,7 @@ public func view(_ state: AppState) -> ScreenBuffer {
     let theme = state.theme
     drawHeader(state, layout: layout, theme: theme, into: &buffer)
     switch state.screen {
+    case .explore where state.presenter != nil: drawPresenter(state, area: layout.body, theme: theme, into: &buffer)
     case .explore: drawExplore(state, layout: layout, theme: theme, into: &buffer)
     case .compare: drawCompare(state, area: layout.body, theme: theme, into: &buffer)
     case .explain: drawExplain(state, area: layout.body, theme: theme, into: &buffer)
@@ -139,7 +140,8 @@ func drawBottomLine(_ state: AppState, area: Rect, theme: Theme, into buffer: in
         buffer.write("½ star: press 1–5 (.4 = 3.5★)", x: area.x, y: area.y, style: theme.key, maxWidth: area.width)
         return
     }
-    let hints = Keymap.hints(state.screen, busy: state.screen == .evalLab && state.evalLab?.running == true)
+    let hints = state.presenter != nil && state.screen == .explore ? Keymap.presenterHintLine
+        : Keymap.hints(state.screen, busy: state.screen == .evalLab && state.evalLab?.running == true)
     var x = area.x
     for (k, h) in hints {
         let piece = DisplayWidth.of(k) + DisplayWidth.of(h) + 2

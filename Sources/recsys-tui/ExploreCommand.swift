@@ -48,6 +48,10 @@ struct ExploreCommand: ParsableCommand {
     /// What a bare `--class` stands for (`RecsysTUI.normalisedArguments`): the profile database.
     static let classDatabase = ":db"
 
+    @Flag(help: ArgumentHelp("Presenter mode for a projector: one big pane at a time (Tab), big-type heading, "
+        + "high contrast, a caption of the last key; P toggles it."))
+    var presenter = false
+
     @Flag(help: .hidden)
     var keyEcho = false
 
@@ -123,6 +127,9 @@ struct ExploreCommand: ParsableCommand {
         state.status = StatusMessage([opened.notice, loaded.notice].compactMap { $0 }.filter { !$0.isEmpty }
             .joined(separator: " · "))
         state.modelCache = modelCache
+        // Formulas use Unicode math (Σ, ·, subscripts) only when the locale is UTF-8, as ncurses does.
+        state.unicode = FormulaText.unicodeLocale(ProcessInfo.processInfo.environment)
+        if presenter { state.enterPresenter() }
         state.profileTag = opened.tag
         if let saved { state.prefitted[saved.name] = saved }
         state.fitPlan.budget = fitBudget

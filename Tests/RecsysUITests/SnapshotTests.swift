@@ -88,6 +88,48 @@ final class SnapshotTests: XCTestCase {
         }
     }
 
+    /// `f` on Explain: svd's prediction as μ + b_u + b_i + Σ_f p_uf·q_if with the numbers, in Unicode.
+    func testExplainFormula() {
+        snapshot("explain-formula") { d in
+            rateThree(d)
+            d.select("Aliens")
+            d.key(.char("e"))
+            for _ in 0..<4 { d.key(.right) }
+            d.key(.char("f"))
+        }
+    }
+
+    /// The same view in ASCII (a locale without UTF-8): same layout, no Σ or subscripts.
+    func testExplainFormulaASCII() {
+        snapshot("explain-formula-ascii") { d in
+            d.state.unicode = false
+            rateThree(d)
+            d.select("Aliens")
+            d.key(.char("e"))
+            d.key(.right)
+            d.key(.char("f"))
+        }
+    }
+
+    /// Presenter mode (issue 15.2): big-type heading, the caption of the last key, one pane.
+    func testPresenterRecommendations() {
+        snapshot("presenter-recommendations") { d in
+            rateThree(d)
+            d.key(.char("P"))
+            d.key(.down)
+        }
+    }
+
+    /// The explanation pane after two Spaces: three terms revealed, the running sum.
+    func testPresenterExplanation() {
+        snapshot("presenter-explanation") { d in
+            rateThree(d)
+            d.key(.char("P"))
+            d.key(.tab); d.key(.tab)
+            d.key(.char(" ")); d.key(.char(" "))
+        }
+    }
+
     func testSimilar() {
         snapshot("similar") { d in
             d.select("Heat")

@@ -56,6 +56,10 @@ public protocol Recommender: AnyObject, Sendable {
 
     /// The limits the last fit applied (item caps, neighbour caps), as numbers; empty when none.
     var fitLimits: [FitLimit] { get }
+
+    /// `item`'s score for `profile` as the model's formula with every number filled in (the formula
+    /// view). Its `value` equals the explanation's score; by default it is read from `explain`'s terms.
+    func workedFormula(_ profile: Profile, item: Int32) -> WorkedFormula
 }
 
 extension Recommender {
@@ -65,6 +69,10 @@ extension Recommender {
 
     public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
         items.map { explain(profile, item: $0) }
+    }
+
+    public func workedFormula(_ profile: Profile, item: Int32) -> WorkedFormula {
+        WorkedFormula.fromTerms(explain(profile, item: item))
     }
 
     /// The top `count` items for `profile`, excluding what it rated and items `isAllowed` rejects.
