@@ -248,6 +248,8 @@ final class LessonPlayer {
         case .users: d.key(.char("U"))
         case .embeddingMap: d.key(.char("M"))
         case .evalLab: d.key(.char("v"))
+        case .replay: d.key(.char("R"))
+        case .models: d.key(.char("a"))
         }
     }
 
