@@ -1,5 +1,22 @@
 import RecsysEngine
 
+/// The Users screen: the list of dataset users and the selected user's details.
+public struct UsersState: Sendable {
+    public var list = ListState()
+    public var details: UserDetails?
+    /// `t`: show synthetic users' true tastes (hidden by default so exercises can ask learners to guess).
+    public var showTastes = false
+    /// `o`: the demographic attribute the list is grouped by (nil: dataset order).
+    public var groupAttribute: String?
+    /// `=`: only users whose `groupAttribute` has this value.
+    public var filterValue: String?
+    /// Row → dataset user when grouped or filtered (nil: row r is user r).
+    public var order: [Int32]?
+    /// `GroupStatistics` by `groupAttribute`, for the detail pane.
+    public var groupStats: GroupStatistics?
+    public init() {}
+}
+
 // The Users screen grouped or filtered by a demographic attribute (issue 13, "a view of the cells").
 //
 // `o` cycles the grouping through the attributes the dataset has (age, gender, occupation, region, then
