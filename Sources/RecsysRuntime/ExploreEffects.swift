@@ -69,6 +69,7 @@ public final class ExploreEffects: Sendable {
         case .explain: return ("engine", "explain")
         case .similar: return ("engine", "similar")
         case .userDetails: return ("engine", "users")
+        case .groupStats: return ("engine", "groupStats")
         case .embeddingMap: return ("engine", "map")
         case .lessonRecovery: return ("engine", "lesson")
         // A lab run can take minutes: its own queue, so recomputes keep flowing meanwhile.
@@ -127,6 +128,7 @@ public struct EffectRunner: Sendable {
         case .explain(let job): send(.explanationReady(job.run()))
         case .similar(let job): send(.similarReady(job.run()))
         case .userDetails(let job): send(.userDetailsReady(job.run()))
+        case .groupStats(let job): send(job.run())
         case .embeddingMap(let job): send(.embeddingMapReady(job.run()))
         case .evalLab(let job): job.run { send(.evalLab($0)) }
         case .pollClass(let poll):

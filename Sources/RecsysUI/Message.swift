@@ -25,6 +25,8 @@ public enum Message: Sendable {
     case explanationReady(ExplainResult)
     case similarReady(SimilarResults)
     case userDetailsReady(UserDetails)
+    /// The Users screen's group figures by `attribute` (a `GroupStatsJob`); dropped when the grouping moved on.
+    case groupStatsReady(attribute: String, GroupStatistics?)
     /// The ratings of a profile read from the store (after `:profile NAME`).
     case profileLoaded(name: String, ratings: [StoredRating])
     /// Who a profile says it is, read from the store (after `.profileLoaded`) or just saved by `:about`.
@@ -68,6 +70,8 @@ public enum Effect: Sendable {
     case explain(ExplainJob)
     case similar(SimilarJob)
     case userDetails(UserJob)
+    /// The Users screen's group figures. Replies `.groupStatsReady`.
+    case groupStats(GroupStatsJob)
     case embeddingMap(EmbeddingMapJob)
     case evalLab(EvalLabJob)
     /// Class mode: has the class changed? Replies `.classPolled` (or `.failed`).
@@ -98,7 +102,7 @@ public enum Effect: Sendable {
 
     public var lane: Lane {
         switch self {
-        case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .embeddingMap, .evalLab,
+        case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .groupStats, .embeddingMap, .evalLab,
              .pollClass, .classCompare, .replay, .lessonRecovery: return .engine
         case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .saveLessonProgress: return .store
         case .quit: return .quit

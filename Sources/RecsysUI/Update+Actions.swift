@@ -49,7 +49,7 @@ func act(_ action: Action, _ state: inout AppState, effects: inout [Effect]) -> 
     case .groupUsers:
         state.cycleUserGrouping()
         state.users.details = nil
-        return .userDetails
+        return [.userDetails, .groupStats]
     case .filterUserGroup:
         state.toggleUserGroupFilter()
         state.users.details = nil

@@ -18,6 +18,8 @@ public struct Redo: OptionSet, Sendable {
     /// Re-ask the Users screen's selected user.
     public static let userDetails = Redo(rawValue: 32)
     public static let quit = Redo(rawValue: 64)
+    /// Ask for the Users screen's group figures (the grouping attribute changed).
+    public static let groupStats = Redo(rawValue: 128)
 }
 
 /// The one place the explorer's state changes.
@@ -80,6 +82,13 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
 
     case .userDetailsReady(let d):
         if d.user == state.selectedUser { state.users.details = d }
+
+    case .groupStatsReady(let attribute, let stats):
+        // Only the current grouping's figures; an answer for an attribute the user has moved past is dropped.
+        if attribute == state.users.groupAttribute {
+            state.users.groupStats = stats
+            if stats == nil { state.status = StatusMessage("no group figures for \(attribute)") }
+        }
 
     case .profileLoaded(let name, let ratings):
         state.profileName = name
@@ -213,6 +222,9 @@ func apply(_ redo: Redo, to state: inout AppState, effects: inout [Effect]) {
         if let u = state.selectedUser {
             effects.append(.userDetails(UserJob(user: u, dataset: state.dataset, models: models)))
         }
+    }
+    if redo.contains(.groupStats), let attribute = state.users.groupAttribute, state.users.isComputingGroupStats {
+        effects.append(.groupStats(GroupStatsJob(dataset: state.dataset, attribute: attribute)))
     }
     if redo.contains(.quit) {
         state.shouldQuit = true

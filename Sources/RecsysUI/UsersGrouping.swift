@@ -12,9 +12,35 @@ public struct UsersState: Sendable {
     public var filterValue: String?
     /// Row → dataset user when grouped or filtered (nil: row r is user r).
     public var order: [Int32]?
-    /// `GroupStatistics` by `groupAttribute`, for the detail pane.
+    /// `GroupStatistics` by `groupAttribute`, for the detail pane. Computed by a `GroupStatsJob` on an engine
+    /// queue (it reads every rating): nil from the moment the attribute changes until the job's answer arrives.
     public var groupStats: GroupStatistics?
     public init() {}
+
+    /// Grouped, and the group figures for the current attribute have not arrived yet ("computing…").
+    public var isComputingGroupStats: Bool {
+        guard let groupAttribute else { return false }
+        return groupStats?.attribute != groupAttribute
+    }
+}
+
+/// `GroupStatistics` of the dataset's users by one attribute, for the Users screen's detail pane.
+///
+/// It reads every rating (O(ratings + groups·items)), which blocks for a noticeable time on a large dataset,
+/// so `o` asks for it as an effect and the answer comes back as `.groupStatsReady`.
+public struct GroupStatsJob: Sendable {
+    public var dataset: Dataset
+    public var attribute: String
+
+    public init(dataset: Dataset, attribute: String) {
+        self.dataset = dataset
+        self.attribute = attribute
+    }
+
+    /// Returns `.groupStatsReady` (nil figures when the attribute is unknown).
+    public func run() -> Message {
+        .groupStatsReady(attribute: attribute, GroupStatistics(dataset, by: attribute))
+    }
 }
 
 // The Users screen grouped or filtered by a demographic attribute (issue 13, "a view of the cells").
@@ -52,13 +78,12 @@ extension UsersState {
         groupStats?.groups.first { $0.value == value }
     }
 
-    /// Recomputes the row order (and the group statistics when the attribute changed) after the grouping
-    /// or the filter changed, keeping the selected user selected where they are still listed.
+    /// Recomputes the row order after the grouping or the filter changed, keeping the selected user
+    /// selected where they are still listed. When the attribute changed, the old group figures are dropped;
+    /// the caller asks for the new ones (`Redo.groupStats`).
     mutating func regroup(_ dataset: Dataset, attributeChanged: Bool) {
         let selectedUser = list.selected.flatMap { user(atRow: $0, in: dataset) }
-        if attributeChanged {
-            groupStats = groupAttribute.flatMap { GroupStatistics(dataset, by: $0) }
-        }
+        if attributeChanged { groupStats = nil }
         if let attribute = groupAttribute, let a = Demographics.attributes.firstIndex(of: attribute) {
             var keyed: [(code: Int, user: Int32)] = []
             keyed.reserveCapacity(dataset.userCount)

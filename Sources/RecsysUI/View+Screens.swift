@@ -356,6 +356,9 @@ func groupLines(_ state: AppState, user u: Int32, attribute: String, width w: In
     guard let value = state.users.groupValue(of: u, in: state.dataset) else {
         return [Line("Group: no \(attribute) known for this user", theme.dim)]
     }
+    if state.users.isComputingGroupStats {
+        return [Line([Span("Group ", theme.title), Span("\(attribute) \(value): computing…", theme.dim)])]
+    }
     guard let g = state.users.group(named: value) else { return [Line("Group: \(attribute) \(value)", theme.title)] }
     func lifts(_ l: [GroupStatistics.Lift]) -> String {
         l.map { "\($0.name) ×\(fixed($0.lift, 2))" }.joined(separator: " · ")
