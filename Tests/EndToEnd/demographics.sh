@@ -32,6 +32,7 @@ wait_for "Users (720)"
 keys o
 wait_for "· by age"
 wait_for "Group age "
+wait_for " users · mean "   # the group figures come from a background job ("computing…" until then)
 keys =
 wait_for " of 720) · "
 keys =
