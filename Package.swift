@@ -3,6 +3,8 @@ import PackageDescription
 
 // The engine's numeric kernels (SIMD, unsafe buffers) are 20–100× slower unoptimised: debug builds
 // (and so `swift test`) compile the engine with -O too. Testability is kept (@testable import works).
+// unsafeFlags are fine for this root package; a package that depended on the RecsysEngine product by a
+// version requirement would be refused by SwiftPM (a branch, revision or local path is accepted).
 let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
