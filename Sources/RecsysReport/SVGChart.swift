@@ -134,7 +134,8 @@ public enum SVGChart {
         }
         nodes.append(label("0", x: left, y: scaleY + 24, anchor: "start", fill: "#555"))
         nodes.append(label("1 (same top 10)", x: left + 176, y: scaleY + 24, anchor: "end", fill: "#555"))
-        return root(title, width: left + size + 16, height: scaleY + 34, nodes)
+        // The last column's slanted label reaches right of the grid by about its rise.
+        return root(title, width: left + size + labelW * 0.75 + 8, height: scaleY + 34, nodes)
     }
 
     // MARK: Lines
