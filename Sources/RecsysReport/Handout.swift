@@ -37,6 +37,8 @@ public struct Handout: Sendable, Equatable {
         /// Lines kept as they are (a worked formula), in a monospaced font.
         case preformatted([String])
         case chart(Chart)
+        /// Blocks that belong together (a heading and its table): kept on one printed page when they fit.
+        case group([Block])
     }
 
     /// A table of plain-text cells. A row's `mark` lets a writer set it apart (a dislike).
@@ -100,6 +102,15 @@ public struct Handout: Sendable, Equatable {
 extension Handout {
     /// Every chart, in document order (the Markdown variant writes each to its own file).
     public var charts: [Chart] {
-        sections.flatMap { $0.blocks.compactMap { if case .chart(let c) = $0 { return c } else { return nil } } }
+        func charts(_ blocks: [Block]) -> [Chart] {
+            blocks.flatMap { b -> [Chart] in
+                switch b {
+                case .chart(let c): return [c]
+                case .group(let inner): return charts(inner)
+                default: return []
+                }
+            }
+        }
+        return sections.flatMap { charts($0.blocks) }
     }
 }

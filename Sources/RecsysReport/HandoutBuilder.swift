@@ -154,16 +154,17 @@ public enum HandoutBuilder {
             "Each algorithm's top \(lists.first?.listing.items.count ?? 10) for you, with the reason its explanation gives "
                 + "(the same words as the explorer and 'recsys-tui recommend').")]
         for (m, l) in lists {
-            blocks.append(.heading(m.name))
-            for n in l.notes { blocks.append(.note(n)) }
+            var group: [Handout.Block] = [.heading(m.name)]
+            for n in l.notes { group.append(.note(n)) }
             if l.items.isEmpty {
-                blocks.append(.note("no recommendation"))
-                continue
+                group.append(.note("no recommendation"))
+            } else {
+                group.append(.table(Handout.Table(
+                    header: ["#", "Film", "Score", "Why"],
+                    rows: l.items.map { Handout.Table.Row([String($0.rank), $0.title, JSONText.number($0.score), $0.reason]) },
+                    numeric: [0, 2])))
             }
-            blocks.append(.table(Handout.Table(
-                header: ["#", "Film", "Score", "Why"],
-                rows: l.items.map { Handout.Table.Row([String($0.rank), $0.title, JSONText.number($0.score), $0.reason]) },
-                numeric: [0, 2])))
+            blocks.append(.group(group))
         }
         return Handout.Section(id: "top10", title: "Your top 10 from every algorithm", blocks: blocks)
     }
@@ -208,10 +209,12 @@ public enum HandoutBuilder {
             else { continue }
             let item = l.explanations[0].item
             let f = m.workedFormula(input.profile, item: item)
-            blocks.append(.heading("\(family.name): \(m.name) on \(input.dataset.catalog[item].title)"))
-            blocks.append(.preformatted(text.lines(f, width: formulaWidth).map(\.text)))
             let what = f.meaning == .predictedRating ? "predicted rating" : "ranking score"
-            blocks.append(.note("Result: \(what) \(text.number(f.value)) — the number \(m.name) ranks it by."))
+            blocks.append(.group([
+                .heading("\(family.name): \(m.name) on \(input.dataset.catalog[item].title)"),
+                .preformatted(text.lines(f, width: formulaWidth).map(\.text)),
+                .note("Result: \(what) \(text.number(f.value)) — the number \(m.name) ranks it by."),
+            ]))
         }
         return Handout.Section(id: "formulas", title: "The formulas, with your numbers", blocks: blocks)
     }

@@ -43,6 +43,7 @@ public enum HandoutHTML {
         case .heading(let t): return .h3(Escape.text(t))
         case .preformatted(let lines): return .pre(Escape.text(lines.joined(separator: "\n")))
         case .table(let t): return table(t)
+        case .group(let inner): return .div(.class("keep"), .group(inner.map(block)))
         case .chart(let c):
             let svg: Node<HTML.BodyContext> = SVGChart.draw(c).plotNode()
             return .element(named: "figure", nodes: [
@@ -93,7 +94,8 @@ public enum HandoutHTML {
         nav ol{columns:3}
         section{break-before:page;page-break-before:always;border-top:none;margin-top:0}
         h2,h3{break-after:avoid;page-break-after:avoid}
-        tr,figure,pre{break-inside:avoid;page-break-inside:avoid}
+        section#ratings,section#histogram{break-before:auto;page-break-before:auto}
+        tr,figure,pre,.keep{break-inside:avoid;page-break-inside:avoid}
         thead{display:table-header-group}
         pre{white-space:pre-wrap;overflow:visible}
         *{-webkit-print-color-adjust:exact;print-color-adjust:exact}

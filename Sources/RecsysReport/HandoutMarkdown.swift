@@ -15,24 +15,28 @@ public enum HandoutMarkdown {
         var files: [(String, String)] = []
         for s in h.sections {
             out += ["<a id=\"\(s.id)\"></a>", "", "## " + inline(s.title), ""]
-            for b in s.blocks {
-                switch b {
-                case .paragraph(let t): out += [inline(t), ""]
-                case .note(let t): out += ["*" + inline(t) + "*", ""]
-                case .heading(let t): out += ["### " + inline(t), ""]
-                case .preformatted(let lines):
-                    let fence = lines.contains { $0.contains("```") } ? "~~~~" : "```"
-                    out += [fence + "text"] + lines + [fence, ""]
-                case .table(let t): out += table(t) + [""]
-                case .chart(let c):
-                    let name = "\(base)-\(c.file).svg"
-                    files.append((name, SVGFile.document(SVGChart.draw(c))))
-                    out += ["![\(inline(c.title))](\(linkTarget(name)))", ""]
-                }
-            }
+            for b in s.blocks { write(b, into: &out, files: &files, base: base) }
         }
         out.append("*Made offline by recsys-tui: every model is seeded, so the same ratings give the same handout.*")
         return (out.joined(separator: "\n") + "\n", files)
+    }
+
+    static func write(_ b: Handout.Block, into out: inout [String], files: inout [(String, String)], base: String) {
+        switch b {
+        case .paragraph(let t): out += [inline(t), ""]
+        case .note(let t): out += ["*" + inline(t) + "*", ""]
+        case .heading(let t): out += ["### " + inline(t), ""]
+        case .preformatted(let lines):
+            let fence = lines.contains { $0.contains("```") } ? "~~~~" : "```"
+            out += [fence + "text"] + lines + [fence, ""]
+        case .table(let t): out += table(t) + [""]
+        case .chart(let c):
+            let name = "\(base)-\(c.file).svg"
+            files.append((name, SVGFile.document(SVGChart.draw(c))))
+            out += ["![\(inline(c.title))](\(linkTarget(name)))", ""]
+        case .group(let inner):
+            for b in inner { write(b, into: &out, files: &files, base: base) }
+        }
     }
 
     static func table(_ t: Handout.Table) -> [String] {

@@ -34,12 +34,15 @@ xmllint --noout "$OUT" || fail "xmllint does not read the page as well-formed XM
 for bad in 'http://' 'https://' '<script' '<link' 'url(' '@import'; do
   if grep -qF -- "$bad" "$OUT"; then fail "the page refers to something outside itself: $bad"; fi
 done
-grep -qF '<section id="ratings">' "$OUT" || fail "no ratings section"
-[ "$(grep -o '<tr class="dislike">' "$OUT" | wc -l)" -eq 1 ] || fail "the 1★ rating is not shown as a dislike"
-[ "$(grep -o '<h3>' "$OUT" | wc -l)" -ge 3 ] || fail "expected a top 10 per algorithm"
+count() { xmllint --xpath "count($1)" "$OUT"; }
+[ "$(count '//section[@id="ratings"]//tbody/tr')" = 3 ] || fail "the ratings table does not list the three ratings"
+[ "$(count '//section[@id="ratings"]//tr[@class="dislike"]')" = 1 ] || fail "the 1★ rating is not shown as a dislike"
+[ "$(count '//section[@id="top10"]//h3')" = 3 ] || fail "expected a top 10 per algorithm"
+[ "$(count '//section[@id="top10"]//table')" = 3 ] || fail "expected a table per algorithm"
+[ "$(count '//section[@id="overlap"]//svg')" = 1 ] || fail "no overlap heatmap"
+[ "$(count '//section[@id="histogram"]//svg')" = 1 ] || fail "no rating histogram"
 grep -qF 'No lab run is kept' "$OUT" && fail "the lab run the explorer finished was not kept"
-lab=$(awk '/<section id="lab">/,/<\/section>/' "$OUT")
-[ "$(printf '%s' "$lab" | grep -o '<svg' | wc -l)" -ge 1 ] || fail "the lab section has no chart"
+[ "$(count '//section[@id="lab"]//svg')" -ge 1 ] || fail "the lab section has no chart"
 
 step "the Markdown variant writes its charts beside it"
 "$BIN" report --profile learner --db "$DB" --algorithms popularity,item-knn,ease --out "$E2E_TMP/md/learner.md" \

@@ -92,8 +92,9 @@ final class HandoutTests: XCTestCase {
         let text = FormulaText(unicode: true, names: ExplanationText(dataset: input.dataset))
         let formulas = try XCTUnwrap(h.sections.first { $0.id == "formulas" })
         var seen: [String] = []
-        for (k, b) in formulas.blocks.enumerated() {
-            guard case .heading(let title) = b, case .preformatted(let lines) = formulas.blocks[k + 1] else { continue }
+        let flat = formulas.blocks.flatMap { b -> [Handout.Block] in if case .group(let g) = b { return g } else { return [b] } }
+        for (k, b) in flat.enumerated() {
+            guard case .heading(let title) = b, case .preformatted(let lines) = flat[k + 1] else { continue }
             let name = String(title.split(separator: ":")[1].split(separator: " ")[0])
             let m = try XCTUnwrap(input.models.first { $0.name == name }, title)
             let item = Listings.recommendations(m, profile: input.profile, dataset: input.dataset, count: 1).items[0]
