@@ -46,8 +46,9 @@ public enum HandoutHTML {
         case .group(let inner): return .div(.class("keep"), .group(inner.map(block)))
         case .chart(let c):
             let svg: Node<HTML.BodyContext> = SVGChart.draw(c).plotNode()
+            // The caption first: read before the chart, and never taken for the next chart's.
             return .element(named: "figure", nodes: [
-                svg, .element(named: "figcaption", nodes: [Escape.text(c.title)]),
+                .element(named: "figcaption", nodes: [Escape.text(c.title)]), svg,
             ])
         }
     }
@@ -85,7 +86,7 @@ public enum HandoutHTML {
         tr.you td{background:#e3f0fb;font-weight:bold}
         pre{background:#f6f6f6;border:1px solid #ddd;padding:.6rem .8rem;overflow-x:auto;font-size:.8rem;line-height:1.35}
         figure{margin:.6rem 0 1.2rem}
-        figcaption{font-size:.85rem;color:#333;margin-top:.2rem}
+        figcaption{font-size:.95rem;font-weight:bold;color:#222;margin-bottom:.3rem}
         svg{max-width:100%;height:auto}
         footer{margin-top:2rem;border-top:1px solid #ccc}
         @page{margin:14mm}
