@@ -139,9 +139,9 @@ public enum HandoutBuilder {
             : input.profile.ratings.reduce(0, +) / Float(input.profile.ratings.count)
         let dsMean = input.dataset.ratings.globalMean
         return Handout.Section(id: "histogram", title: "How you rate", blocks: [
-            .chart(chart),
             .note(mean.map { "Your mean rating: \(FormulaNumber.short($0, decimals: 2))★; everyone's in \(input.dataset.name): "
                 + "\(FormulaNumber.short(dsMean, decimals: 2))★." } ?? "No ratings yet."),
+            .chart(chart),
         ])
     }
 
