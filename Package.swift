@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // Lesson files: their YAML header and checkpoints (`recsys-tui learn`, docs/lessons.md).
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        // The workshop handout (`recsys-tui report`): HTML built as a typed tree, escaped by construction.
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // Pure Swift: data, models, evaluation, math. No UI, no C.
@@ -54,11 +56,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The workshop handout: the document as data (sections, tables, charts) and its HTML (Plot),
+        // Markdown and SVG writers. Pure: no I/O, no store.
+        .target(name: "RecsysReport", dependencies: ["RecsysEngine", "RecsysUI", .product(name: "Plot", package: "Plot")]),
         .executableTarget(
             name: "recsys-tui",
             dependencies: [
                 "RecsysEngine", "RecsysUI", "RecsysRuntime", "RecsysTerminal", "RecsysStore", "RecsysServer",
-                "RecsysLessons",
+                "RecsysLessons", "RecsysReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -71,6 +76,8 @@ let package = Package(
         .testTarget(name: "RecsysStoreTests", dependencies: ["RecsysStore", "RecsysEngine", "RecsysTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RecsysCLITests", dependencies: ["RecsysEngine", "RecsysTestSupport"]),
+        .testTarget(name: "RecsysReportTests", dependencies: ["RecsysReport", "RecsysEngine", "RecsysUI", "RecsysTestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "RecsysServerTests",
                     dependencies: ["RecsysServer", "RecsysEngine", "RecsysStore", "RecsysUI", "RecsysTestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),

@@ -60,7 +60,8 @@ public final class ExploreEffects: Sendable {
     /// Which queue an effect runs on, and its superseding key.
     public static func placement(of effect: Effect) -> (queue: String, supersede: String?) {
         switch effect {
-        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .saveLessonProgress, .quit:
+        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .saveLessonProgress, .saveLabResult,
+             .quit:
             return ("store", nil)
         // One serial queue per fit lane: `FitPlan` (RecsysUI) decides how many run at once and which lane.
         case .fitModels(let job): return (job.lane == 0 ? "fit" : "fit.\(job.lane)", nil)
@@ -155,6 +156,11 @@ public struct EffectRunner: Sendable {
             guard let store else { return send(.failed("no profile store: lesson progress not saved")) }
             do { try store.setLessonProgress(profile: profile, progress) } catch {
                 send(.failed("could not save lesson progress: \(error)"))
+            }
+        case .saveLabResult(let profile, let report):
+            guard let store else { return send(.failed("no profile store: lab result not kept")) }
+            do { try store.setLabResult(profile: profile, LabRecord(report, savedAt: now())) } catch {
+                send(.failed("could not keep the lab result: \(error)"))
             }
         case .saveRating(let profile, let item, let value):
             guard let store else { return send(.saveFailed("no profile store: rating not saved")) }

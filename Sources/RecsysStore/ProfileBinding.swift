@@ -229,6 +229,13 @@ public final class DatasetProfiles: ProfileStoring, @unchecked Sendable {
     public func setLessonProgress(profile: String, _ progress: LessonProgress) throws {
         try store.setLessonProgress(id: try resolve(profile), progress)
     }
+
+    /// The last lab run of the profile of this dataset.
+    public func labResult(profile: String) throws -> LabRecord? { try store.labResult(id: try resolve(profile)) }
+
+    public func setLabResult(profile: String, _ record: LabRecord) throws {
+        try store.setLabResult(id: try resolve(profile), record)
+    }
 }
 
 /// Ordering profile names by how close they are to a mistyped one.

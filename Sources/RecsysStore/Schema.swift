@@ -7,7 +7,7 @@ import GRDB
 /// one. `migrateWithBackup` copies an existing file aside before applying any of them.
 enum Schema {
     /// Identifiers in order. The last one is the current schema version.
-    static let versions = ["v1", "v2", "profile-dataset-binding", "demographics-v1", "lesson-progress-v1"]
+    static let versions = ["v1", "v2", "profile-dataset-binding", "demographics-v1", "lesson-progress-v1", "lab-results-v1"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -96,6 +96,17 @@ enum Schema {
                     updated INTEGER NOT NULL,
                     PRIMARY KEY (profileId, lesson)
                 ) WITHOUT ROWID;
+                """)
+        }
+        // lab-results-v1: the profile's last evaluation-lab run (a `LabRecord` as JSON), kept when the lab
+        // finishes in the explorer so `recsys-tui report` can chart it in the handout.
+        m.registerMigration("lab-results-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE lab_result (
+                    profileId INTEGER PRIMARY KEY REFERENCES profile(id) ON DELETE CASCADE,
+                    saved INTEGER NOT NULL,
+                    record TEXT NOT NULL
+                );
                 """)
         }
         return m

@@ -15,8 +15,14 @@ import XCTest
 ///   - directory: the snapshot folder, usually `Snapshots` beside the test file (from `#filePath`).
 public func assertScreen(_ buffer: ScreenBuffer, named name: String, in directory: URL,
                          file: StaticString = #filePath, line: UInt = #line) {
+    assertLines(buffer.lines, named: name, in: directory, file: file, line: line)
+}
+
+/// `assertScreen` for any text: `lines` compared with `<directory>/<name>.txt` (the same
+/// recording rule, `RECORD_SNAPSHOTS=1`), e.g. a document's outline.
+public func assertLines(_ actual: [String], named name: String, in directory: URL,
+                        file: StaticString = #filePath, line: UInt = #line) {
     let url = directory.appendingPathComponent(name + ".txt")
-    let actual = buffer.lines
     let text = actual.joined(separator: "\n") + "\n"
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
         do {
@@ -42,7 +48,7 @@ public func assertScreen(_ buffer: ScreenBuffer, named name: String, in director
         snapshot \(name) differs at line \(k + 1) (RECORD_SNAPSHOTS=1 re-records):
           expected: \(exp)
           actual:   \(act)
-        full screen:
+        in full:
         \(text)
         """, file: file, line: line)
 }

@@ -68,12 +68,15 @@ func renderLabSetup(_ lab: EvalLabState, theme: Theme, area: Rect, into buffer: 
     buffer.write(DisplayWidth.truncate("Space toggle · o cold · s grid · r run", to: inner.width), x: inner.x, y: inner.maxY - 1, style: theme.dim)
 }
 
+/// A lab result's label: "svd factors=10 cold 3" (the algorithm, the varied parameters, the cold-start N).
+public func labRunName(_ r: EvalResult) -> String {
+    r.algorithm + r.overrides.map { " \($0.key)=\($0.value)" }.joined() + (r.coldStart.map { " cold \($0)" } ?? "")
+}
+
 /// The results table (one row per algorithm, one column per metric, seconds) and a bar chart per metric.
 func labResultLines(_ report: EvalReport, theme: Theme, width: Int) -> [Line] {
     var lines: [Line] = []
-    let names = report.results.map { r in
-        r.algorithm + r.overrides.map { " \($0.key)=\($0.value)" }.joined() + (r.coldStart.map { " cold \($0)" } ?? "")
-    }
+    let names = report.results.map(labRunName)
     let nameWidth = min(18, max(9, (names.map(\.count).max() ?? 0) + 1))
     let columns = report.metrics.map { max(7, $0.name.count + 1) }
     var header = DisplayWidth.pad("algorithm", to: nameWidth)
@@ -107,39 +110,71 @@ func labResultLines(_ report: EvalReport, theme: Theme, width: Int) -> [Line] {
     return lines
 }
 
-/// The lab's line chart of the report's first metric: against N for a cold-start run (one
-/// series per algorithm and grid value), against the grid parameter for a grid search (one
-/// series per algorithm varying it); nil for a plain run or when no series has two points.
+/// The lab's line chart of the report's first metric (`LabCurve.of`), drawn in the terminal.
 func labLineChart(_ report: EvalReport, theme: Theme) -> (title: String, note: String, chart: LineChart)? {
-    guard let metric = report.metrics.first else { return nil }
+    guard let curve = LabCurve.of(report) else { return nil }
     let palette = [theme.bar, theme.positive, theme.title, theme.error, theme.dim]
-    var order: [String] = []
-    var points: [String: [(x: Double, y: Double)]] = [:]
-    let cold = report.results.contains { $0.coldStart != nil }
-    var xLabel = ""
-    for r in report.results {
-        let y = r.metrics[metric.name] ?? .nan
-        let key: String, x: Double
-        if cold {
-            guard let n = r.coldStart else { continue }
-            key = r.algorithm + r.overrides.map { " \($0.key)=\($0.value)" }.joined()
-            x = Double(n)
-            xLabel = "N (training ratings kept per user)"
-        } else {
-            guard report.isGrid, let last = r.overrides.last, let v = Double(last.value) else { continue }
-            key = r.algorithm + r.overrides.dropLast().map { " \($0.key)=\($0.value)" }.joined()
-            x = v
-            xLabel = r.algorithm + "." + last.key
+    let series = curve.series.enumerated().map { k, s in
+        LineChart.Series(name: s.name, points: s.points, style: palette[k % palette.count])
+    }
+    return (curve.title, curve.note, LineChart(series: series, xLabel: curve.xLabel, decimals: 4))
+}
+
+/// The lab's curve as numbers, so the lab screen and the handout draw the same one: the report's
+/// first metric against N for a cold-start run (one series per algorithm and grid value), against
+/// the grid parameter for a grid search (one series per algorithm varying it).
+public struct LabCurve: Sendable, Equatable {
+    public struct Series: Sendable, Equatable {
+        public var name: String
+        /// Sorted by x.
+        public var points: [(x: Double, y: Double)]
+
+        public static func == (a: Series, b: Series) -> Bool {
+            a.name == b.name && a.points.count == b.points.count
+                && zip(a.points, b.points).allSatisfy { $0.x == $1.x && ($0.y == $1.y || ($0.y.isNaN && $1.y.isNaN)) }
         }
-        if points[key] == nil { order.append(key) }
-        points[key, default: []].append((x, y))
     }
-    let series = order.enumerated().compactMap { k, name -> LineChart.Series? in
-        let p = points[name]!.sorted { $0.x < $1.x }
-        return p.count >= 2 ? LineChart.Series(name: name, points: p, style: palette[k % palette.count]) : nil
+
+    /// "ndcg@10 vs cold start N", "rmse vs svd.factors".
+    public var title: String
+    /// " (lower is better)" or " (higher is better)".
+    public var note: String
+    public var xLabel: String
+    public var metric: String
+    public var lowerIsBetter: Bool
+    public var series: [Series]
+
+    /// The curve of `report`, or nil for a plain run or when no series has two points.
+    public static func of(_ report: EvalReport) -> LabCurve? {
+        guard let metric = report.metrics.first else { return nil }
+        var order: [String] = []
+        var points: [String: [(x: Double, y: Double)]] = [:]
+        let cold = report.results.contains { $0.coldStart != nil }
+        var xLabel = ""
+        for r in report.results {
+            let y = r.metrics[metric.name] ?? .nan
+            let key: String, x: Double
+            if cold {
+                guard let n = r.coldStart else { continue }
+                key = r.algorithm + r.overrides.map { " \($0.key)=\($0.value)" }.joined()
+                x = Double(n)
+                xLabel = "N (training ratings kept per user)"
+            } else {
+                guard report.isGrid, let last = r.overrides.last, let v = Double(last.value) else { continue }
+                key = r.algorithm + r.overrides.dropLast().map { " \($0.key)=\($0.value)" }.joined()
+                x = v
+                xLabel = r.algorithm + "." + last.key
+            }
+            if points[key] == nil { order.append(key) }
+            points[key, default: []].append((x, y))
+        }
+        let series = order.compactMap { name -> Series? in
+            let p = points[name]!.sorted { $0.x < $1.x }
+            return p.count >= 2 ? Series(name: name, points: p) : nil
+        }
+        guard !series.isEmpty else { return nil }
+        return LabCurve(title: metric.name + (cold ? " vs cold start N" : " vs " + xLabel),
+                        note: metric.kind.lowerIsBetter ? " (lower is better)" : " (higher is better)",
+                        xLabel: xLabel, metric: metric.name, lowerIsBetter: metric.kind.lowerIsBetter, series: series)
     }
-    guard !series.isEmpty else { return nil }
-    let title = metric.name + (cold ? " vs cold start N" : " vs " + xLabel)
-    let note = metric.kind.lowerIsBetter ? " (lower is better)" : " (higher is better)"
-    return (title, note, LineChart(series: series, xLabel: xLabel, decimals: 4))
 }

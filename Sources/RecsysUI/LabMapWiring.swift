@@ -106,7 +106,8 @@ func labToggleStatus(before: EvalLabState, after: EvalLabState) -> String? {
 }
 
 /// Folds the map and lab messages into the state (called from `update`).
-func receiveLabMapMessage(_ state: inout AppState, _ message: Message) {
+/// A finished run is kept as the profile's last lab result (`.saveLabResult`, for the handout).
+func receiveLabMapMessage(_ state: inout AppState, _ message: Message, effects: inout [Effect]) {
     switch message {
     case .embeddingMapReady(let map):
         guard var map else {
@@ -120,8 +121,9 @@ func receiveLabMapMessage(_ state: inout AppState, _ message: Message) {
         guard var lab = state.evalLab else { return }
         applyEvalLabEvent(&lab, event)
         state.evalLab = lab
-        if case .finished(let run, _) = event, run == lab.run {
+        if case .finished(let run, let report) = event, run == lab.run, lab.report != nil {
             state.status = StatusMessage("evaluation done")
+            effects.append(.saveLabResult(profile: state.progressProfile, report))
         } else if case .failed(let run, let text) = event, run == lab.run, text != "cancelled" {
             state.status = StatusMessage("evaluation failed: \(text)", isError: true)
         }

@@ -92,6 +92,8 @@ public enum Effect: Sendable {
     case export(path: String, contents: String, count: Int)
     /// Keep a profile's progress in one lesson. Replies only on failure (`.failed`).
     case saveLessonProgress(profile: String, LessonProgress)
+    /// Keep a finished lab run as the profile's last one (for the handout). Replies only on failure (`.failed`).
+    case saveLabResult(profile: String, EvalReport)
     /// Which algorithm's top 10 recovers a user's favourite genre. Replies `.lessonRecoveryReady`.
     case lessonRecovery(TasteRecoveryJob)
     /// Leave the explorer (restore the terminal, exit 0).
@@ -104,7 +106,8 @@ public enum Effect: Sendable {
         switch self {
         case .fitModels, .recompute, .predict, .explain, .similar, .userDetails, .groupStats, .embeddingMap, .evalLab,
              .pollClass, .classCompare, .replay, .lessonRecovery: return .engine
-        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .saveLessonProgress: return .store
+        case .saveRating, .removeRating, .loadProfile, .saveDemographics, .export, .saveLessonProgress,
+             .saveLabResult: return .store
         case .quit: return .quit
         }
     }

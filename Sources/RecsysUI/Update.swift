@@ -127,7 +127,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.status = StatusMessage(text, isError: true)
 
     case .embeddingMapReady, .evalLab:
-        receiveLabMapMessage(&state, message)
+        receiveLabMapMessage(&state, message, effects: &effects)
 
     case .lessonProgressLoaded(let name, let progress):
         guard name == state.progressProfile else { break }

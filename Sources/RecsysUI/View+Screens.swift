@@ -42,7 +42,8 @@ func clampedScroll(_ scroll: Int, lines: Int, height: Int) -> Int { max(0, min(s
 func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     let names = state.algorithms.filter { state.results[$0] != nil }
     guard !names.isEmpty else { return [Line("no recommendations yet: models are still fitting", theme.dim)] }
-    let tops = names.map { Array(state.results[$0]!.rows.prefix(10).map(\.item)) }
+    let tops = names.map { Array(state.results[$0]!.rows.prefix(CompareOverlap.depth).map(\.item)) }
+    let overlap = CompareOverlap.matrix(tops)
     let first = max(0, names.firstIndex(of: state.activeAlgorithm ?? "") ?? 0)
     var lines: [Line] = [Line("Top 10 of every algorithm", theme.title)]
     lines += sideBySide(names: names, rows: tops.map { $0.map { state.stats.displayTitles[Int($0)] } },
@@ -62,7 +63,7 @@ func compareLines(_ state: AppState, width: Int, theme: Theme) -> [Line] {
     for (a, na) in names.enumerated() {
         var spans = [Span(DisplayWidth.pad(na, to: labelW), theme.dim)]
         for b in names.indices {
-            let j = Metrics.overlap(tops[a], tops[b])
+            let j = overlap[a][b]
             spans.append(Span(fixed(Double(j), 2, width: cellW), a == b ? theme.dim : (j >= 0.5 ? theme.up : theme.text)))
         }
         matrix.append(Line(spans))

@@ -128,9 +128,11 @@ struct ClassSummaryCommand: ParsableCommand {
               + padCell("favourite genre", 18) + "best top 10 (later 4★+ found)")
         for l in r.learners {
             let near = l.nearest.map { n in n + (l.nearestSimilarity.map { " " + String(format: "%.2f", $0) } ?? "") } ?? "–"
-            let best = l.algorithms.max { a, b in a.value.hits != b.value.hits ? a.value.hits < b.value.hits : a.key > b.key }
-            let bestText = l.laterLiked == 0 ? "– (no later 4★+ rating)"
-                : best.map { $0.value.hits == 0 ? "none of \(l.laterLiked) found" : "\($0.key) \($0.value.hits)/\(l.laterLiked)" } ?? "–"
+            let summary = LearnerSummary(name: l.name, ratings: l.ratings, nearest: l.nearest,
+                                         nearestSimilarity: l.nearestSimilarity, favouriteGenre: l.favouriteGenre,
+                                         earlier: l.earlier, laterLiked: l.laterLiked,
+                                         algorithms: l.algorithms.mapValues { LearnerSummary.Hits(hits: $0.hits, recall: $0.recall) })
+            let bestText = summary.bestText
             print(padCell(String(l.name.prefix(nameW)), nameW + 2) + padCell(String(l.ratings), 9)
                   + padCell(String(near.prefix(22)), 24) + padCell(l.favouriteGenre ?? "–", 18) + bestText)
         }

@@ -22,7 +22,7 @@ struct RecsysTUI: ParsableCommand {
             IndexBenchCommand.self,
             TrainCommand.self, ServeCommand.self,
             CacheCommand.self,
-            ClassCommand.self, ReplayCommand.self,
+            ClassCommand.self, ReplayCommand.self, ReportCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )

@@ -7,6 +7,11 @@ public struct LearnerSummary: Sendable, Equatable {
         public var hits: Int
         /// hits / later 4★+ ratings (recall@10).
         public var recall: Double
+
+        public init(hits: Int, recall: Double) {
+            self.hits = hits
+            self.recall = recall
+        }
     }
     public var name: String
     /// Ratings of items the dataset has.
@@ -22,6 +27,32 @@ public struct LearnerSummary: Sendable, Equatable {
     public var laterLiked: Int
     /// Per algorithm; empty when `laterLiked` is 0.
     public var algorithms: [String: Hits]
+
+    public init(name: String, ratings: Int, nearest: String?, nearestSimilarity: Double?, favouriteGenre: String?,
+                earlier: Int, laterLiked: Int, algorithms: [String: Hits]) {
+        self.name = name
+        self.ratings = ratings
+        self.nearest = nearest
+        self.nearestSimilarity = nearestSimilarity
+        self.favouriteGenre = favouriteGenre
+        self.earlier = earlier
+        self.laterLiked = laterLiked
+        self.algorithms = algorithms
+    }
+
+    /// The algorithm whose top 10 found most of the later 4★+ ratings (ties: the first name
+    /// alphabetically), or nil when none was scored.
+    public var best: (name: String, hits: Int)? {
+        algorithms.max { a, b in a.value.hits != b.value.hits ? a.value.hits < b.value.hits : a.key > b.key }
+            .map { ($0.key, $0.value.hits) }
+    }
+
+    /// The class table's "best top 10" cell: "item-knn 2/3", "none of 3 found" or "– (no later 4★+ rating)".
+    public var bestText: String {
+        guard laterLiked > 0 else { return "– (no later 4★+ rating)" }
+        guard let best else { return "–" }
+        return best.hits == 0 ? "none of \(laterLiked) found" : "\(best.name) \(best.hits)/\(laterLiked)"
+    }
 }
 
 /// The class summary: each learner's facts, and how well each algorithm's top 10 from the

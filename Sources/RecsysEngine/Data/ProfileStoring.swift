@@ -37,6 +37,10 @@ public protocol ProfileStoring: AnyObject, Sendable {
     func lessonProgress(profile: String) throws -> [LessonProgress]
     /// Records the profile's progress in one lesson (replacing the earlier record). Durable on return.
     func setLessonProgress(profile: String, _ progress: LessonProgress) throws
+    /// The profile's last evaluation-lab run (nil when it never finished one, or the store keeps none).
+    func labResult(profile: String) throws -> LabRecord?
+    /// Replaces the profile's last lab run. Durable on return.
+    func setLabResult(profile: String, _ record: LabRecord) throws
 }
 
 extension ProfileStoring {
@@ -46,6 +50,9 @@ extension ProfileStoring {
     /// Stores that keep no lesson progress: every lesson starts at step 1.
     public func lessonProgress(profile: String) throws -> [LessonProgress] { [] }
     public func setLessonProgress(profile: String, _ progress: LessonProgress) throws {}
+    /// Stores that keep no lab results: there is never a last run.
+    public func labResult(profile: String) throws -> LabRecord? { nil }
+    public func setLabResult(profile: String, _ record: LabRecord) throws {}
 }
 
 extension Demographics {
@@ -91,6 +98,18 @@ public final class InMemoryProfileStore: ProfileStoring, @unchecked Sendable {
     private var data: [String: [String: StoredRating]] = [:]
     private var people: [String: UserAttributes] = [:]
     private var lessons: [String: [String: LessonProgress]] = [:]
+    private var labs: [String: LabRecord] = [:]
+
+    public func labResult(profile: String) throws -> LabRecord? {
+        lock.lock(); defer { lock.unlock() }
+        return labs[profile]
+    }
+
+    public func setLabResult(profile: String, _ record: LabRecord) throws {
+        lock.lock(); defer { lock.unlock() }
+        if data[profile] == nil { data[profile] = [:] }
+        labs[profile] = record
+    }
 
     public func lessonProgress(profile: String) throws -> [LessonProgress] {
         lock.lock(); defer { lock.unlock() }
