@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The engine's numeric kernels (SIMD, unsafe buffers) are 20–100× slower unoptimised: debug builds
+// (and so `swift test`) compile the engine with -O too. Testability is kept (@testable import works).
+// unsafeFlags are fine for this root package; a package that depended on the RecsysEngine product by a
+// version requirement would be refused by SwiftPM (a branch, revision or local path is accepted).
+let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "recsys-tui",
     platforms: [.macOS(.v14)],
@@ -19,7 +25,7 @@ let package = Package(
     ],
     targets: [
         // Pure Swift: data, models, evaluation, math. No UI, no C.
-        .target(name: "RecsysEngine"),
+        .target(name: "RecsysEngine", swiftSettings: engineSettings),
         // Pure UI core: state, messages, update, view into a screen buffer. No curses.
         .target(name: "RecsysUI", dependencies: ["RecsysEngine", .product(name: "Yams", package: "Yams")]),
         // The built-in lessons and glossary (package resources) and the loader of an instructor's folder.

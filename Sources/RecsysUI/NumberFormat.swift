@@ -5,7 +5,16 @@ func formatSeconds(_ s: Double) -> String {
     s < 1 ? "\(Int((s * 1000).rounded())) ms" : fixed(Double(s), 1) + " s"
 }
 
-func formatRating(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : fixed(Double(v), 1) }
+/// A rating as text, the one formatter of ratings (views, exports, the CLI): "4" for whole values, "3.5" for
+/// one decimal, and every digit a Float needs otherwise ("3.25"), so a rating someone entered is never shown
+/// rounded. Non-finite values give "–".
+public func formatRating(_ v: Float) -> String {
+    guard v.isFinite else { return "–" }
+    if abs(v) >= 1e9 { return "\(v)" }
+    if v == v.rounded() { return String(Int(v)) }
+    let one = fixed(Double(v), 1)
+    return Float(one) == v ? one : "\(v)"
+}
 
 /// `v` with `decimals` digits after the point, like `String(format: "%.2f")` but without Foundation's
 /// formatter (which costs microseconds per call on Linux and runs for every row of every frame).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RecsysEngine
 import RecsysStore
+import RecsysUI
 
 extension ProfileCommand {
     struct Bench: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RecsysEngine
 import RecsysStore
+import RecsysUI
 
 /// `recsys-tui profile …`: list, inspect, export, import, rename, delete and undo profiles.
 struct ProfileCommand: ParsableCommand {
@@ -378,9 +379,6 @@ func printJSON<T: Encodable>(_ value: T) {
 
 private func padRight(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
 private func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
-
-/// "4" for whole ratings, "3.5" otherwise.
-func formatRating(_ v: Float) -> String { v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : "\(v)" }
 
 private func isoTime(_ t: Int64) -> String {
     let f = ISO8601DateFormatter()

@@ -30,9 +30,11 @@ final class BenchScaleCommandTests: XCTestCase {
 
     func testAModelOverItsTimeBudgetIsCancelledAndReported() throws {
         let data = try CLI.blockRatingsFile()
-        // two-tower trains for epochs and checks for cancellation between them; 1 ms is far less than its fit.
+        // two-tower trains for epochs and checks for cancellation between them; 1 ms is far less than its fit
+        // of 500 epochs (the engine is optimised even in debug builds: its default fit here can end within 1 ms).
+        let slow = ["--param", "two-tower.epochs=500"]
         let r = try CLI.run(["bench", "--data", data, "--algorithms", "popularity,two-tower", "--ratings", "3",
-                             "--fit-budget", "0.001s", "--format", "json"])
+                             "--fit-budget", "0.001s", "--format", "json"] + slow)
         XCTAssertEqual(r.status, 0, r.stderr)
         let j = try CLI.json(r.stdout)
         let status = try XCTUnwrap(j["fit_status"] as? [String: String])
@@ -40,7 +42,7 @@ final class BenchScaleCommandTests: XCTestCase {
         let foldin = try XCTUnwrap(j["foldin_ms"] as? [String: Any])
         XCTAssertNil(foldin["two-tower"], "a cancelled model is not measured")
         let table = try CLI.run(["bench", "--data", data, "--algorithms", "two-tower", "--ratings", "3",
-                                 "--fit-budget", "0.001s"])
+                                 "--fit-budget", "0.001s"] + slow)
         XCTAssertEqual(table.status, 0, table.stderr)
         XCTAssertTrue(table.stdout.contains("cancelled"), table.stdout)
     }

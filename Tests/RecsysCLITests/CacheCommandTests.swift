@@ -1,4 +1,5 @@
 import Foundation
+import RecsysTestSupport
 import XCTest
 
 /// `cache list|clear`, `--no-cache`, and the caches seen from `recommend`: each test has its own
@@ -14,24 +15,8 @@ final class CacheCommandTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: home)
     }
 
-    private func run(_ args: [String]) throws -> CLI.Result {
-        let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["XDG_DATA_HOME"] = home + "/data"
-        env["XDG_CACHE_HOME"] = home + "/cache"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLI.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                          stderr: String(decoding: e, as: UTF8.self))
-    }
+    /// Runs the binary with this test's own data and cache home.
+    private func run(_ args: [String]) throws -> CLI.Result { try BinaryRunner(home: home).run(args) }
 
     private func entries() throws -> [[String: Any]] {
         let r = try run(["cache", "list", "--format", "json"])

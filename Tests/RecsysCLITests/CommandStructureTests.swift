@@ -29,19 +29,7 @@ final class CommandStructureTests: XCTestCase {
         return out
     }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = try XCTUnwrap(InfoCommandTests.binary, "build the recsys-tui product first (swift build)")
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments) }
 
     func testEverySubcommandHasWorkingHelp() throws {
         let tree = try Self.commandTree()

@@ -3,43 +3,8 @@ import XCTest
 
 /// Runs the built `recsys-tui info` from another working directory.
 final class InfoCommandTests: XCTestCase {
-    /// The built executable, next to the test bundle (`.build/<config>/recsys-tui`).
-    static var binary: URL? {
-        var candidates: [URL] = []
-        candidates.append(Bundle.main.bundleURL)
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        // Tests/RecsysCLITests/InfoCommandTests.swift → package root/.build/debug
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug"))
-        for dir in candidates {
-            let url = dir.appendingPathComponent("recsys-tui")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
-
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    func run(_ arguments: [String]) throws -> Run {
-        let binary = try XCTUnwrap(Self.binary, "build the recsys-tui product first (swift build)")
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = arguments
-        p.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                   stderr: String(decoding: e, as: UTF8.self))
-    }
+    /// Runs the binary from /tmp (not the package root), with the tests' private XDG home.
+    func run(_ arguments: [String]) throws -> CLI.Result { try CLI.run(arguments, in: "/tmp") }
 
     /// A small dataset folder (latest layout) in a temporary directory.
     func fixture() throws -> String {

@@ -1,48 +1,14 @@
 import Foundation
+import RecsysTestSupport
 import XCTest
 
-/// Runs the built `recsys-tui` executable (built by `swift build`/`swift test` beside the test bundle).
+/// The CLI tests' helpers: every run of the binary goes through `BinaryRunner` (a private XDG home).
 enum CLI {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = BinaryRunner.Result
 
-    static var binary: URL {
-        let beside = Bundle.main.bundleURL.appendingPathComponent("recsys-tui")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        // Tests/RecsysCLITests/<file> → package root/.build/debug/recsys-tui
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/recsys-tui")
-    }
-
-    /// A private data and cache home for every command these tests run, so that no test reads
-    /// or migrates the profile database of the person running the tests.
-    static let home: String = {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("recsys-cli-tests-\(ProcessInfo.processInfo.processIdentifier)").path
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }()
-
-    static func run(_ args: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["XDG_DATA_HOME"] = home + "/data"
-        env["XDG_CACHE_HOME"] = home + "/cache"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+    /// Runs the binary with the test process's private data and cache home.
+    static func run(_ args: [String], in directory: String? = nil) throws -> Result {
+        try BinaryRunner.shared.run(args, in: directory)
     }
 
     /// A ratings file with two taste groups: users 1–10 rate items 100–105, users 11–20 rate 106–111

@@ -2,31 +2,19 @@ import Foundation
 import GRDB
 import RecsysEngine
 @testable import RecsysStore
+import RecsysTestSupport
 import XCTest
 
 /// The built `recsys-tui` binary, driven as a user (or a crash) would: concurrent
 /// processes, SIGKILL after a commit, and one-line errors with exit status 2.
 final class ProcessTests: XCTestCase {
-    /// `.build/<config>/recsys-tui`, beside the test bundle (`swift test` builds it).
-    static let binary: String = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("recsys-tui").path
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/recsys-tui").path
-    }()
-
     struct Outcome { var status: Int32; var out: String; var err: String }
 
     /// Starts the binary; returns the process and its stdout/stderr pipes.
     private func launch(_ args: [String]) throws -> (Process, Pipe, Pipe) {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            throw XCTSkip("recsys-tui is not built at \(Self.binary); run `swift build` first")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = args
+        guard BinaryRunner.binary != nil else { throw XCTSkip("recsys-tui is not built; run `swift build` first") }
+        // The shared runner's process: the built binary with a private XDG home.
+        let p = try BinaryRunner.shared.process(args)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -40,4 +40,18 @@ final class ExplanationTextTests: XCTestCase {
         XCTAssertEqual(starText(4), "4★")
         XCTAssertEqual(starText(3.5), "3.5★")
     }
+
+    /// The one rating formatter (the CLI prints with it too): whole and one-decimal values short, any other
+    /// value with every digit it has, never rounded away.
+    func testRatingFormatterNeverRoundsAnEnteredRating() {
+        XCTAssertEqual(formatRating(4), "4")
+        XCTAssertEqual(formatRating(0.5), "0.5")
+        XCTAssertEqual(formatRating(-1.5), "-1.5")
+        XCTAssertEqual(formatRating(3.25), "3.25")
+        XCTAssertEqual(formatRating(2.2), "2.2")
+        XCTAssertEqual(formatRating((3.6666 * 10).rounded() / 10), "3.7", "a prediction rounded to one decimal")
+        XCTAssertEqual(formatRating(2e9), "2e+09")
+        XCTAssertEqual(formatRating(.nan), "–")
+        XCTAssertEqual(formatRating(.infinity), "–")
+    }
 }

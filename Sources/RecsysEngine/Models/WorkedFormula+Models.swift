@@ -142,37 +142,39 @@ extension EASERecommender {
     }
 }
 
+extension WorkedFormula {
+    /// s_ui = x_uᵀy_i (+ b_i) = Σ_f x_uf·y_if (+ b_i), for the factor models that score by the dot product of a
+    /// user vector and item factors (ALS, BPR), with the rated films whose y_j lie nearest y_i.
+    /// `factors` holds `itemCount` rows of `ld` floats, the first `k` of each used.
+    static func userItemDot(_ m: some Recommender, _ profile: Profile, item: Int32, user: (Profile) -> [Float]?,
+                            factors: [Float], ld: Int, k: Int, itemCount: Int, itemBias: [Float]? = nil,
+                            notes: [Explanation.Note]) -> WorkedFormula {
+        guard Int(item) >= 0, Int(item) < itemCount, let x = user(profile) else {
+            return .fromTerms(m.explain(profile, item: item))
+        }
+        func row(_ j: Int32) -> [Float]? { j >= 0 && Int(j) < itemCount ? Array(factors[Int(j) * ld..<Int(j) * ld + k]) : nil }
+        let (series, table) = dot(FormulaSymbol("x", "uf"), x, FormulaSymbol("y", "if"), row(item) ?? [], index: "f", k: k)
+        let near = nearestRated(profile, item: item, vector: row)
+        let expression = itemBias.map { FormulaNode.sum([series, .v("b", "i", $0[Int(item)])]) } ?? series
+        return WorkedFormula(algorithm: m.name, item: item, meaning: .rankingScore, target: FormulaSymbol("s", "ui"),
+                             expression: expression, tables: [table, near], notes: notes,
+                             score: m.scores(profile)[Int(item)])
+    }
+}
+
 extension ALSRecommender {
     /// s_ui = x_uᵀy_i = Σ_f x_uf·y_if, and the rated films whose y_j lie nearest y_i.
     public func workedFormula(_ profile: Profile, item: Int32) -> WorkedFormula {
-        guard Int(item) >= 0, Int(item) < itemCount, let x = userVector(profile) else {
-            return .fromTerms(explain(profile, item: item))
-        }
-        let y = Array(itemFactors[Int(item) * ld..<Int(item) * ld + k])
-        let (series, table) = WorkedFormula.dot(FormulaSymbol("x", "uf"), x, FormulaSymbol("y", "if"), y, index: "f", k: k)
-        let near = WorkedFormula.nearestRated(profile, item: item) { j in
-            j >= 0 && Int(j) < self.itemCount ? Array(self.itemFactors[Int(j) * self.ld..<Int(j) * self.ld + self.k]) : nil
-        }
-        return WorkedFormula(algorithm: Self.name, item: item, meaning: .rankingScore, target: FormulaSymbol("s", "ui"),
-                             expression: series, tables: [table, near], notes: feedback.notes,
-                             score: scores(profile)[Int(item)])
+        .userItemDot(self, profile, item: item, user: userVector, factors: itemFactors, ld: ld, k: k,
+                     itemCount: itemCount, notes: feedback.notes)
     }
 }
 
 extension BPRRecommender {
     /// s_ui = x_uᵀy_i + b_i, and the rated films whose y_j lie nearest y_i.
     public func workedFormula(_ profile: Profile, item: Int32) -> WorkedFormula {
-        guard Int(item) >= 0, Int(item) < itemCount, let x = userVector(profile) else {
-            return .fromTerms(explain(profile, item: item))
-        }
-        let y = Array(itemFactors[Int(item) * ld..<Int(item) * ld + k])
-        let (series, table) = WorkedFormula.dot(FormulaSymbol("x", "uf"), x, FormulaSymbol("y", "if"), y, index: "f", k: k)
-        let near = WorkedFormula.nearestRated(profile, item: item) { j in
-            j >= 0 && Int(j) < self.itemCount ? Array(self.itemFactors[Int(j) * self.ld..<Int(j) * self.ld + self.k]) : nil
-        }
-        return WorkedFormula(algorithm: Self.name, item: item, meaning: .rankingScore, target: FormulaSymbol("s", "ui"),
-                             expression: .sum([series, .v("b", "i", itemBias[Int(item)])]), tables: [table, near],
-                             notes: feedback.notes, score: scores(profile)[Int(item)])
+        .userItemDot(self, profile, item: item, user: userVector, factors: itemFactors, ld: ld, k: k,
+                     itemCount: itemCount, itemBias: itemBias, notes: feedback.notes)
     }
 }
 
