@@ -89,6 +89,9 @@ public enum Checkpoint: Sendable, Equatable {
     case changed(algorithm: String)
     /// `filter: Comedy` (or `filter: any`): the catalog is filtered by that genre (any genre).
     case filter(genre: String?)
+    /// `formula: user-knn` (or `formula: any`): Explain shows the formula view (`f`) of that algorithm's
+    /// prediction, with the numbers filled in.
+    case formula(algorithm: String?)
     /// `answer: {of: favourite-genre, user: 17}`: the typed answer equals a value the app knows or computes.
     case answer(AnswerSpec)
 }

@@ -86,6 +86,9 @@ extension AppState {
         case .filter(let genre):
             guard let g = genreFilter else { return false }
             return genre == nil || g.lowercased() == genre!.lowercased()
+        case .formula(let a):
+            guard screen == .explain, explain.showFormula, let r = explain.result, r.formula != nil else { return false }
+            return a == nil || r.algorithm == a
         case .answer:
             return false
         }
@@ -136,6 +139,9 @@ extension AppState {
         case .scratch: return "become a user"
         case .changed(let a): return "change a parameter of \(a)"
         case .filter(let g): return "filter by " + (g ?? "a genre")
+        case .formula(let a):
+            let key = Keymap.table(.explain).own.first { $0.action == .showFormula }?.keys.first.map(Keymap.name) ?? "f"
+            return "show " + (a.map { "\($0)'s " } ?? "the ") + "formula (Explain, \(key))"
         case .answer: return "type your answer (a)"
         }
     }

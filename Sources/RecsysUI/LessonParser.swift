@@ -268,6 +268,10 @@ public enum LessonParser {
         case "filter":
             guard let g = v.string else { throw fail("expected 'filter: GENRE' or 'filter: any'") }
             return .filter(genre: g.lowercased() == "any" ? nil : g)
+        case "formula":
+            if v.string?.lowercased() == "any" { return .formula(algorithm: nil) }
+            guard v.string != nil else { throw fail("expected 'formula: ALGORITHM' or 'formula: any'") }
+            return .formula(algorithm: try algorithm(v))
         case "answer":
             try allowOnly(["of", "user", "what", "metric", "algorithm"])
             guard let of = field("of")?.string, let k = AnswerSpec.Kind(rawValue: of) else {
@@ -286,7 +290,7 @@ public enum LessonParser {
             }
         default:
             throw fail("unknown checkpoint '\(kind)' (expected: rated, share, screen, algorithm, did, lab, overlap, "
-                + "scratch, changed, filter, answer)")
+                + "scratch, changed, filter, formula, answer)")
         }
     }
 }

@@ -36,9 +36,10 @@ extension AppState {
         guard s.contains("{") else { return s }
         let cells = Double(dataset.userCount) * Double(max(1, dataset.itemCount))
         let values: [(String, String)] = [
-            ("{users}", String(dataset.userCount)), ("{items}", String(dataset.itemCount)),
-            ("{ratings}", String(dataset.ratings.count)), ("{genres}", String(stats.genreNames.count)),
-            ("{density}", fixed(100 * Double(dataset.ratings.count) / cells, 2) + "%"), ("{dataset}", dataset.name),
+            // Written as `recsys-tui info` writes them (62,423 · 6.305%), so the lesson and `info` agree.
+            ("{users}", groupedCount(dataset.userCount)), ("{items}", groupedCount(dataset.itemCount)),
+            ("{ratings}", groupedCount(dataset.ratings.count)), ("{genres}", String(stats.genreNames.count)),
+            ("{density}", fixed(100 * Double(dataset.ratings.count) / cells, 3) + "%"), ("{dataset}", dataset.name),
             ("{demographics}", datasetDemographics.isEmpty ? "none" : datasetDemographics.joined(separator: ", ")),
         ]
         var t = s

@@ -14,6 +14,20 @@ struct ExploreCommand: ParsableCommand {
         commandName: "explore",
         abstract: "Open the interactive explorer (the default).")
 
+    @OptionGroup var options: ExplorerOptions
+
+    @Flag(help: .hidden)
+    var keyEcho = false
+
+    func run() throws {
+        if keyEcho { return try runKeyEcho(start: DispatchTime.now()) }
+        try options.runExplorer(learn: nil)
+    }
+}
+
+/// The explorer's options, shared by `explore` and `learn` (both embed them with `@OptionGroup`, so the
+/// flags and their help are the same in both).
+struct ExplorerOptions: ParsableArguments {
     @OptionGroup var dataOptions: DataOptions
 
     @OptionGroup var modelOptions: SavedModelOptions
@@ -52,9 +66,6 @@ struct ExploreCommand: ParsableCommand {
         + "high contrast, a caption of the last key; P toggles it."))
     var presenter = false
 
-    @Flag(help: .hidden)
-    var keyEcho = false
-
     /// Quits once every model is ready or failed (benchmarks: Tests/Bench/second-start.sh).
     @Flag(help: .hidden)
     var exitWhenReady = false
@@ -68,11 +79,6 @@ struct ExploreCommand: ParsableCommand {
 
     var chosenAlgorithms: [String] {
         algorithms.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? Algorithms.names
-    }
-
-    func run() throws {
-        if keyEcho { return try runKeyEcho(start: DispatchTime.now()) }
-        try runExplorer(learn: nil)
     }
 
     /// Runs the explorer; with `learn`, the lesson panel opens on its lesson (or the one to resume)
@@ -223,6 +229,9 @@ struct ExploreCommand: ParsableCommand {
         }
     }
 
+}
+
+extension ExploreCommand {
     /// Opens the terminal; a `TerminalError` (not a terminal, unknown TERM) becomes one line and exit 2.
     static func openTerminal() throws -> CursesTerminal {
         try CursesTerminal()
@@ -296,6 +305,3 @@ struct ExploreCommand: ParsableCommand {
         if exit != .finished { throw ExitCode(exit.exitStatus) }
     }
 }
-
-/// The explorer's options, shared by `explore` and `learn` (`learn` embeds them whole).
-typealias ExplorerOptions = ExploreCommand

@@ -9,8 +9,6 @@ struct LearnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
         abstract: "Open the explorer with the lesson panel: short lessons whose steps tick as you do them.",
-        // The explorer's options are embedded whole; name the command itself in the usage line.
-        usage: "recsys-tui learn [--lesson <N>] [--lessons <dir>] [--check] [<explorer options>]",
         discussion: """
             The built-in course has 9 lessons (the three kinds of data, content-based, user-based and \
             item-based CF, matrix factorisation, implicit feedback, evaluation, cold start, the \

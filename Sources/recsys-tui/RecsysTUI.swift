@@ -44,7 +44,7 @@ struct RecsysTUI: ParsableCommand {
         var out: [String] = []
         for (k, a) in args.enumerated() {
             if a == "--class", k + 1 == args.count || args[k + 1].hasPrefix("-") {
-                out.append("--class=" + ExploreCommand.classDatabase)
+                out.append("--class=" + ExplorerOptions.classDatabase)
             } else {
                 out.append(a)
             }

@@ -15,7 +15,7 @@ final class LearnCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 10, r.stdout)
-        XCTAssertTrue(lines[2].hasPrefix("3. User-based collaborative filtering (6 steps"), String(lines[2]))
+        XCTAssertTrue(lines[2].hasPrefix("3. User-based collaborative filtering (7 steps"), String(lines[2]))
         XCTAssertTrue(lines[9].hasPrefix("9 lessons, "), String(lines[9]))
     }
 

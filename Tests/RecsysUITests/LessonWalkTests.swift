@@ -124,7 +124,7 @@ final class LessonPlayer {
     let test: XCTestCase
 
     init(dataset: Dataset, tastes: [String: KnownTaste], course: (lessons: [Lesson], glossary: [GlossaryTerm]),
-         test: XCTestCase, everyAlgorithm: Bool = false) {
+         test: XCTestCase, everyAlgorithm: Bool = false, parameters: [String: [String: String]] = [:]) {
         // The algorithms the course names (popularity is the lab's and the explorer's first tab), fitted once
         // with the test suite's light parameters: the walk stays quick in debug builds on the sample.
         var named: Set<String> = ["popularity"]
@@ -140,8 +140,13 @@ final class LessonPlayer {
                 }
             }
         }
+        // `parameters` go over the suite's light ones (a large dataset needs lighter still in debug builds).
         d = Driver(dataset: dataset, algorithms: everyAlgorithm ? Algorithms.names : Algorithms.names.filter(named.contains),
-                   extraModels: false)
+                   extraModels: false) { state in
+            for (name, values) in parameters {
+                state.parameters[name] = Parameters((state.parameters[name]?.values ?? [:]).merging(values) { $1 })
+            }
+        }
         d.state.knownTastes = tastes
         d.state.lessons.library = course.lessons
         d.state.lessons.glossary = course.glossary
@@ -316,6 +321,16 @@ final class LessonPlayer {
             let k = genre.flatMap { g in d.state.stats.genreNames.firstIndex { $0.lowercased() == g.lowercased() } } ?? 0
             for _ in 0...k { d.key(.down) }
             d.key(.enter)
+        case .formula(let a):
+            if let a, d.state.activeAlgorithm != a { command("algo \(a)") }
+            if d.state.screen != .explain {
+                go(to: .explore)
+                d.key(.char("e"))
+            }
+            // The key Explain's own table binds to the formula view (what the lesson's hint names).
+            let key = Keymap.table(.explain).own.first { $0.action == .showFormula }?.keys.first
+            XCTAssertNotNil(key, "Explain has a key for the formula view")
+            if let key, !d.state.explain.showFormula { d.key(key) }
         case .answer(let spec):
             let truth = independentAnswer(spec)
             XCTAssertNotNil(truth, "\(d.state.dataset.name): no answer for \(spec)")
