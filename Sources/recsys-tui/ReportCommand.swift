@@ -93,9 +93,9 @@ struct ReportCommand: ParsableCommand {
         var skipped: [String] = []
         var classLabel = ""
         if let classFolder {
-            let source: any ClassSource = classFolder == ExploreCommand.classDatabase
+            let source: any ClassSource = classFolder == ExplorerOptions.classDatabase
                 ? StoreClass(store: db, dataset: identity) : FolderClass(folder: classFolder)
-            classLabel = classFolder == ExploreCommand.classDatabase ? store.path : classFolder
+            classLabel = classFolder == ExplorerOptions.classDatabase ? store.path : classFolder
             let everyone = try source.load(excluding: "")
             skipped = everyone.problems
             for p in skipped { warn("skipped " + p) }
