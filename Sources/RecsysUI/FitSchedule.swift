@@ -42,6 +42,10 @@ public struct RunningFit: Sendable {
 /// - Lanes: at most `lanes` fits run at once (one per core on the 2-core target). A fit estimated at
 ///   `longFit` seconds or more is *long*; at most one long fit runs at a time, so the other lane is
 ///   always free for cheap ones: a cheap model never waits behind the slowest.
+/// - The long lane starts at once: with two lanes or more, when no long fit runs, the cheapest long
+///   one takes a lane ahead of cheaper fits, and the other lanes serve the cheap ones in cost order.
+///   Otherwise the long fits start only after every cheap one, and the first of them (item-knn on
+///   the 25M shape, est. 2 min) is ready last of the models a learner meets first.
 /// - Threads: a starting fit gets the cores the running ones leave, shared among those starting
 ///   together (at least 1).
 /// - Budget: at the start, a model estimated over `budget` seconds is deferred with that reason
@@ -110,6 +114,12 @@ public struct FitPlan: Sendable {
                                                                  cancellation: CancellationToken)] {
         var chosen: [(FitRequest, Double)] = []
         var longBusy = running.values.contains { $0.estimate >= longFit }
+        if lanes >= 2, !longBusy, running.count < lanes,
+           let k = queue.firstIndex(where: { $0.estimate >= longFit && running[$0.request.algorithm] == nil }) {
+            let (r, e) = queue.remove(at: k)
+            chosen.append((r, e))
+            longBusy = true
+        }
         var k = 0
         while running.count + chosen.count < lanes && k < queue.count {
             let (r, e) = queue[k]
