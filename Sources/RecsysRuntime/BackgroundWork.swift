@@ -56,13 +56,14 @@ public final class BackgroundWork: @unchecked Sendable {
     }
 
     /// Runs `body` on a fresh thread at a lower CPU priority and waits for it: `LowPriorityThread.run`
-    /// (nice +`LowPriorityThread.niceIncrement` relative to the caller, the one place that sets it).
+    /// with nice +`LowPriorityThread.engineIncrement` relative to the caller (fits are lowered by
+    /// `EffectRunner` with `fitIncrement` instead, never both).
     ///
     /// Fits are long and CPU-bound; the explorer's key handling is short and must not wait behind
     /// them (class mode refits every model whenever classmates rate). The nice value dies with the
     /// thread, so no pooled thread is left slowed down.
     public static func runAtLowPriority(_ body: @escaping @Sendable () -> Void) {
-        LowPriorityThread.run(body)
+        LowPriorityThread.run(increment: LowPriorityThread.engineIncrement, body)
     }
 
     /// Jobs skipped because a newer one superseded them.

@@ -19,10 +19,10 @@ import RecsysUI
 /// - Fit and lab progress are coalesced per algorithm so a fast-reporting job
 ///   cannot flood the mailbox.
 ///
-/// - Everything but the store runs on a thread niced once by +5 (`LowPriorityThread`): key
-///   handling wins a contended core (class mode refits while learners press keys), and background
-///   work still advances on a busy machine. A fit is lowered by `EffectRunner` (its own thread),
-///   the other engine jobs here; never both (two layers of +10 once left fits at nice 19, starved).
+/// - Everything but the store runs on a thread lowered once (`LowPriorityThread`): engine jobs by
+///   +3 here, a fit by +8 in `EffectRunner` (its own thread), never both (two layers of +10 once left
+///   fits at nice 19). Key handling wins a contended core over a recompute, a recompute over a fit
+///   (class mode refits while learners press keys), and a fit still advances on a busy machine.
 ///
 /// The queue names are the app's: the terminal backend only sees a `schedule` closure.
 public final class ExploreEffects: Sendable {
