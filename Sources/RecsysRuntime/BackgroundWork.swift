@@ -55,25 +55,15 @@ public final class BackgroundWork: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on a fresh thread at a lower CPU priority (nice +10 on Linux) and waits for it.
+    /// Runs `body` on a fresh thread at a lower CPU priority and waits for it: `LowPriorityThread.run`
+    /// with nice +`LowPriorityThread.engineIncrement` relative to the caller (fits are lowered by
+    /// `EffectRunner` with `fitIncrement` instead, never both).
     ///
     /// Fits are long and CPU-bound; the explorer's key handling is short and must not wait behind
-    /// them (class mode refits every model whenever classmates rate). A niced thread only gets
-    /// the CPU the run loop and the recomputes leave. The nice value dies with the thread, so no
-    /// pooled thread is left slowed down.
+    /// them (class mode refits every model whenever classmates rate). The nice value dies with the
+    /// thread, so no pooled thread is left slowed down.
     public static func runAtLowPriority(_ body: @escaping @Sendable () -> Void) {
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            #if canImport(Glibc)
-            // On Linux the nice value belongs to a thread: PRIO_PROCESS with id 0 sets the calling thread's.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-            #endif
-            body()
-            done.signal()
-        }
-        thread.stackSize = 16 << 20
-        thread.start()
-        done.wait()
+        LowPriorityThread.run(increment: LowPriorityThread.engineIncrement, body)
     }
 
     /// Jobs skipped because a newer one superseded them.

@@ -19,9 +19,10 @@ import RecsysUI
 /// - Fit and lab progress are coalesced per algorithm so a fast-reporting job
 ///   cannot flood the mailbox.
 ///
-/// - Everything but the store runs on a thread niced by 10 (`BackgroundWork.runAtLowPriority`):
-///   background work takes only the CPU that key handling leaves (class mode refits while
-///   learners press keys).
+/// - Everything but the store runs on a thread lowered once (`LowPriorityThread`): engine jobs by
+///   +3 here, a fit by +8 in `EffectRunner` (its own thread), never both (two layers of +10 once left
+///   fits at nice 19). Key handling wins a contended core over a recompute, a recompute over a fit
+///   (class mode refits while learners press keys), and a fit still advances on a busy machine.
 ///
 /// The queue names are the app's: the terminal backend only sees a `schedule` closure.
 public final class ExploreEffects: Sendable {
@@ -46,9 +47,9 @@ public final class ExploreEffects: Sendable {
             let job: @Sendable () -> Void = {
                 runner.run(effect) { message in post(message, ExploreEffects.coalescingKey(of: message)) }
             }
-            // Engine work and fits yield the CPU to key handling (see `runAtLowPriority`); store
-            // writes and file exports run as they are.
-            if queue == "store" { job() } else { BackgroundWork.runAtLowPriority(job) }
+            // Engine work yields the CPU to key handling (see `LowPriorityThread`); a fit lowers its own
+            // thread in `EffectRunner.run`; store writes and file exports run as they are.
+            if queue == "store" || effect.isFit { job() } else { BackgroundWork.runAtLowPriority(job) }
         }
     }
 
@@ -87,6 +88,14 @@ public final class ExploreEffects: Sendable {
         if case .fitProgress(let algorithm, _) = message { return "fit:" + algorithm }
         if case .evalLab(.progress(_, let algorithm, _)) = message { return "lab:" + algorithm }
         return nil
+    }
+}
+
+extension Effect {
+    /// A fit job (lowered once, by `EffectRunner.run`).
+    var isFit: Bool {
+        if case .fitModels = self { return true }
+        return false
     }
 }
 

@@ -42,8 +42,12 @@ public struct RunningFit: Sendable {
 /// - Lanes: at most `lanes` fits run at once (one per core on the 2-core target). A fit estimated at
 ///   `longFit` seconds or more is *long*; at most one long fit runs at a time, so the other lane is
 ///   always free for cheap ones: a cheap model never waits behind the slowest.
-/// - Threads: a starting fit gets the cores the running ones leave, shared among those starting
-///   together (at least 1).
+/// - Threads: every fit gets `cores` threads, whatever else runs; the system shares the cores among
+///   the lanes' threads. So a parallel fit (als, the kNN passes, ease) takes up a core the other
+///   lane leaves idle (an SGD fit uses one), instead of keeping the one thread it was given when it
+///   started beside another fit. And the thread count, part of the fitted-model cache's key, is the
+///   same on every start: when it was the cores left over (1 beside another fit, 2 alone), a second
+///   start that overlapped the fits differently missed the cache and refitted.
 /// - Budget: at the start, a model estimated over `budget` seconds is deferred with that reason
 ///   instead of queued; the models panel runs it anyway on request.
 public struct FitPlan: Sendable {
@@ -120,8 +124,7 @@ public struct FitPlan: Sendable {
             queue.remove(at: k)
         }
         guard !chosen.isEmpty else { return [] }
-        let used = running.values.reduce(0) { $0 + $1.threads }
-        let each = max(1, (cores - used) / chosen.count)
+        let each = cores
         var busyLanes = Set(running.values.map(\.lane))
         return chosen.map { r, e in
             let lane = (0..<lanes).first { !busyLanes.contains($0) } ?? 0

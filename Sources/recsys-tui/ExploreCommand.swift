@@ -111,6 +111,8 @@ struct ExplorerOptions: ParsableArguments {
         let tastesPath = (dataOptions.path as NSString).appendingPathComponent("tastes.csv")
         let tastes = FileManager.default.fileExists(atPath: tastesPath) ? try KnownTaste.read(path: tastesPath) : [:]
         phases.append("load_ms=\(ms(since: t))")
+        // CPU time beside the wall clock: on a loaded machine the wall clock mostly measures waiting.
+        phases.append(String(format: "load_cpu_ms=%.1f", ExploreCommand.cpuMillis()))
         phases.append("dataset=\(cacheOptions.noCache ? "files (no cache)" : loaded.fromImage ? "image" : "files")")
         t = DispatchTime.now()
         let opened = try openDatasetProfiles(store: store, dataset: ds, profile: profile)
@@ -168,6 +170,7 @@ struct ExplorerOptions: ParsableArguments {
             }
         }
         phases.append("state_ms=\(ms(since: t))")
+        phases.append(String(format: "start_cpu_ms=%.1f", ExploreCommand.cpuMillis()))
         // The app's wiring: the UI core's effects run on the explorer's queues (store writes on one serial queue),
         // into the profile store seen from this dataset.
         let history: @Sendable (String) throws -> [RatingEvent] = { name in
@@ -232,6 +235,18 @@ struct ExplorerOptions: ParsableArguments {
 }
 
 extension ExploreCommand {
+    /// CPU time (user + system) of the whole process so far, in ms (getrusage).
+    static func cpuMillis() -> Double {
+        var u = rusage()
+        #if os(Linux)
+        guard getrusage(RUSAGE_SELF.rawValue, &u) == 0 else { return 0 }
+        #else
+        guard getrusage(RUSAGE_SELF, &u) == 0 else { return 0 }
+        #endif
+        func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1000 + Double(t.tv_usec) / 1000 }
+        return ms(u.ru_utime) + ms(u.ru_stime)
+    }
+
     /// Opens the terminal; a `TerminalError` (not a terminal, unknown TERM) becomes one line and exit 2.
     static func openTerminal() throws -> CursesTerminal {
         try CursesTerminal()

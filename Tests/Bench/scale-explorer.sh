@@ -71,6 +71,7 @@ for m in popularity baseline content svd als item-knn; do
 done
 echo
 echo "first frame (explorer) ms:      $(stat first_frame_ms)  (wall until the header: ${FIRST_WALL} ms)"
+echo "  of it: load $(stat load_ms) ms wall, CPU by then $(stat load_cpu_ms) ms; CPU when the state was built $(stat start_cpu_ms) ms"
 echo "six cheap models ready, s:      $cheap_max"
 echo "every model ready or deferred:  ${DONE_S:-not within ${DEADLINE}} s"
 echo "key to frame while fits run:    p50 $(stat key_total_p50_ms) ms, p99 $(stat key_total_p99_ms) ms ($(stat key_frames) keys)"

@@ -53,7 +53,7 @@ final class BackgroundWorkTests: XCTestCase {
             seen.ran = true
         }
         XCTAssertTrue(seen.ran, "the call waits for the body")
-        XCTAssertEqual(seen.value, min(19, mine + 10))
+        XCTAssertEqual(seen.value, min(19, mine + LowPriorityThread.engineIncrement))
         XCTAssertEqual(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), mine)
         #endif
     }

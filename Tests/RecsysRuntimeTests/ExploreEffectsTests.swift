@@ -116,6 +116,40 @@ final class ExploreEffectsTests: XCTestCase {
         XCTAssertNotNil(predictions["popularity"])
     }
 
+    /// A scheduled fit and a scheduled engine job each run lowered by one increment, not two (two
+    /// layers of +10 once left fits at nice 19), and a fit more than an engine job.
+    func testFitsAndEngineJobsAreLoweredOnceNotTwice() throws {
+        #if os(Linux)
+        let mine = LowPriorityThread.currentNice()
+        try XCTSkipIf(mine + 2 * LowPriorityThread.fitIncrement > 17, "too low a priority already to tell once from twice")
+        final class Seen: @unchecked Sendable {
+            private let lock = NSLock()
+            private var values: [String: Int32] = [:]
+            func note(_ k: String) { lock.lock(); values[k] = LowPriorityThread.currentNice(); lock.unlock() }
+            subscript(_ k: String) -> Int32? { lock.lock(); defer { lock.unlock() }; return values[k] }
+        }
+        let seen = Seen()
+        let data = UIFixtures.dataset()
+        let effects = ExploreEffects(store: InMemoryProfileStore())
+        // Messages are posted from the thread that did the work: its nice value is the job's.
+        effects.schedule(.fitModels(FitJob(dataset: data, requests: [FitRequest(algorithm: "popularity")], seed: 1)),
+                         post: { m, _ in if case .modelFitted = m { seen.note("fit") } }, quit: {})
+        effects.schedule(.predict(PredictJob(generation: 1, item: 0, profile: Profile(), models: [])),
+                         post: { _, _ in seen.note("engine") }, quit: {})
+        // The queues' own threads, unlowered (libdispatch may give a queue's thread a nice value of its QoS).
+        effects.work.run(on: "fit") { seen.note("fit queue") }
+        effects.work.run(on: "engine") { seen.note("engine queue") }
+        effects.work.wait(for: "fit")
+        effects.work.wait(for: "engine")
+        let fitBase = try XCTUnwrap(seen["fit queue"]), engineBase = try XCTUnwrap(seen["engine queue"])
+        XCTAssertEqual(seen["fit"], min(19, fitBase + LowPriorityThread.fitIncrement))
+        XCTAssertEqual(seen["engine"], min(19, engineBase + LowPriorityThread.engineIncrement))
+        XCTAssertLessThan(LowPriorityThread.engineIncrement, LowPriorityThread.fitIncrement,
+                          "a recompute a learner waits for beats a fit")
+        XCTAssertEqual(LowPriorityThread.currentNice(), mine, "the caller is untouched")
+        #endif
+    }
+
     func testFittingRunsOnItsOwnQueueAndProgressIsCoalesced() {
         let data = UIFixtures.dataset()
         let job = FitJob(dataset: data, requests: [FitRequest(algorithm: "popularity")], seed: 1)

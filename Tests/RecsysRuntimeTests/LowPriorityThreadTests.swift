@@ -15,7 +15,7 @@ final class LowPriorityThreadTests: XCTestCase {
             box.ran = true
         }
         XCTAssertTrue(box.ran, "run waits for the work")
-        XCTAssertEqual(box.nice, min(19, before + LowPriorityThread.niceIncrement))
+        XCTAssertEqual(box.nice, min(19, before + LowPriorityThread.fitIncrement))
         XCTAssertEqual(LowPriorityThread.currentNice(), before, "only the fit's own thread is lowered")
         #endif
     }

@@ -40,7 +40,7 @@ final class FitScheduleTests: XCTestCase {
         let first = plan.start(parent: quit)
         XCTAssertEqual(first.map(\.request.algorithm), ["popularity", "svd"])
         XCTAssertEqual(Set(first.map(\.lane)), [0, 1])
-        XCTAssertEqual(first.map(\.threads), [1, 1], "two fits share the two cores")
+        XCTAssertEqual(first.map(\.threads), [2, 2], "every fit gets every core: the system shares them")
         XCTAssertTrue(plan.start(parent: quit).isEmpty, "both lanes busy")
 
         _ = plan.finished("popularity")
@@ -57,7 +57,7 @@ final class FitScheduleTests: XCTestCase {
         _ = plan.finished("item-knn")
         let last = plan.start(parent: quit)
         XCTAssertEqual(last.map(\.request.algorithm), ["ease"])
-        XCTAssertEqual(last.first?.threads, 2, "alone, a fit gets both cores")
+        XCTAssertEqual(last.first?.threads, 2, "alone or not, the same threads: the cache key stays the same")
         quit.cancel()
         XCTAssertTrue(last[0].cancellation.isCancelled, "quitting cancels every fit")
     }
@@ -177,7 +177,7 @@ final class FitScheduleTests: XCTestCase {
         d.key(.char("a"))
         d.normalize()
         let text = d.screenText()
-        XCTAssertTrue(text.contains("fitting 25% features · ETA 9 s · 1 thread"), text)
+        XCTAssertTrue(text.contains("fitting 25% features · ETA 9 s · 2 threads"), text)
         XCTAssertTrue(text.contains("deferred: est. 29 min > 10 min budget · r runs it anyway"), text)
         assertScreen(view(d.state), named: "models-80x24", in: snapshotDirectory())
     }
