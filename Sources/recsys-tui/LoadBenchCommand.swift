@@ -12,17 +12,37 @@ struct LoadBenchCommand: ParsableCommand {
         commandName: "loadbench",
         abstract: "Benchmark the dataset loader (optionally generating a MovieLens-25M-shaped folder first).",
         discussion: """
-            --generate DIR writes ratings.csv and movies.csv with the shape of MovieLens 25M scaled to --rows \
-            (same seed, same bytes), then loads it unless --no-load is given. Run it in a release build:
+            --generate DIR writes ratings.csv and movies.csv with the shape of MovieLens 25M (or --shape ml-32m) \
+            scaled to --rows (same seed, same bytes), then loads it unless --no-load is given. --users, --movies \
+            and --rated-movies set those sizes exactly. Run it in a release build:
 
             swift run -c release recsys-tui loadbench --generate /tmp/ml25m-shaped --rows 25000000
+            swift run -c release recsys-tui loadbench --generate /tmp/ml32m-shaped --shape ml-32m --no-load
             """)
 
     @Option(help: "Write a synthetic MovieLens-shaped folder here first.")
     var generate: String?
 
-    @Option(help: "Ratings to generate (25000000 for the shape of MovieLens 25M).")
-    var rows = 25_000_000
+    @Option(help: "Ratings to generate (default 25000000 for the shape of MovieLens 25M; 32000204 with --shape ml-32m).")
+    var rows: Int?
+
+    @Option(help: "The MovieLens release whose shape --rows scales: ml-25m (default) or ml-32m (200,948 users, 84,432 rated of 87,585 films at 32,000,204 ratings).")
+    var shape: ShapeArgument = .ml25m
+
+    /// `--shape`: the releases `SyntheticMovieLens.Shape` knows.
+    enum ShapeArgument: String, ExpressibleByArgument, CaseIterable {
+        case ml25m = "ml-25m", ml32m = "ml-32m"
+        var shape: SyntheticMovieLens.Shape { self == .ml25m ? .ml25m : .ml32m }
+    }
+
+    @Option(help: "Users to generate, exactly (default: the shape's, scaled to --rows).")
+    var users: Int?
+
+    @Option(help: "Films in movies.csv, exactly (default: the shape's, scaled to --rows).")
+    var movies: Int?
+
+    @Option(help: "Films that receive ratings, exactly; at most --movies (default: the shape's share of the films).")
+    var ratedMovies: Int?
 
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 42
@@ -44,14 +64,21 @@ struct LoadBenchCommand: ParsableCommand {
 
     func validate() throws {
         if generate == nil && data == nil { throw ValidationError("give --generate DIR and/or --data PATH") }
-        if rows < 0 { throw ValidationError("--rows must be ≥ 0") }
+        if let rows, rows < 0 { throw ValidationError("--rows must be ≥ 0") }
+        for (flag, value) in [("--users", users), ("--movies", movies), ("--rated-movies", ratedMovies)] {
+            if let value, value < 1 { throw ValidationError("\(flag) must be ≥ 1") }
+        }
+        let spec = generatorSpec
+        if let ratedMovies, ratedMovies > spec.movies {
+            throw ValidationError("--rated-movies \(ratedMovies) is more than the \(spec.movies) films of --movies")
+        }
         if threads != 1 && threads != 2 { throw ValidationError("--threads must be 1 or 2") }
     }
 
     func run() throws {
         if let dir = generate {
             let start = DispatchTime.now().uptimeNanoseconds
-            let spec = SyntheticMovieLens(rows: rows, seed: seed)
+            let spec = generatorSpec
             let written = try spec.write(to: dir)
             let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let size = fileSize((dir as NSString).appendingPathComponent("ratings.csv"))
@@ -87,6 +114,23 @@ struct LoadBenchCommand: ParsableCommand {
             print(String(format: "  build CSR+CSC %.3f s", r.buildSeconds))
             print(String(format: "peak RSS      %.1f MB (VmHWM)   RSS now %.1f MB", status.peakMB, status.currentMB))
         }
+    }
+
+    /// The generator's sizes: the shape scaled to --rows, then --users, --movies and --rated-movies
+    /// as given. With --movies alone, the rated films keep the shape's share of the catalog.
+    var generatorSpec: SyntheticMovieLens {
+        let full = shape.shape.sizes
+        let count = rows ?? (shape == .ml25m ? 25_000_000 : full.rows)
+        var spec = SyntheticMovieLens(shape: shape.shape, rows: count, seed: seed)
+        if let users { spec.users = users }
+        if let movies {
+            spec.movies = movies
+            spec.ratedItems = ratedMovies ?? max(1, Int((Double(movies) * Double(full.ratedItems) / Double(full.movies)).rounded()))
+        } else if let ratedMovies {
+            spec.ratedItems = ratedMovies
+            spec.movies = max(spec.movies, ratedMovies)
+        }
+        return spec
     }
 
     func fileSize(_ path: String) -> Int {

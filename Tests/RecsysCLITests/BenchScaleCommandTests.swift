@@ -5,7 +5,7 @@ import XCTest
 final class BenchScaleCommandTests: XCTestCase {
     func testBenchReportsFitStatusPeakMemoryAndLimits() throws {
         let data = try CLI.blockRatingsFile()
-        // 12 items; a 16 MiB budget allows √(16 MiB / 8) = 1448 dense items: no cap. max_items is a
+        // 12 items; a 16 MiB budget allows √(16 MiB / 4) = 2048 dense items: no cap. max_items is a
         // parameter, so no limit either. item-knn at 16 MiB: 2 MiB / (12 · 8) per item, no cap.
         let r = try CLI.run(["bench", "--data", data, "--algorithms", "popularity,item-knn,ease", "--ratings", "5",
                              "--memory", "16M", "--fit-budget", "10m", "--format", "json"])

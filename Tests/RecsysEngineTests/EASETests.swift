@@ -33,6 +33,45 @@ final class EASETests: XCTestCase {
         }
     }
 
+    /// The in-place inverse on sizes with several 64-row blocks and inner sums longer than one
+    /// 256-row pass: M·M⁻¹ = I, symmetric, zero padding columns, and the same bits on 1 and 2 threads.
+    func testInPlaceInverseOverSeveralBlocks() throws {
+        let n = 330
+        var rng = SplitMix64(seed: 77)
+        var r = [Float](repeating: 0, count: n * n)
+        for k in 0..<(n * n) { r[k] = rng.nextGaussian() }
+        var m = DenseMatrix(rows: n, columns: n)
+        var exact = [Double](repeating: 0, count: n * n)
+        r.withUnsafeBufferPointer { r in
+            for i in 0..<n {
+                for j in 0...i {
+                    var s = 0.0
+                    for t in 0..<n { s += Double(r[t * n + i]) * Double(r[t * n + j]) }
+                    let v = s / Double(n) + (i == j ? 1 : 0)
+                    exact[i * n + j] = v; exact[j * n + i] = v
+                }
+            }
+        }
+        for i in 0..<n { for j in 0...i { m[i, j] = Float(exact[i * n + j]) } }  // only the lower triangle is read
+        var one = m
+        try invertSymmetricPositiveDefinite(&m, threads: 2)
+        try invertSymmetricPositiveDefinite(&one, threads: 1)
+        XCTAssertEqual(m.storage.map(\.bitPattern), one.storage.map(\.bitPattern), "threads do not change the bits")
+        var worst = 0.0
+        m.storage.withUnsafeBufferPointer { inv in
+            for i in 0..<n {
+                for j in 0..<n {
+                    var s = 0.0
+                    for t in 0..<n { s += exact[i * n + t] * Double(inv[t * m.stride + j]) }
+                    worst = max(worst, abs(s - (i == j ? 1 : 0)))
+                }
+                for j in n..<m.stride { XCTAssertEqual(inv[i * m.stride + j], 0) }
+            }
+        }
+        XCTAssertLessThan(worst, 1e-3)
+        for i in 0..<n { for j in 0..<i { XCTAssertEqual(m[i, j], m[j, i]) } }
+    }
+
     func testNonPositiveDefiniteIsReported() {
         var m = DenseMatrix(rows: 3, columns: 3)
         m[0, 0] = 1; m[1, 1] = -2; m[2, 2] = 1

@@ -156,6 +156,72 @@ final class ModelCacheTests: XCTestCase {
         XCTAssertNotEqual(CacheChecksum.hash(Array(bytes.prefix(999))), h, "length counts")
     }
 
+    /// The checksum restated from its documentation (four lanes over 64-bit words, trailing bytes
+    /// into lane 0, then length and mix): files written before the streaming writer still verify.
+    static func documentedChecksum(_ bytes: [UInt8]) -> UInt64 {
+        let prime: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func step(_ h: UInt64, _ w: UInt64) -> UInt64 { let x = h ^ w; return ((x << 29) | (x >> 35)) &* prime }
+        var lanes: [UInt64] = [0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344, 0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89]
+        let whole = bytes.count / 32 * 32
+        for w in 0..<(whole / 8) {
+            var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(bytes[w * 8 + k]) << (8 * k) }
+            lanes[w % 4] = step(lanes[w % 4], v)
+        }
+        for p in whole..<bytes.count { lanes[0] = step(lanes[0], UInt64(bytes[p]) | 0x100) }
+        var h = UInt64(bytes.count) &* prime
+        for lane in lanes { h = step(h, lane) }
+        h ^= h >> 30; h = h &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 27; h = h &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 31)
+    }
+
+    func testChecksumInPartsEqualsTheWholeAndTheDocumentedRule() {
+        var rng = SplitMix64(seed: 3)
+        let bytes = (0..<1000).map { _ in UInt8(truncatingIfNeeded: rng.nextInt(256)) }
+        let whole = CacheChecksum.hash(bytes)
+        XCTAssertEqual(whole, Self.documentedChecksum(bytes))
+        for n in [0, 1, 31, 32, 33, 64, 95] {
+            XCTAssertEqual(CacheChecksum.hash(Array(bytes.prefix(n))), Self.documentedChecksum(Array(bytes.prefix(n))), "\(n) bytes")
+        }
+        for split in [[1000], [1, 999], [31, 2, 967], [32, 32, 936], [5, 5, 5, 985], [500, 0, 499, 1]] {
+            var h = CacheChecksum.Hasher()
+            var at = 0
+            for len in split {
+                bytes[at..<(at + len)].withUnsafeBytes { h.add($0) }
+                at += len
+            }
+            XCTAssertEqual(h.count, 1000)
+            XCTAssertEqual(h.value, whole, "parts \(split)")
+        }
+    }
+
+    /// The store streams the model (its arrays straight from their storage): the entry's payload is
+    /// exactly the saved model's bytes, and a payload shorter than announced leaves no file.
+    func testStoredEntryHoldsTheEncodedModelAndAShortStreamIsRefused() throws {
+        let data = PersistenceTests.fixture()
+        let c = cache(data)
+        let model = try Algorithms.make("ease", parameters: Parameters())
+        try model.fit(data, context: FitContext(seed: 7, threads: 1))
+        let key = try XCTUnwrap(c.key(algorithm: "ease", parameters: Parameters(), seed: 7, threads: 1))
+        try c.store(key, model: model)
+        let archive = try ModelFiles.archive(model, dataset: data, fingerprint: c.fingerprint)
+        let encoded = archive.encoded()
+        XCTAssertEqual(archive.encodedCount, encoded.count)
+        let file = [UInt8](try Data(contentsOf: URL(fileURLWithPath: c.path(for: key))))
+        XCTAssertEqual(Array(file.suffix(encoded.count)), encoded)
+        let payload = try CacheFile.read(path: c.path(for: key), kind: .model, key: key) { Array($0) }
+        XCTAssertEqual(payload, encoded, "the header's length and checksum match the streamed bytes")
+
+        let short = (root as NSString).appendingPathComponent("short.rsc")
+        XCTAssertThrowsError(try CacheFile.write(path: short, kind: .model, key: key, payloadLength: encoded.count + 1) { emit in
+            try encoded.withUnsafeBytes(emit)
+        })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: short))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix(".tmp-") }
+        XCTAssertEqual(leftovers, [])
+    }
+
     func testLocationFollowsXDG() {
         XCTAssertEqual(CacheLocation.resolve(environment: ["HOME": "/h", "XDG_CACHE_HOME": "/x"]).root, "/x/recsys-tui")
         XCTAssertEqual(CacheLocation.resolve(environment: ["HOME": "/h"]).root, "/h/.cache/recsys-tui")

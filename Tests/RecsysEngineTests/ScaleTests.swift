@@ -104,10 +104,10 @@ final class ScaleTests: XCTestCase {
 
     func testEASEItemCapDerivesFromTheBudget() throws {
         let data = randomData(users: 300, items: 90, perUser: 15, seed: 11)
-        // √(budget / 8) items: 40 items need 12,800 bytes.
+        // √(budget / 4) items (one n × n Float matrix): 40 items need 6,400 bytes.
         let m = try EASERecommender()
-        try m.fit(data, context: FitContext(memoryBudget: 40 * 40 * 8))
-        XCTAssertEqual(m.fitLimits, [FitLimit(kind: .itemCap, kept: 40, total: 90, cause: .memoryBudget(40 * 40 * 8))])
+        try m.fit(data, context: FitContext(memoryBudget: 40 * 40 * 4))
+        XCTAssertEqual(m.fitLimits, [FitLimit(kind: .itemCap, kept: 40, total: 90, cause: .memoryBudget(40 * 40 * 4))])
         XCTAssertEqual(m.coveredItems, 40)
         // The most rated 40 are the ones kept.
         let counts = (0..<90).map { data.ratings.columnCount(Int32($0)) }

@@ -89,18 +89,20 @@ public enum CacheFile {
 
     /// Writes an entry atomically: a temporary file in the same folder, then `rename`.
     public static func write(path: String, kind: CacheEntryKind, key: CacheKey, payload: [UInt8]) throws {
+        try write(path: path, kind: kind, key: key, payloadLength: payload.count) { emit in
+            try payload.withUnsafeBytes(emit)
+        }
+    }
+
+    /// Writes an entry whose payload `parts` hands over piece by piece (exactly `payloadLength`
+    /// bytes in all), so a large payload is never gathered in memory: the parts go to the
+    /// temporary file as they come, the checksum is computed on the way and written into the
+    /// header last, then the file is renamed into place.
+    public static func write(path: String, kind: CacheEntryKind, key: CacheKey, payloadLength: Int,
+                             parts: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let keyBytes = Array(key.text.utf8)
-        var head = ModelByteWriter()
-        head.bytes = magic
-        head.u32(version)
-        head.u32(kind.rawValue)
-        head.u32(UInt32(keyBytes.count))
-        head.u32(0)
-        head.u64(UInt64(payload.count))
         var body = keyBytes
         body.append(contentsOf: [UInt8](repeating: 0, count: padded(keyBytes.count) - keyBytes.count))
-        let sum: UInt64 = body.withUnsafeBytes { k in payload.withUnsafeBytes { p in checksum(k, p) } }
-        head.u64(sum)
         let dir = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         removeAbandonedTemporaries(in: dir)
@@ -108,16 +110,53 @@ public enum CacheFile {
             ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + (path as NSString).lastPathComponent)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw LoadError(file: path, "cannot write the cache entry: \(String(cString: strerror(errno)))") }
-        var ok = true
-        for part in [head.bytes, body, payload] where ok {
-            ok = part.withUnsafeBytes { writeAll(fd, $0) }
-        }
-        let err = errno
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
+        func fail(_ reason: String) -> LoadError {
+            close(fd)
             unlink(tmp)
-            throw LoadError(file: path, "cannot write the cache entry: \(String(cString: strerror(ok ? errno : err)))")
+            return LoadError(file: path, "cannot write the cache entry: " + reason)
         }
+        // The header with a zero checksum; the real one is written over it at the end.
+        var ok = header(kind: kind, keyLength: keyBytes.count, payloadLength: payloadLength, checksum: 0)
+            .withUnsafeBytes { writeAll(fd, $0) } && body.withUnsafeBytes { writeAll(fd, $0) }
+        var hasher = CacheChecksum.Hasher()
+        do {
+            try parts { part in
+                guard ok else { return }
+                hasher.add(part)
+                ok = writeAll(fd, part)
+            }
+        } catch {
+            _ = fail("")
+            throw error
+        }
+        guard ok else { throw fail(String(cString: strerror(errno))) }
+        guard hasher.count == payloadLength else {
+            throw fail("\(hasher.count) bytes of payload, \(payloadLength) announced")
+        }
+        let p = hasher.value
+        let sum = body.withUnsafeBytes { CacheChecksum.hash($0) } ^ ((p << 1) | (p >> 63))
+        var field = sum.littleEndian
+        let wrote = withUnsafeBytes(of: &field) { pwrite(fd, $0.baseAddress!, 8, 32) }
+        guard wrote == 8 else { throw fail(String(cString: strerror(errno))) }
+        close(fd)
+        guard rename(tmp, path) == 0 else {
+            let err = errno
+            unlink(tmp)
+            throw LoadError(file: path, "cannot write the cache entry: \(String(cString: strerror(err)))")
+        }
+    }
+
+    /// The 40-byte header.
+    static func header(kind: CacheEntryKind, keyLength: Int, payloadLength: Int, checksum: UInt64) -> [UInt8] {
+        var head = ModelByteWriter()
+        head.bytes = magic
+        head.u32(version)
+        head.u32(kind.rawValue)
+        head.u32(UInt32(keyLength))
+        head.u32(0)
+        head.u64(UInt64(payloadLength))
+        head.u64(checksum)
+        return head.bytes
     }
 
     /// Deletes temporary files of writes whose process has ended (quit or killed mid-write).

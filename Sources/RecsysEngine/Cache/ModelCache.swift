@@ -174,7 +174,11 @@ public final class ModelCache: @unchecked Sendable {
         let archive = try ModelFiles.archive(model, dataset: dataset, fingerprint: fingerprint)
         var stored = key
         for (n, v) in notes { stored.add(n, v) }
-        try CacheFile.write(path: path(for: key), kind: .model, key: stored, payload: archive.encoded())
+        // Streamed: the model's arrays go to the file from their own storage, never copied into
+        // one buffer (EASE's B is 1.6 GB at its 20,000-film cap).
+        try CacheFile.write(path: path(for: key), kind: .model, key: stored, payloadLength: archive.encodedCount) { emit in
+            try archive.encode(emit)
+        }
     }
 }
 

@@ -19,13 +19,35 @@ public struct SyntheticMovieLens: Sendable {
     public var movies: Int
     public var seed: UInt64
 
+    /// A MovieLens release whose sizes the generator can scale.
+    public enum Shape: String, Sendable, CaseIterable {
+        /// MovieLens 25M: 25,000,095 ratings, 162,541 users, 59,047 rated of 62,423 movies.
+        case ml25m = "ml-25m"
+        /// MovieLens 32M: 32,000,204 ratings, 200,948 users, 84,432 rated of 87,585 movies.
+        case ml32m = "ml-32m"
+
+        /// (ratings, users, rated movies, movies) of the full release.
+        public var sizes: (rows: Int, users: Int, ratedItems: Int, movies: Int) {
+            switch self {
+            case .ml25m: return (25_000_095, 162_541, 59_047, 62_423)
+            case .ml32m: return (32_000_204, 200_948, 84_432, 87_585)
+            }
+        }
+    }
+
     /// The sizes of MovieLens 25M scaled to `rows` ratings.
     public init(rows: Int, seed: UInt64 = 42) {
-        let scale = Double(rows) / 25_000_095
+        self.init(shape: .ml25m, rows: rows, seed: seed)
+    }
+
+    /// The sizes of `shape` scaled to `rows` ratings (`rows` = the release's count gives its exact sizes).
+    public init(shape: Shape, rows: Int, seed: UInt64 = 42) {
+        let full = shape.sizes
+        let scale = Double(rows) / Double(full.rows)
         self.rows = max(0, rows)
-        self.users = max(1, Int((162_541 * scale).rounded()))
-        self.ratedItems = max(1, Int((59_047 * scale).rounded()))
-        self.movies = max(self.ratedItems, Int((62_423 * scale).rounded()))
+        self.users = max(1, Int((Double(full.users) * scale).rounded()))
+        self.ratedItems = max(1, Int((Double(full.ratedItems) * scale).rounded()))
+        self.movies = max(self.ratedItems, Int((Double(full.movies) * scale).rounded()))
         self.seed = seed
     }
 
@@ -41,8 +63,10 @@ public struct SyntheticMovieLens: Sendable {
                          "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller",
                          "War", "Western"]
 
-    /// Movie id of catalog slot `j`: increasing and sparse, up to about 209k.
-    func movieID(_ j: Int) -> Int { 1 + j * max(1, 209_171 / max(movies, 1)) + j % 3 }
+    /// Movie id of catalog slot `j`: strictly increasing and sparse, up to about 209k (three per slot
+    /// beyond 69,723 movies, as in MovieLens 32M whose ids reach 292k). The step is at least 3 so
+    /// that the `j % 3` jitter never makes two slots share an id.
+    func movieID(_ j: Int) -> Int { 1 + j * max(3, 209_171 / max(movies, 1)) + j % 3 }
 
     /// Writes `ratings.csv` and `movies.csv` into `folder` (created if needed).
     ///

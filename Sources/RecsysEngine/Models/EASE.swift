@@ -28,11 +28,12 @@ import Foundation
 ///   Steck reports 200–1000 as good on MovieLens-sized data.
 /// - `max_items` (default 20000): the largest dense catalog solved whole (20000² floats = 1.6 GB;
 ///   a 10,000-film MovieLens-latest catalog takes 400 MB). The fit's memory budget caps it further at
-///   √(budget / 8) (two n × n matrices during the solve; `MemoryBudget`), and `fitLimits` reports
+///   √(budget / 4) (one n × n matrix: the inverse is formed in place; `MemoryBudget`), and `fitLimits` reports
 ///   the cap in force and its cause. Restricting a catalog costs NDCG: the
 ///   left-out items can never be recommended (docs/defaults.md).
 ///
-/// Complexity: fit O(Σ_u |I_u|² + n³) time and 2·4n² bytes; scores O(|profile| · n).
+/// Complexity: fit O(Σ_u |I_u|² + n³) time and 4n² bytes (G is inverted in place and becomes B);
+/// scores O(|profile| · n).
 public final class EASERecommender: Recommender, @unchecked Sendable {
     public static let name = "ease"
     public static let summary = "EASE (Steck 2019): closed-form item-item weights B from (XᵀX + λI)⁻¹"
@@ -74,8 +75,9 @@ public final class EASERecommender: Recommender, @unchecked Sendable {
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
         let lambda = parameters.float("lambda")
-        // The dense solve holds two n × n Float matrices: n is capped by the memory budget too.
-        let budgetItems = MemoryBudget.denseItems(budget: context.memoryBudget, matrices: 2)
+        // The dense solve holds one n × n Float matrix (G, inverted in place, becomes B): n is
+        // capped by the memory budget too.
+        let budgetItems = MemoryBudget.denseItems(budget: context.memoryBudget, matrices: 1)
         let maxItems = max(2, min(parameters.int("max_items"), budgetItems))
         limitCause = budgetItems < parameters.int("max_items") ? .memoryBudget(context.memoryBudget) : .parameter("max_items")
         catalog = data.catalog

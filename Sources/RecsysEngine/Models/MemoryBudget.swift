@@ -10,8 +10,9 @@ import Foundation
 /// What models do with it (docs/scale.md):
 /// - user-knn, item-knn: the kept neighbour lists (8 bytes per neighbour) take at most
 ///   `neighbourShare` of the budget; `keep` is lowered to fit and the cap is reported as a `FitLimit`.
-/// - EASE: the dense solve holds two n × n Float matrices, so n ≤ √(budget / 8); the item cap is
-///   min(`max_items`, that), reported as a `FitLimit` ("20,000 most-rated of 62,423 films").
+/// - EASE: the dense solve holds one n × n Float matrix (the inverse is formed in place), so
+///   n ≤ √(budget / 4); the item cap is min(`max_items`, that), reported as a `FitLimit`
+///   ("20,000 most-rated of 62,423 films").
 public enum MemoryBudget {
     /// The share of the budget that kept neighbour lists may take.
     public static let neighbourShare = 0.125
@@ -60,7 +61,7 @@ public enum MemoryBudget {
     }
 
     /// The largest n for which a dense n × n solve holding `matrices` Float matrices fits.
-    public static func denseItems(budget: Int, matrices: Int = 2) -> Int {
+    public static func denseItems(budget: Int, matrices: Int = 1) -> Int {
         Int((Double(budget) / Double(4 * max(1, matrices))).squareRoot())
     }
 }

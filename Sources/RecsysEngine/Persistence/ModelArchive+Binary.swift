@@ -21,8 +21,47 @@ extension ModelArchive {
     public static let formatVersion: UInt32 = 1
     static let headerSize = 24
 
-    /// The archive as bytes. Complexity: O(size).
+    /// The archive as bytes. Complexity: O(size); one allocation of the exact size.
     public func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(encodedCount)
+        encode { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The size of `encoded()`, without encoding.
+    public var encodedCount: Int {
+        var payload = 0
+        forEachPayloadPart { payload += $0.count }
+        return Self.headerSize + payload + 8
+    }
+
+    /// Hands the bytes of `encoded()` to `emit` in order, in parts: large arrays straight from
+    /// their storage, never copied (a gigabyte-sized EASE model is written to a file without a
+    /// second gigabyte in memory). Complexity: O(size) time, O(largest small part) extra memory.
+    public func encode(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        // The header holds the length and the trailer the checksum: one pass for both, one to emit.
+        var payloadLength = 0
+        var h = FNV1a64()
+        forEachPayloadPart { part in
+            payloadLength += part.count
+            h.add(bytes: part)
+        }
+        var head = ModelByteWriter()
+        head.bytes = Self.magic
+        head.u32(Self.formatVersion)
+        head.u32(0)
+        head.u64(UInt64(payloadLength))
+        try head.bytes.withUnsafeBytes(emit)
+        try forEachPayloadPart(emit)
+        var trailer = ModelByteWriter()
+        trailer.u64(h.value)
+        try trailer.bytes.withUnsafeBytes(emit)
+    }
+
+    /// The payload (docs/model-format.md) in order: small fields gathered in a buffer, each
+    /// numeric array's values passed from the array itself (little-endian hosts).
+    func forEachPayloadPart(_ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         var w = ModelByteWriter()
         w.string(algorithm)
         w.u32(UInt32(stateVersion))
@@ -37,23 +76,30 @@ extension ModelArchive {
         for name in names {
             w.string(name)
             switch array(name)! {
-            case .float32(let a): w.u8(1); w.u64(UInt64(a.count)); w.raw(a)
-            case .int32(let a): w.u8(2); w.u64(UInt64(a.count)); w.raw(a)
-            case .int64(let a): w.u8(3); w.u64(UInt64(a.count)); w.raw(a)
+            case .float32(let a): w.u8(1); w.u64(UInt64(a.count)); try Self.values(a, &w, emit)
+            case .int32(let a): w.u8(2); w.u64(UInt64(a.count)); try Self.values(a, &w, emit)
+            case .int64(let a): w.u8(3); w.u64(UInt64(a.count)); try Self.values(a, &w, emit)
             case .strings(let a): w.u8(4); w.u64(UInt64(a.count)); for s in a { w.string(s) }
             }
         }
-        let payload = w.bytes
-        var out = ModelByteWriter()
-        out.bytes = Self.magic
-        out.u32(Self.formatVersion)
-        out.u32(0)
-        out.u64(UInt64(payload.count))
-        out.bytes.append(contentsOf: payload)
-        var h = FNV1a64()
-        h.add(bytes: payload)
-        out.u64(h.value)
-        return out.bytes
+        try Self.flush(&w, emit)
+    }
+
+    /// Emits what `w` gathered and empties it.
+    static func flush(_ w: inout ModelByteWriter, _ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if !w.bytes.isEmpty { try w.bytes.withUnsafeBytes(emit) }
+        w.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Emits an array's values: from its own storage on little-endian hosts, else through `w`.
+    static func values<T: FixedWidthLittleEndian>(_ a: [T], _ w: inout ModelByteWriter,
+                                                  _ emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        #if _endian(little)
+        try flush(&w, emit)
+        try a.withUnsafeBytes(emit)
+        #else
+        w.raw(a)
+        #endif
     }
 
     /// Parses bytes written by `encoded()`; `path` names the file in errors.
