@@ -16,8 +16,8 @@ struct LoadBenchCommand: ParsableCommand {
             scaled to --rows (same seed, same bytes), then loads it unless --no-load is given. --users, --movies \
             and --rated-movies set those sizes exactly. Run it in a release build:
 
-            swift run -c release recsys-tui loadbench --generate /tmp/ml25m-shaped --rows 25000000
-            swift run -c release recsys-tui loadbench --generate /tmp/ml32m-shaped --shape ml-32m --no-load
+              swift run -c release recsys-tui loadbench --generate /tmp/ml25m-shaped --rows 25000000
+              swift run -c release recsys-tui loadbench --generate /tmp/ml32m-shaped --shape ml-32m --no-load
             """)
 
     @Option(help: "Write a synthetic MovieLens-shaped folder here first.")
