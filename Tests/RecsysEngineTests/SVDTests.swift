@@ -70,6 +70,55 @@ final class SVDTests: XCTestCase {
         }
     }
 
+    /// SVD's scaled update (SVDSweep.scaledStep) is Surprise's per-rating update: replay two epochs
+    /// naively in data order. The second setting has γλ = 0.95, so rows shrink below the fold
+    /// threshold mid-epoch and are multiplied out; 37 factors exercise the 4-lane dot and its remainder.
+    func testSVDEpochsEqualNaiveSurpriseUpdates() throws {
+        let d = Conformance.dataset("small", users: 3, items: 6, [
+            (0, 0, 5), (0, 1, 3), (0, 2, 4), (0, 4, 1), (0, 5, 2), (1, 1, 4), (1, 2, 2), (1, 3, 5), (1, 5, 1),
+            (2, 0, 1), (2, 2, 3), (2, 3, 5), (2, 4, 4), (2, 5, 3),
+        ])
+        for (k, lr, reg) in [(3, Float(0.05), Float(0.1)), (37, 0.5, 1.9)] {
+            let base = ["factors": "\(k)", "epochs": "2", "shuffle": "none", "init_std": "0.3"]
+            let initial = try SVDRecommender(parameters: Parameters(base.merging(["lr": "0.000001", "reg": "0"]) { $1 }))
+            try initial.fit(d, context: FitContext(seed: 5))
+            let trained = try SVDRecommender(parameters: Parameters(base.merging(["lr": "\(lr)", "reg": "\(reg)"]) { $1 }))
+            try trained.fit(d, context: FitContext(seed: 5))
+            func vec(_ t: FactorTable, _ r: Int) -> [Float] { (0..<k).map { t.value(r, $0) } }
+            var p = (0..<3).map { vec(initial.users, $0) }, q = (0..<6).map { vec(initial.model.items, $0) }
+            var bu = [Float](repeating: 0, count: 3), bi = [Float](repeating: 0, count: 6)
+            let mu = d.ratings.globalMean
+            for _ in 0..<2 {
+                for u in 0..<3 {
+                    let row = d.ratings.row(Int32(u))
+                    for (i32, r) in zip(row.items, row.ratings) {
+                        let i = Int(i32)
+                        var dot: Float = 0
+                        for f in 0..<k { dot += q[i][f] * p[u][f] }
+                        let e = r - (mu + bu[u] + bi[i] + dot)
+                        bu[u] += lr * (e - reg * bu[u]); bi[i] += lr * (e - reg * bi[i])
+                        for f in 0..<k {
+                            let pf = p[u][f], qf = q[i][f]
+                            p[u][f] += lr * (e * qf - reg * pf)
+                            q[i][f] += lr * (e * pf - reg * qf)
+                        }
+                    }
+                }
+            }
+            func close(_ a: Float, _ b: Float, _ what: String) {
+                XCTAssertEqual(a, b, accuracy: 2e-4 * max(1, abs(b)), "k=\(k) \(what)")
+            }
+            for u in 0..<3 {
+                close(trained.model.biases.userBias[u], bu[u], "b_u[\(u)]")
+                for f in 0..<k { close(trained.users.value(u, f), p[u][f], "p[\(u)][\(f)]") }
+            }
+            for i in 0..<6 {
+                close(trained.model.biases.itemBias[i], bi[i], "b_i[\(i)]")
+                for f in 0..<k { close(trained.model.items.value(i, f), q[i][f], "q[\(i)][\(f)]") }
+            }
+        }
+    }
+
     /// The lazy SVD++ y-update is exactly Surprise's per-rating update: replay one epoch naively.
     func testSVDppLazyUpdateEqualsNaiveEpoch() throws {
         let d = Conformance.dataset("small", users: 4, items: 5, [
