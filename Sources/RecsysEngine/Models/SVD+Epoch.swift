@@ -114,33 +114,86 @@ struct SVDSweep: @unchecked Sendable {
     }
 
     /// The scaled updates of two users' ratings, interleaved (a₁ b₁ a₂ b₂ …, then the longer one's
-    /// rest). Each user's updates are a dependency chain; two independent chains let the processor
-    /// run one while the other waits, which is most of the time in a 100-factor SGD step on a
-    /// single core. Every rating is still visited once per epoch; only the order differs from
-    /// visiting the two users one after the other. `b` may be nil (an odd user out).
+    /// rest). `b` may be nil (an odd user out). Every rating is still visited once per epoch; only
+    /// the order differs from visiting the two users one after the other.
+    ///
+    /// Each user's updates are a dependency chain (r̂ needs the p_u of the update before), about
+    /// 70 cycles long at 100 factors, longer than the work of a step. A pair aᵢ bᵢ on two different
+    /// items touches disjoint parameters, so `twoSteps` runs both in one pass over the lanes: the
+    /// same result as one after the other, with two chains in flight (12% less time per epoch on
+    /// ml-100k's shape, measured on a 4-wide build). On the same item they run one after the other.
     func scaledPair(_ a: Int, _ b: Int?, starts: UnsafePointer<Int>, keep: Float) -> Double {
         var s: Double = 0
-        var pa = starts[a]
-        let ea = starts[a + 1]
-        var bua = userBias[a], sua = userScale[a]
+        var A = SVDChain(pos: starts[a], end: starts[a + 1], u: a, bu: userBias[a], su: userScale[a])
         guard let b else {
-            while pa < ea { s += scaledStep(pa, a, bu: &bua, su: &sua, keep: keep); pa += 1 }
-            userBias[a] = bua; userScale[a] = sua
+            while A.pos < A.end { s += scaledStep(A.pos, a, bu: &A.bu, su: &A.su, keep: keep); A.pos += 1 }
+            userBias[a] = A.bu; userScale[a] = A.su
             return s
         }
-        var pb = starts[b]
-        let eb = starts[b + 1]
-        var bub = userBias[b], sub = userScale[b]
-        while pa < ea && pb < eb {
-            s += scaledStep(pa, a, bu: &bua, su: &sua, keep: keep)
-            s += scaledStep(pb, b, bu: &bub, su: &sub, keep: keep)
-            pa += 1; pb += 1
+        var B = SVDChain(pos: starts[b], end: starts[b + 1], u: b, bu: userBias[b], su: userScale[b])
+        while A.pos < A.end && B.pos < B.end {
+            if items[A.pos] != items[B.pos] {
+                s += twoSteps(&A, &B, keep: keep)
+            } else {
+                s += scaledStep(A.pos, a, bu: &A.bu, su: &A.su, keep: keep); A.pos += 1
+                s += scaledStep(B.pos, b, bu: &B.bu, su: &B.su, keep: keep); B.pos += 1
+            }
         }
-        while pa < ea { s += scaledStep(pa, a, bu: &bua, su: &sua, keep: keep); pa += 1 }
-        while pb < eb { s += scaledStep(pb, b, bu: &bub, su: &sub, keep: keep); pb += 1 }
-        userBias[a] = bua; userScale[a] = sua
-        userBias[b] = bub; userScale[b] = sub
+        while A.pos < A.end { s += scaledStep(A.pos, a, bu: &A.bu, su: &A.su, keep: keep); A.pos += 1 }
+        while B.pos < B.end { s += scaledStep(B.pos, b, bu: &B.bu, su: &B.su, keep: keep); B.pos += 1 }
+        userBias[a] = A.bu; userScale[a] = A.su
+        userBias[b] = B.bu; userScale[b] = B.su
         return s
+    }
+
+    /// `scaledStep` on A's next rating and on B's, in one pass (their items differ).
+    @inline(__always) private func twoSteps(_ A: inout SVDChain, _ B: inout SVDChain, keep: Float) -> Double {
+        let i = Int(items[A.pos]), j = Int(items[B.pos])
+        let pa = p + A.u * lanes, qi = q + i * lanes, pb = p + B.u * lanes, qj = q + j * lanes
+        let full = fullLanes
+        // Two sums per dot product (four registers in all: more would spill on 16-register hardware).
+        var x0 = SIMD8<Float>.zero, x1 = SIMD8<Float>.zero, y0 = SIMD8<Float>.zero, y1 = SIMD8<Float>.zero
+        var l = 0
+        while l + 2 <= full {
+            x0 += pa[l] * qi[l]; x1 += pa[l + 1] * qi[l + 1]
+            y0 += pb[l] * qj[l]; y1 += pb[l + 1] * qj[l + 1]
+            l += 2
+        }
+        if l < full { x0 += pa[l] * qi[l]; y0 += pb[l] * qj[l] }
+        var hx = x0 + x1, hy = y0 + y1
+        if halfTail {
+            hx.lowHalf += pa[full].lowHalf * qi[full].lowHalf
+            hy.lowHalf += pb[full].lowHalf * qj[full].lowHalf
+        }
+        let ti = itemScale[i], bi = itemBias[i], tj = itemScale[j], bj = itemBias[j]
+        let sa2 = keep * A.su, ti2 = keep * ti, sb2 = keep * B.su, tj2 = keep * tj
+        let ra = ti / sa2, rqi = A.su / ti2, rb = tj / sb2, rqj = B.su / tj2
+        let ea = ratings[A.pos] - ((mu + A.bu + bi) + (A.su * ti) * horizontalSum(hx))
+        let eb = ratings[B.pos] - ((mu + B.bu + bj) + (B.su * tj) * horizontalSum(hy))
+        A.bu += lr * (ea - reg * A.bu)
+        B.bu += lr * (eb - reg * B.bu)
+        itemBias[i] = bi + lr * (ea - reg * bi)
+        itemBias[j] = bj + lr * (eb - reg * bj)
+        let lea = lr * ea, leb = lr * eb
+        let aa = lea * ra, ba = lea * rqi, ab = leb * rb, bb = leb * rqj
+        for l in 0..<full {
+            let pv = pa[l], qv = qi[l], pw = pb[l], qw = qj[l]
+            pa[l] = pv + aa * qv; qi[l] = qv + ba * pv
+            pb[l] = pw + ab * qw; qj[l] = qw + bb * pw
+        }
+        if halfTail {
+            let pv = pa[full].lowHalf, qv = qi[full].lowHalf, pw = pb[full].lowHalf, qw = qj[full].lowHalf
+            pa[full].lowHalf = pv + aa * qv; qi[full].lowHalf = qv + ba * pv
+            pb[full].lowHalf = pw + ab * qw; qj[full].lowHalf = qw + bb * pw
+        }
+        A.su = sa2; B.su = sb2
+        itemScale[i] = ti2; itemScale[j] = tj2
+        if sa2 < Self.foldBelow { fold(pa, sa2); A.su = 1 }
+        if sb2 < Self.foldBelow { fold(pb, sb2); B.su = 1 }
+        if ti2 < Self.foldBelow { fold(qi, ti2); itemScale[i] = 1 }
+        if tj2 < Self.foldBelow { fold(qj, tj2); itemScale[j] = 1 }
+        A.pos += 1; B.pos += 1
+        return Double(ea * ea) + Double(eb * eb)
     }
 
     @inline(__always) private func fold(_ row: UnsafeMutablePointer<SIMD8<Float>>, _ s: Float) {
@@ -159,4 +212,13 @@ struct SVDSweep: @unchecked Sendable {
     let h = v.lowHalf + v.highHalf
     let h2 = h.lowHalf + h.highHalf
     return h2[0] + h2[1]
+}
+
+/// One user's place in their ratings during `SVDSweep.scaledPair`, with their bias and scale in registers.
+struct SVDChain {
+    var pos: Int
+    let end: Int
+    let u: Int
+    var bu: Float
+    var su: Float
 }
