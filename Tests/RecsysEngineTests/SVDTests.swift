@@ -70,6 +70,115 @@ final class SVDTests: XCTestCase {
         }
     }
 
+    /// SVD's scaled update (SVDSweep.scaledStep) is Surprise's per-rating update: replay two epochs
+    /// naively in data order. The second setting has γλ = 0.95, so rows shrink below the fold
+    /// threshold mid-epoch and are multiplied out; 37 factors exercise the 4-lane dot and its remainder.
+    func testSVDEpochsEqualNaiveSurpriseUpdates() throws {
+        let d = Conformance.dataset("small", users: 3, items: 6, [
+            (0, 0, 5), (0, 1, 3), (0, 2, 4), (0, 4, 1), (0, 5, 2), (1, 1, 4), (1, 2, 2), (1, 3, 5), (1, 5, 1),
+            (2, 0, 1), (2, 2, 3), (2, 3, 5), (2, 4, 4), (2, 5, 3),
+        ])
+        for (k, lr, reg) in [(3, Float(0.05), Float(0.1)), (37, 0.5, 1.9)] {
+            let trained = try SVDRecommender(parameters: Parameters(["factors": "\(k)", "epochs": "2", "shuffle": "none",
+                                                                     "init_std": "0.3", "lr": "\(lr)", "reg": "\(reg)"]))
+            try trained.fit(d, context: FitContext(seed: 5))
+            // The fit's seeded start: user factors, then item factors, from the model's stream.
+            var rng = SplitMix64.derived(seed: 5, stream: 0x5356_44)
+            var pt = FactorTable(rows: 3, factors: k), qt = FactorTable(rows: 6, factors: k)
+            pt.randomize(mean: 0, std: 0.3, rng: &rng)
+            qt.randomize(mean: 0, std: 0.3, rng: &rng)
+            func vec(_ t: FactorTable, _ r: Int) -> [Float] { (0..<k).map { t.value(r, $0) } }
+            var p = (0..<3).map { vec(pt, $0) }, q = (0..<6).map { vec(qt, $0) }
+            var bu = [Float](repeating: 0, count: 3), bi = [Float](repeating: 0, count: 6)
+            let mu = d.ratings.globalMean
+            for _ in 0..<2 {
+                for u in 0..<3 {
+                    let row = d.ratings.row(Int32(u))
+                    for (i32, r) in zip(row.items, row.ratings) {
+                        let i = Int(i32)
+                        var dot: Float = 0
+                        for f in 0..<k { dot += q[i][f] * p[u][f] }
+                        let e = r - (mu + bu[u] + bi[i] + dot)
+                        bu[u] += lr * (e - reg * bu[u]); bi[i] += lr * (e - reg * bi[i])
+                        for f in 0..<k {
+                            let pf = p[u][f], qf = q[i][f]
+                            p[u][f] += lr * (e * qf - reg * pf)
+                            q[i][f] += lr * (e * pf - reg * qf)
+                        }
+                    }
+                }
+            }
+            func close(_ a: Float, _ b: Float, _ what: String) {
+                XCTAssertEqual(a, b, accuracy: 2e-4 * max(1, abs(b)), "k=\(k) \(what)")
+            }
+            for u in 0..<3 {
+                close(trained.model.biases.userBias[u], bu[u], "b_u[\(u)]")
+                for f in 0..<k { close(trained.users.value(u, f), p[u][f], "p[\(u)][\(f)]") }
+            }
+            for i in 0..<6 {
+                close(trained.model.biases.itemBias[i], bi[i], "b_i[\(i)]")
+                for f in 0..<k { close(trained.model.items.value(i, f), q[i][f], "q[\(i)][\(f)]") }
+            }
+        }
+    }
+
+    /// The default order (shuffle=users): users in the seeded permutation taken two at a time, their
+    /// ratings interleaved a₁ b₁ a₂ b₂ …, each pair on two items updated in one pass. Replayed naively
+    /// from the same seeded start: 5 users (one left without a partner), rows of different lengths,
+    /// and pairs that meet on the same item at the same step (updated one after the other).
+    func testDefaultOrderEqualsNaiveInterleavedReplay() throws {
+        let d = Conformance.dataset("pairs", users: 5, items: 6, [
+            (0, 0, 5), (0, 1, 3), (0, 2, 4), (0, 4, 1), (1, 0, 4), (1, 1, 2), (1, 3, 5),
+            (2, 0, 1), (2, 2, 3), (2, 3, 5), (2, 4, 4), (2, 5, 3), (3, 0, 2), (3, 5, 4), (4, 1, 5), (4, 2, 1),
+        ])
+        let k = 12, lr: Float = 0.05, reg: Float = 0.1, epochs = 3, seed: UInt64 = 9
+        let m = try SVDRecommender(parameters: Parameters(["factors": "\(k)", "epochs": "\(epochs)", "lr": "\(lr)",
+                                                           "reg": "\(reg)", "init_std": "0.3"]))
+        try m.fit(d, context: FitContext(seed: seed))
+        // The same seeded start as the fit: factors drawn in order, then one permutation per epoch.
+        var rng = SplitMix64.derived(seed: seed, stream: 0x5356_44)
+        var pt = FactorTable(rows: 5, factors: k), qt = FactorTable(rows: 6, factors: k)
+        pt.randomize(mean: 0, std: 0.3, rng: &rng)
+        qt.randomize(mean: 0, std: 0.3, rng: &rng)
+        var p = (0..<5).map { u in (0..<k).map { pt.value(u, $0) } }, q = (0..<6).map { i in (0..<k).map { qt.value(i, $0) } }
+        var bu = [Float](repeating: 0, count: 5), bi = [Float](repeating: 0, count: 6)
+        let mu = d.ratings.globalMean
+        func update(_ u: Int, _ i: Int, _ r: Float) {
+            var dot: Float = 0
+            for f in 0..<k { dot += q[i][f] * p[u][f] }
+            let e = r - (mu + bu[u] + bi[i] + dot)
+            bu[u] += lr * (e - reg * bu[u]); bi[i] += lr * (e - reg * bi[i])
+            for f in 0..<k {
+                let pf = p[u][f], qf = q[i][f]
+                p[u][f] += lr * (e * qf - reg * pf)
+                q[i][f] += lr * (e * pf - reg * qf)
+            }
+        }
+        for _ in 0..<epochs {
+            let order = seededPermutation(5, rng: &rng).map { Int($0) }
+            for t in stride(from: 0, to: 5, by: 2) {
+                let users = t + 1 < 5 ? [order[t], order[t + 1]] : [order[t]]
+                let rows = users.map { u in
+                    let row = d.ratings.row(Int32(u))
+                    return (items: Array(row.items), ratings: Array(row.ratings))
+                }
+                for step in 0..<rows.map(\.items.count).max()! {
+                    for (u, row) in zip(users, rows) where step < row.items.count {
+                        update(u, Int(row.items[step]), row.ratings[step])
+                    }
+                }
+            }
+        }
+        for u in 0..<5 {
+            XCTAssertEqual(m.model.biases.userBias[u], bu[u], accuracy: 1e-4)
+            for f in 0..<k { XCTAssertEqual(m.users.value(u, f), p[u][f], accuracy: 1e-4, "p[\(u)][\(f)]") }
+        }
+        for i in 0..<6 {
+            XCTAssertEqual(m.model.biases.itemBias[i], bi[i], accuracy: 1e-4)
+            for f in 0..<k { XCTAssertEqual(m.model.items.value(i, f), q[i][f], accuracy: 1e-4, "q[\(i)][\(f)]") }
+        }
+    }
+
     /// The lazy SVD++ y-update is exactly Surprise's per-rating update: replay one epoch naively.
     func testSVDppLazyUpdateEqualsNaiveEpoch() throws {
         let d = Conformance.dataset("small", users: 4, items: 5, [

@@ -127,19 +127,19 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
 
         for it in 0..<iterations {
             try context.checkCancelled()
-            var gram = Self.gram(itemFactors, rows: itemCount, ld: ld, k: k, lambda: lambda)
+            var gram = Self.gram(itemFactors, rows: itemCount, ld: ld, k: k, lambda: lambda, threads: context.threads)
             solveSide(target: &userFactors, rows: userCount, starts: m.rowStart, indices: m.rowItems,
                       conf: rowConf, fixed: itemFactors, gram: &gram, exact: exact, steps: steps,
                       threads: context.threads)
             try context.checkCancelled()
-            var gramU = Self.gram(userFactors, rows: userCount, ld: ld, k: k, lambda: lambda)
+            var gramU = Self.gram(userFactors, rows: userCount, ld: ld, k: k, lambda: lambda, threads: context.threads)
             solveSide(target: &itemFactors, rows: itemCount, starts: m.colStart, indices: m.colUsers,
                       conf: colConf, fixed: userFactors, gram: &gramU, exact: exact, steps: steps,
                       threads: context.threads)
             context.progress(FitProgress(fraction: Double(it + 1) / Double(iterations),
                                          message: "iteration \(it + 1)/\(iterations)", epoch: it + 1))
         }
-        itemGram = Self.gram(itemFactors, rows: itemCount, ld: ld, k: k, lambda: lambda)
+        itemGram = Self.gram(itemFactors, rows: itemCount, ld: ld, k: k, lambda: lambda, threads: context.threads)
         itemNorms = (0..<itemCount).map { i in
             var s: Float = 0
             for c in 0..<k { s += itemFactors[i * ld + c] * itemFactors[i * ld + c] }
@@ -148,24 +148,38 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
     }
 
     /// YᵀY + λI (ld × ld; padding rows and columns stay zero).
-    static func gram(_ Y: [Float], rows: Int, ld: Int, k: Int, lambda: Float) -> [Float] {
-        var g = [Float](repeating: 0, count: ld * ld + 3 * ld)
+    ///
+    /// The rows are cut into `parts` fixed ranges (a function of `rows` only, never of `threads`, so
+    /// the sum order and the result do not depend on the thread count); each range's YᵀY is a
+    /// worker's job, then the parts are added in order. At the 25M shape the user side's Gram matrix
+    /// (162,540 rows) was a single-threaded second per iteration.
+    static func gram(_ Y: [Float], rows: Int, ld: Int, k: Int, lambda: Float, threads: Int = 1) -> [Float] {
+        let size = ld * ld + 3 * ld
+        let parts = max(1, min(16, rows / 8192))
+        var partial = [Float](repeating: 0, count: parts * size)
         Y.withUnsafeBufferPointer { y in
-            g.withUnsafeMutableBufferPointer { gb in
-                let G = gb.baseAddress!, Yp = y.baseAddress!
-                var r = 0
-                while r < ld {
-                    var c = 0
-                    while c < ld {
-                        kernel4x8(rows, a: Yp + r, aRow: 1, aP: ld, b: Yp + c, bP: ld,
-                                  c: G + r * ld + c, cRow: ld, sign: 1)
-                        c += 8
+            partial.withUnsafeMutableBufferPointer { pb in
+                let Yp = SendablePointer(UnsafeMutablePointer(mutating: y.baseAddress!)), P = SendablePointer(pb.baseAddress!)
+                parallelFor(parts, threads: threads) { part in
+                    let lo = rows * part / parts, hi = rows * (part + 1) / parts
+                    let G = P.p + part * size, base = UnsafePointer(Yp.p) + lo * ld
+                    var r = 0
+                    while r < ld {
+                        var c = 0
+                        while c < ld {
+                            kernel4x8(hi - lo, a: base + r, aRow: 1, aP: ld, b: base + c, bP: ld,
+                                      c: G + r * ld + c, cRow: ld, sign: 1)
+                            c += 8
+                        }
+                        r += 4
                     }
-                    r += 4
                 }
             }
         }
-        g.removeLast(3 * ld)
+        var g = Array(partial[0..<(ld * ld)])
+        for part in 1..<parts {
+            for t in 0..<(ld * ld) { g[t] += partial[part * size + t] }
+        }
         for c in 0..<k { g[c * ld + c] += lambda }
         return g
     }
@@ -214,6 +228,7 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
 
     /// A few conjugate gradient steps on (G + Yᵀ(C−I)Y) x = YᵀCp, warm-started from x.
     /// `conf` holds signed confidences: c·p with p = ±1, and 0 for an entry left out.
+    /// The two products of each step are the register-blocked kernels of ALS+Kernels.swift.
     static func solveCG(x: UnsafeMutablePointer<Float>, ld: Int, gram: UnsafeMutablePointer<Float>,
                         fixed: UnsafeMutablePointer<Float>, idx: UnsafeMutablePointer<Int32>,
                         conf: UnsafeMutablePointer<Float>, n: Int, steps: Int, scratch: inout ALSScratch) {
@@ -223,24 +238,15 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         scratch.ap.withUnsafeMutableBufferPointer { apb in
             let r = rb.baseAddress!, p = pb.baseAddress!, ap = apb.baseAddress!
             // r = YᵀCp − (G + Yᵀ(C−I)Y) x
-            for c in 0..<ld { r[c] = 0 }
-            for j in 0..<ld where x[j] != 0 { axpy8(-x[j], gram + j * ld, r, n8) }
-            for t in 0..<n where conf[t] != 0 {
-                let y = fixed + Int(idx[t]) * ld
-                let c = abs(conf[t])
-                let f = conf[t] - (c - 1) * dot8(y, x, n8)
-                axpy8(f, y, r, n8)
-            }
+            alsSymmetricProduct(gram, x, r, ld: ld, sign: -1)
+            alsGatherProduct(fixed: fixed, idx: idx, conf: conf, n: n, v: x, out: r, ld: ld, target: true)
             for c in 0..<ld { p[c] = r[c] }
             var rsOld = dot8(r, r, n8)
             if rsOld < 1e-20 { return }
             for _ in 0..<steps {
-                for c in 0..<ld { ap[c] = 0 }
-                for j in 0..<ld where p[j] != 0 { axpy8(p[j], gram + j * ld, ap, n8) }
-                for t in 0..<n where conf[t] != 0 {
-                    let y = fixed + Int(idx[t]) * ld
-                    axpy8((abs(conf[t]) - 1) * dot8(y, p, n8), y, ap, n8)
-                }
+                // ap = (G + Yᵀ(C−I)Y) p
+                alsSymmetricProduct(gram, p, ap, ld: ld, sign: 1)
+                alsGatherProduct(fixed: fixed, idx: idx, conf: conf, n: n, v: p, out: ap, ld: ld, target: false)
                 let pAp = dot8(p, ap, n8)
                 guard pAp > 0 else { return }
                 let a = rsOld / pAp
