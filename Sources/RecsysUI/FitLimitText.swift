@@ -9,6 +9,8 @@ public enum FitLimitText {
         case .neighbourCap:
             return "\(groupedCount(limit.kept)) neighbours kept of \(groupedCount(limit.total))"
                 + (limit.cause == .parameter("k") ? "" : " (memory budget)")
+        case .coRatingSample:
+            return "similarities from \(groupedCount(limit.kept)) of \(groupedCount(limit.total)) ratings (heavy users sampled)"
         case .epochs: return limit.kept == 1 ? "1 epoch" : "\(limit.kept) epochs"
         case .candidates:
             return "re-scores \(limit.stage ?? "retrieval")'s top \(groupedCount(limit.kept)) of \(groupedCount(limit.total)) films"
