@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import RecsysEngine
+import RecsysUI
 
 /// One model's fit as `bench` measured it.
 struct FitOutcome {
@@ -109,13 +110,10 @@ func jsonLimit(_ l: FitLimit) -> String {
     return "{\"kind\": \(JSONText.quoted(l.kind.rawValue)), \"kept\": \(l.kept), \"total\": \(l.total), \"cause\": \(cause)}"
 }
 
-/// A fit limit in a table row: "20000 of 62423 items (max_items)".
+/// A fit limit in a table row, worded as the explorer words it, with its cause:
+/// "20,000 most-rated of 62,423 films (max_items)", "15 iterations (iterations)".
 func describeLimit(_ l: FitLimit) -> String {
-    let what = l.kind == .itemCap ? "items" : l.kind == .coRatingSample ? "ratings" : "neighbours/row"
-    switch l.cause {
-    case .memoryBudget(let b): return "\(l.kept) of \(l.total) \(what) (memory \(MemoryBudget.describe(b)))"
-    case .parameter(let p): return "\(l.kept) of \(l.total) \(what) (\(p))"
-    }
+    "\(FitLimitText.phrase(l)) (\(FitLimitText.cause(l)))"
 }
 
 /// The fit keys `bench` adds to its JSON (without braces): fit_status, fit_cpu_seconds, peak_rss_mb,

@@ -182,7 +182,6 @@ struct ExplorerOptions: ParsableArguments {
         if let storeImage = loaded.storeImage, let modelCache {
             DispatchQueue.global(qos: .utility).async { storeImage(modelCache.fingerprint) }
         }
-        let ready = ReadyClock(start: start)
         let exitWhenReady = self.exitWhenReady
         let timeline = ExploreTimeline(start: start)
         let program = TerminalProgram<AppState, Message, Effect>(
@@ -190,7 +189,7 @@ struct ExplorerOptions: ParsableArguments {
             update: { state, message in
                 timeline.observe(message)
                 var out = RecsysUI.update(&state, message)
-                if ready.check(state), exitWhenReady { out.append(.quit) }
+                if timeline.checkAllReady(state), exitWhenReady { out.append(.quit) }
                 return out
             },
             view: { RecsysUI.view($0) },
@@ -205,31 +204,8 @@ struct ExplorerOptions: ParsableArguments {
         let exit = loop.run()
         terminal.close()
         effects.finish()  // every rating written before the process ends
-        ExploreCommand.writeFrameStats(loop.stats, phases: phases + ready.phases + timeline.fields())
+        ExploreCommand.writeFrameStats(loop.stats, phases: phases + timeline.fields())
         if exit != .finished { throw ExitCode(exit.exitStatus) }
-    }
-
-    /// Notes when every model is first ready (or failed), and how many came from the cache.
-    final class ReadyClock {
-        let start: DispatchTime
-        private(set) var phases: [String] = []
-        init(start: DispatchTime) { self.start = start }
-
-        /// True once every model is ready or failed (the first time it is checked so, the time is noted).
-        func check(_ state: AppState) -> Bool {
-            if !phases.isEmpty { return true }
-            let done = state.algorithms.allSatisfy { name in
-                switch state.fitStatus[name] ?? .waiting {
-                case .ready, .failed, .deferred: return true
-                case .waiting, .fitting: return false
-                }
-            }
-            guard done else { return false }
-            let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-            let cached = state.modelSources.values.filter { $0 == .cache }.count
-            phases = [String(format: "models_ready_ms=%.1f", ms), "models_from_cache=\(cached)/\(state.algorithms.count)"]
-            return true
-        }
     }
 
 }

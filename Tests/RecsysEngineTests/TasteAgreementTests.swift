@@ -68,6 +68,30 @@ final class TasteAgreementTests: XCTestCase {
         }
     }
 
+    func testTheExplorersKnownTastesAndTheMetricReadTheFileAlike() throws {
+        let dir = try EvalTestData.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/tastes.csv"
+        let header = "userId,archetypes,likedGenres,dislikedGenres\n"
+        try EvalTestData.write(header + "7,noir:0.3|comedy:0.7,Comedy:0.4|Crime:0.9,Horror:-0.2|Musical:-0.8\n", to: path)
+        let known = try XCTUnwrap(try KnownTaste.read(path: path)["7"])
+        XCTAssertEqual(known.archetypes.map(\.name), ["comedy", "noir"])
+        XCTAssertEqual(known.liked.map(\.name), ["Crime", "Comedy"])
+        XCTAssertEqual(known.disliked.map(\.name), ["Musical", "Horror"])
+        let masks = try UserTastes.read(path: path, users: Vocabulary(["7"]))
+        XCTAssertEqual(Set(masks.genres), ["Comedy", "Crime", "Horror", "Musical"])
+        // A short row and a bad entry: both readers refuse them with the same file:line:column message.
+        for bad in ["7,noir:1,Comedy:0.4\n", "7,noir:1,Comedy,Horror:-1\n"] {
+            try EvalTestData.write(header + bad, to: path)
+            var messages: [String] = []
+            XCTAssertThrowsError(try KnownTaste.read(path: path)) { messages.append("\($0)") }
+            XCTAssertThrowsError(try UserTastes.read(path: path, users: Vocabulary(["7"]))) { messages.append("\($0)") }
+            XCTAssertEqual(messages.count, 2)
+            XCTAssertEqual(messages.first, messages.last)
+            XCTAssertTrue(messages[0].hasPrefix("\(path):2:"), messages[0])
+        }
+    }
+
     func testLoaderReadsTastesBesideMovieLensCSV() throws {
         let dir = try EvalTestData.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -69,48 +69,14 @@ public struct UserTastes: Sendable, Equatable {
     /// - Throws: ``LoadError`` with file, line and column when the header lacks a needed column,
     ///   a row has the wrong number of fields, or a genre list is not `Name:weight|…`.
     public static func read(path: String, users: Vocabulary) throws -> UserTastes {
-        try ByteParsing.requireRegularFile(path)
-        guard let text = String(data: try Data(contentsOf: URL(fileURLWithPath: path)), encoding: .utf8) else {
-            throw LoadError(file: path, "not valid UTF-8")
-        }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first else { throw LoadError(file: path, "empty file: expected a header with userId,likedGenres,dislikedGenres") }
-        let names = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        func column(_ name: String) throws -> Int {
-            guard let k = names.firstIndex(of: name) else {
-                throw LoadError(file: path, line: 1, column: 1, "expected a header with the column \(name)")
-            }
-            return k
-        }
-        let userColumn = try column("userId"), likedColumn = try column("likedGenres")
-        let dislikedColumn = try column("dislikedGenres")
         var tastes = UserTastes(userCount: users.count)
-        for (k, line) in lines.enumerated().dropFirst() {
-            let lineNumber = k + 1
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == names.count else {
-                throw LoadError(file: path, line: lineNumber, column: min(fields.count, names.count) + 1,
-                                "expected \(names.count) fields, found \(fields.count)")
-            }
-            func genreList(_ c: Int) throws -> [String] {
-                try fields[c].split(separator: "|").map { entry in
-                    let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
-                    guard parts.count == 2, !parts[0].isEmpty, Double(parts[1]) != nil else {
-                        throw LoadError(file: path, line: lineNumber, column: c + 1,
-                                        "expected Genre:weight entries joined by '|', found '\(entry)'")
-                    }
-                    return String(parts[0])
-                }
-            }
-            let liked = try genreList(likedColumn), disliked = try genreList(dislikedColumn)
-            guard let u = users.index(of: String(fields[userColumn])) else { continue }
+        for row in try TastesFile.read(path: path, columns: ["likedGenres", "dislikedGenres"]) {
+            guard let u = users.index(of: row.userId) else { continue }
             do {
-                try tastes.set(user: u, liked: liked, disliked: disliked)
+                try tastes.set(user: u, liked: row.lists["likedGenres"]!.map(\.name),
+                               disliked: row.lists["dislikedGenres"]!.map(\.name))
             } catch let e as EvalError {
-                throw LoadError(file: path, line: lineNumber, column: likedColumn + 1, e.message)
+                throw LoadError(file: path, line: row.line, e.message)
             }
         }
         return tastes

@@ -13,12 +13,8 @@ extension ALSRecommender: PersistableRecommender {
 
     public convenience init(archive: ModelArchive, dataset: Dataset) throws {
         try self.init(parameters: archive.parameters)
-        let shape = try archive.ints("shape", count: 4)
-        guard shape[0] == parameters.int("factors"), shape[1] == (shape[0] + 7) / 8 * 8,
-              shape[2] == dataset.userCount, shape[3] == dataset.itemCount else {
-            throw ModelFileError(path: archive.path, "als shape \(shape) does not match its parameters and data")
-        }
-        k = shape[0]; ld = shape[1]; userCount = shape[2]; itemCount = shape[3]
+        (k, ld) = try archive.latentShape("als", factors: parameters.int("factors"), dataset: dataset)
+        userCount = dataset.userCount; itemCount = dataset.itemCount
         alpha = parameters.float("alpha")
         lambda = parameters.float("regularization")
         byRating = parameters.string("confidence") == "rating"

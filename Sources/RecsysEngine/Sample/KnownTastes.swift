@@ -24,45 +24,16 @@ public struct KnownTaste: Sendable, Equatable {
         return same(a.archetypes, b.archetypes) && same(a.liked, b.liked) && same(a.disliked, b.disliked)
     }
 
-    /// Reads `tastes.csv` (`userId,archetypes,likedGenres,dislikedGenres,…`, lists as `name:weight`
-    /// joined by `|`) into a map from raw user id to taste.
+    /// Reads `tastes.csv` (through ``TastesFile``, the one reader) into a map from raw user id to
+    /// taste: archetypes and liked genres strongest first, disliked genres most negative first.
     ///
     /// - Throws: `LoadError` naming file:line:column and what was expected.
     public static func read(path: String) throws -> [String: KnownTaste] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(file: path, "cannot read the file")
-        }
-        let text = String(decoding: data, as: UTF8.self)
         var out: [String: KnownTaste] = [:]
-        var columns: [String: Int] = [:]
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if n == 0 {
-                for (k, f) in fields.enumerated() { columns[f] = k }
-                for wanted in ["userId", "archetypes", "likedGenres", "dislikedGenres"] where columns[wanted] == nil {
-                    throw LoadError(file: path, line: 1, "expected a header with column '\(wanted)'")
-                }
-                continue
-            }
-            func list(_ column: String) throws -> [(name: String, weight: Double)] {
-                let k = columns[column]!
-                guard k < fields.count else {
-                    throw LoadError(file: path, line: n + 1, column: k + 1, "expected a \(column) field")
-                }
-                return try fields[k].split(separator: "|").map { entry in
-                    let parts = entry.split(separator: ":")
-                    guard parts.count == 2, let w = Double(parts[1]) else {
-                        throw LoadError(file: path, line: n + 1, column: k + 1, "expected name:weight, got '\(entry)'")
-                    }
-                    return (String(parts[0]), w)
-                }
-            }
-            let id = fields[columns["userId"]!]
-            out[id] = KnownTaste(archetypes: try list("archetypes").sorted { $0.weight > $1.weight },
-                                 liked: try list("likedGenres").sorted { $0.weight > $1.weight },
-                                 disliked: try list("dislikedGenres").sorted { $0.weight < $1.weight })
+        for row in try TastesFile.read(path: path, columns: ["archetypes", "likedGenres", "dislikedGenres"]) {
+            out[row.userId] = KnownTaste(archetypes: row.lists["archetypes"]!.sorted { $0.weight > $1.weight },
+                                         liked: row.lists["likedGenres"]!.sorted { $0.weight > $1.weight },
+                                         disliked: row.lists["dislikedGenres"]!.sorted { $0.weight < $1.weight })
         }
         return out
     }
