@@ -12,6 +12,8 @@ public enum FitLimitText {
         switch limit.kind {
         case .itemCap: return "\(groupedCount(limit.kept)) most-rated of \(groupedCount(limit.total)) films"
         case .neighbourCap: return "\(groupedCount(limit.kept)) neighbours kept of \(groupedCount(limit.total))"
+        case .coRatingSample:
+            return "similarities from \(groupedCount(limit.kept)) of \(groupedCount(limit.total)) ratings (heavy users sampled)"
         case .epochs:
             // ALS and BPR count iterations, the SGD models epochs: use the parameter's own word.
             let word = limit.cause == .parameter("iterations") ? "iteration" : "epoch"

@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
             growing profile. After each rating every algorithm folds the profile in and lists its top 20; the \
             latency of each and of all of them one after another is reported as p50 and p99.
 
-            JSON keys: load_seconds, fit_seconds{algo}, foldin_ms{algo:{p50,p99}}, recompute_all_ms{p50,p99};             fit_status{algo} ("ok" or "cancelled": over --fit-budget), peak_rss_mb{algo} (the process's resident             high-water mark during that fit, reset before each fit), rss_before_fit_mb{algo}, fit_limits{algo}             (item or neighbour caps applied), memory_budget_bytes, fit_budget_seconds. A cancelled model is left out             of the fold-in measurements.
+            JSON keys: load_seconds, fit_seconds{algo}, foldin_ms{algo:{p50,p99}}, recompute_all_ms{p50,p99};             fit_status{algo} ("ok" or "cancelled": over --fit-budget), fit_cpu_seconds{algo} (CPU seconds of the whole process during that fit), peak_rss_mb{algo} (the process's resident             high-water mark during that fit, reset before each fit), rss_before_fit_mb{algo}, fit_limits{algo}             (item or neighbour caps applied), memory_budget_bytes, fit_budget_seconds. A cancelled model is left out             of the fold-in measurements.
 
             With --holdout PREFIX it instead scores top-10 lists on PREFIX.train.tsv / PREFIX.test.tsv with \
             implicit's protocol (binary gains; NDCG and MAP over min(10, held-out); candidates are all items \
@@ -236,7 +236,7 @@ private func threadCPU() -> Double {
 }
 
 /// CPU seconds consumed by the whole process (all threads).
-private func processCPU() -> Double {
+func processCPU() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9

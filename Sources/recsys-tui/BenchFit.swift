@@ -9,6 +9,9 @@ struct FitOutcome {
 
     var name: String
     var seconds: Double
+    /// CPU seconds the whole process used during the fit (every thread): what the fit costs however
+    /// loaded the machine is, where `seconds` includes waiting for a core.
+    var cpuSeconds: Double
     var status: Status
     /// Resident memory of the process when the fit started (data and earlier models), MiB.
     var rssBeforeMB: Double?
@@ -64,7 +67,7 @@ func fitMeasured(_ model: any Recommender, data: Dataset, seed: UInt64, threads:
     let context = FitContext(seed: seed, threads: threads, cancellation: token, memoryBudget: memoryBudget)
     let done = DispatchSemaphore(value: 0)
     let result = FitResultBox()
-    let start = DispatchTime.now()
+    let start = DispatchTime.now(), startCPU = processCPU()
     let thread = Thread {
         do { try model.fit(data, context: context) } catch { result.set(error) }
         done.signal()
@@ -78,13 +81,14 @@ func fitMeasured(_ model: any Recommender, data: Dataset, seed: UInt64, threads:
         done.wait()
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    let cpu = processCPU() - startCPU
     let peak = ProcessMemory.statusKB("VmHWM")
     var status = FitOutcome.Status.ok
     if let e = result.error {
         guard e is FitCancelled else { throw e }
         status = .cancelled
     }
-    return FitOutcome(name: model.name, seconds: seconds, status: status, rssBeforeMB: before.map { Double($0) / 1024 },
+    return FitOutcome(name: model.name, seconds: seconds, cpuSeconds: cpu, status: status, rssBeforeMB: before.map { Double($0) / 1024 },
                       peakRSSMB: peak.map { Double($0) / 1024 }, peakIsPerModel: reset,
                       limits: status == .ok ? model.fitLimits : [])
 }
@@ -112,14 +116,15 @@ func describeLimit(_ l: FitLimit) -> String {
     "\(FitLimitText.phrase(l)) (\(FitLimitText.cause(l)))"
 }
 
-/// The fit keys `bench` adds to its JSON (without braces): fit_status, peak_rss_mb, rss_before_fit_mb,
-/// fit_limits, memory_budget_bytes, fit_budget_seconds.
+/// The fit keys `bench` adds to its JSON (without braces): fit_status, fit_cpu_seconds, peak_rss_mb,
+/// rss_before_fit_mb, fit_limits, memory_budget_bytes, fit_budget_seconds.
 func fitReportJSON(_ fits: [FitOutcome], budget: Double?) -> String {
     func map(_ f: (FitOutcome) -> String) -> String {
         "{" + fits.map { "\(JSONText.quoted($0.name)): \(f($0))" }.joined(separator: ", ") + "}"
     }
     func mb(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "null" }
     var s = "\"fit_status\": " + map { JSONText.quoted($0.status.rawValue) } + ", "
+    s += "\"fit_cpu_seconds\": " + map { fmt($0.cpuSeconds) } + ", "
     s += "\"peak_rss_mb\": " + map { mb($0.peakRSSMB) } + ", "
     s += "\"rss_before_fit_mb\": " + map { mb($0.rssBeforeMB) } + ", "
     s += "\"fit_limits\": " + map { "[" + $0.limits.map(jsonLimit).joined(separator: ", ") + "]" } + ", "
@@ -134,6 +139,7 @@ func printFitTable(_ fits: [FitOutcome], budget: Double?) {
         + (budget.map { ", time budget \(fmt($0)) s per model" } ?? "") + "):")
     for f in fits {
         var line = padCell(f.name, 12) + padCell(fmt(f.seconds) + " s", 12) + padCell(f.status.rawValue, 11)
+            + padCell("CPU " + fmt(f.cpuSeconds) + " s", 16)
         if let p = f.peakRSSMB {
             line += "peak RSS " + String(format: "%.0f", p) + " MB" + (f.peakIsPerModel ? "" : " (process)")
             if let b = f.rssBeforeMB { line += String(format: " (from %.0f)", b) }

@@ -25,7 +25,15 @@ final class BenchScaleCommandTests: XCTestCase {
         let limits = try XCTUnwrap(j["fit_limits"] as? [String: [Any]])
         XCTAssertEqual(limits.values.map(\.count), [0, 0, 0])
         // Old keys unchanged.
-        XCTAssertEqual(Set((j["fit_seconds"] as? [String: Double] ?? [:]).keys), ["popularity", "item-knn", "ease"])
+        let wall = try XCTUnwrap(j["fit_seconds"] as? [String: Double])
+        XCTAssertEqual(Set(wall.keys), ["popularity", "item-knn", "ease"])
+        // CPU seconds of the process during each fit: never negative, never more than every core for the wall time.
+        let cpu = try XCTUnwrap(j["fit_cpu_seconds"] as? [String: Double])
+        XCTAssertEqual(Set(cpu.keys), Set(wall.keys))
+        for (name, c) in cpu {
+            XCTAssertGreaterThanOrEqual(c, 0, name)
+            XCTAssertLessThanOrEqual(c, (wall[name] ?? 0) * Double(ProcessInfo.processInfo.activeProcessorCount) + 0.01, name)
+        }
     }
 
     func testAModelOverItsTimeBudgetIsCancelledAndReported() throws {

@@ -55,12 +55,14 @@ final class ScaleTests: XCTestCase {
                 var all = m.job
                 all.keep = Int.max
                 let full = KNNBuilder.row(entries, length: e - s, excluding: u, sides: sides, job: all, acc: &acc, normA: 1).rating
-                // The compact accumulator gives bit for bit what the full sums give.
+                // The compact (Float) accumulator finds the same neighbours as the full Double sums,
+                // with similarities equal to 6 significant digits.
                 XCTAssertTrue(acc.compact)
                 var wide = KNNAccumulator(rows: 700)
                 let viaWide = KNNBuilder.row(entries, length: e - s, excluding: u, sides: sides, job: all, acc: &wide, normA: 1).rating
-                XCTAssertEqual(full.map(\.0), viaWide.map(\.0))
-                XCTAssertEqual(full.map(\.1), viaWide.map(\.1))
+                XCTAssertEqual(Set(full.map(\.0)), Set(viaWide.map(\.0)))
+                let wideSim = Dictionary(uniqueKeysWithValues: viaWide)
+                for (v, sim) in full { XCTAssertEqual(sim, wideSim[v] ?? .nan, accuracy: 1e-6 * max(1, abs(sim)), "user \(u) neighbour \(v)") }
                 let nb = m.lists.neighbours(u)
                 XCTAssertEqual(Array(nb.index), full.prefix(keep).map(\.0), "user \(u)")
                 XCTAssertEqual(Array(nb.sim), full.prefix(keep).map(\.1))
@@ -70,6 +72,138 @@ final class ScaleTests: XCTestCase {
         XCTAssertEqual(lists[0].start, lists[1].start)
         XCTAssertEqual(lists[0].index, lists[1].index)
         XCTAssertEqual(lists[0].sim, lists[1].sim)
+    }
+
+    func testCompactAccumulatorAgreesWithTheFullSumsForEverySimilarityAndTopNWeights() throws {
+        // Item rows against user "others", with random TF-IDF-like weights on every entry.
+        let data = randomData(users: 300, items: 60, perUser: 9, seed: 13)
+        let m = data.ratings
+        var rng = SplitMix64(seed: 21)
+        let colWeights = (0..<m.colUsers.count).map { _ in Float(0.5 + rng.nextDouble()) }
+        let rowWeights = (0..<m.rowItems.count).map { _ in Float(0.5 + rng.nextDouble()) }
+        let sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: m.colRatings.map { $0 - 3.1 },
+                             otherStart: m.rowStart, otherRow: m.rowItems, otherValue: m.rowRatings.map { $0 - 3.1 },
+                             otherWeight: rowWeights, rowWeightNorm: [])
+        for kind in KNNSimilarity.allCases where kind != .pearson {
+            let job = KNNSimilarityJob(kind: kind, shrinkage: 10, minSupport: 1, keep: 10, topNKeep: 5)
+            var compact = KNNAccumulator(rows: 60, job: job)
+            XCTAssertTrue(compact.compact, kind.rawValue)
+            var full = KNNAccumulator(rows: 60)
+            var compared = 0
+            for a in [0, 7, 31, 59] {
+                let range = m.colStart[a]..<m.colStart[a + 1]
+                let entries = range.map { (m.colUsers[$0], m.colRatings[$0] - 3.1, colWeights[$0]) }
+                compact.accumulate(entries, sides: sides, topN: true)
+                full.accumulate(entries, sides: sides, topN: true)
+                XCTAssertEqual(compact.touched, full.touched, "the same rows, in the same order")
+                for b32 in full.touched {
+                    let b = Int(b32), lenB = m.colStart[b + 1] - m.colStart[b]
+                    let c = compact.similarity(b, kind: kind, shrinkage: 10, minSupport: 1, lenA: range.count, lenB: lenB)
+                    let f = full.similarity(b, kind: kind, shrinkage: 10, minSupport: 1, lenA: range.count, lenB: lenB)
+                    XCTAssertEqual(c, f, accuracy: 1e-5, "\(kind.rawValue) \(a)–\(b)")
+                    XCTAssertEqual(compact.weightSum(b), full.weightSum(b), accuracy: 1e-5 * max(1, abs(full.weightSum(b))))
+                    XCTAssertGreaterThan(full.weightSum(b), 0)
+                    compared += 1
+                }
+                compact.reset()
+                full.reset()
+                XCTAssertTrue(compact.touched.isEmpty)
+            }
+            XCTAssertGreaterThan(compared, 50)
+        }
+        // Pearson needs Σx and Σy: the full sums.
+        XCTAssertFalse(KNNAccumulator(rows: 1, job: KNNSimilarityJob(kind: .pearson, shrinkage: 0, minSupport: 1, keep: 1, topNKeep: 0)).compact)
+    }
+
+    func testHeavyUsersContributeASeededSampleOfTheirRatingsAndTheLimitIsReported() throws {
+        // 100 users with 6 ratings and 4 heavy users with 40 each, on 60 items.
+        let light = randomData(users: 100, items: 60, perUser: 6, seed: 17)
+        var triples: [(Int, Int, Float)] = (0..<light.ratings.userCount).flatMap { u in
+            let r = light.ratings.row(Int32(u))
+            return zip(r.items, r.ratings).map { (u, Int($0.0), $0.1) }
+        }
+        var rng = SplitMix64(seed: 19)
+        for u in 100..<104 {
+            for i in (0..<60).shuffled(using: &rng).prefix(40) { triples.append((u, i, Float(1 + rng.nextInt(5)))) }
+        }
+        let data = Conformance.dataset("heavy", users: 104, items: 60, triples)
+        let cap = 10
+        var fitted: [ItemKNNRecommender] = []
+        for threads in [1, 2, 2] {
+            let m = try ItemKNNRecommender(parameters: Parameters(["max_user_ratings": "\(cap)"]))
+            try m.fit(data, context: FitContext(seed: 5, threads: threads))
+            fitted.append(m)
+        }
+        // Σ min(|I_u|, cap) ratings took part, of all of them.
+        XCTAssertEqual(fitted[0].fitLimits, [FitLimit(kind: .coRatingSample, kept: 600 + 4 * cap, total: data.ratings.count,
+                                                      cause: .parameter("max_user_ratings"))])
+        for m in fitted.dropFirst() {
+            XCTAssertEqual(m.lists.index, fitted[0].lists.index, "repeatable, whatever the threads")
+            XCTAssertEqual(m.lists.sim, fitted[0].lists.sim)
+            XCTAssertEqual(m.topN.index, fitted[0].topN.index)
+        }
+        // The sample itself: exactly `cap` ratings of each heavy user, all of a light one, and the
+        // item view holds the same (user, item) pairs as the user view.
+        let m = data.ratings
+        let sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: m.colRatings,
+                             otherStart: m.rowStart, otherRow: m.rowItems, otherValue: m.rowRatings,
+                             otherWeight: m.rowRatings, rowWeightNorm: [])
+        let s = try XCTUnwrap(CoRatingSample.apply(sides, rowWeights: m.colRatings, cap: cap, seed: 5))
+        XCTAssertEqual(s.kept, 600 + 4 * cap)
+        var byUser = Set<[Int32]>(), byItem = Set<[Int32]>()
+        for u in 0..<104 {
+            let r = s.sides.otherStart[u]..<s.sides.otherStart[u + 1]
+            XCTAssertEqual(r.count, u < 100 ? 6 : cap)
+            for p in r {
+                byUser.insert([Int32(u), s.sides.otherRow[p]])
+                XCTAssertEqual(s.sides.otherValue[p], m.rating(user: Int32(u), item: s.sides.otherRow[p]))
+            }
+        }
+        for i in 0..<60 {
+            for p in s.sides.rowStart[i]..<s.sides.rowStart[i + 1] {
+                byItem.insert([s.sides.rowOther[p], Int32(i)])
+                XCTAssertEqual(s.sides.rowValue[p], s.rowWeights[p], "values and weights stay aligned")
+            }
+        }
+        XCTAssertEqual(byUser, byItem)
+        XCTAssertEqual(byUser.count, s.kept)
+        // Another seed samples other ratings.
+        let other = try XCTUnwrap(CoRatingSample.apply(sides, rowWeights: m.colRatings, cap: cap, seed: 6))
+        XCTAssertNotEqual(other.sides.otherRow, s.sides.otherRow)
+        // A cap at or above the largest profile samples nothing: no limit, and the lists are bit for
+        // bit those of any larger cap.
+        XCTAssertNil(CoRatingSample.apply(sides, rowWeights: m.colRatings, cap: 40, seed: 5))
+        let at = try ItemKNNRecommender(parameters: Parameters(["max_user_ratings": "40"]))
+        try at.fit(data, context: FitContext(seed: 5))
+        let above = try ItemKNNRecommender()
+        try above.fit(data, context: FitContext(seed: 9))
+        XCTAssertEqual(at.fitLimits, [])
+        XCTAssertEqual(at.lists.index, above.lists.index)
+        XCTAssertEqual(at.lists.sim, above.lists.sim)
+        XCTAssertNotEqual(at.lists.sim, fitted[0].lists.sim, "sampling changed the similarities")
+    }
+
+    func testFitShapeKnowsTheCoRatingsOfEveryCap() {
+        let data = randomData(users: 50, items: 80, perUser: 3, seed: 23)
+        var triples: [(Int, Int, Float)] = []
+        for u in 0..<data.ratings.userCount {
+            let r = data.ratings.row(Int32(u))
+            triples += zip(r.items, r.ratings).map { (u, Int($0.0), $0.1) }
+        }
+        for i in 0..<37 { triples.append((50, i, 4)) }  // one user with 37 ratings
+        let m = Conformance.dataset("shape", users: 51, items: 80, triples).ratings
+        let shape = FitShape(m)
+        func brute(_ cap: Int) -> Double {
+            (0..<m.userCount).reduce(0) { let c = Double(min(m.rowCount(Int32($1)), cap)); return $0 + c * c }
+        }
+        XCTAssertEqual(shape.userPairs, brute(.max))
+        XCTAssertEqual(shape.cappedUserPairs.count, 7, "caps 1, 2, …, 64: the first at or above 37")
+        for cap in [1, 2, 4, 8, 16, 32, 64, 1000] { XCTAssertEqual(shape.userPairs(cap: cap), brute(cap), "cap \(cap)") }
+        // Between powers of two: between the two exact values.
+        XCTAssertGreaterThanOrEqual(shape.userPairs(cap: 20), brute(16))
+        XCTAssertLessThanOrEqual(shape.userPairs(cap: 20), brute(32))
+        // A shape without the table (unknown) takes every co-rating.
+        XCTAssertEqual(FitShape(ratings: 1, users: 1, items: 1, userPairs: 9, itemPairs: 1).userPairs(cap: 2), 9)
     }
 
     func testTheBudgetCapsNeighbourListsAndTheCapIsReported() throws {

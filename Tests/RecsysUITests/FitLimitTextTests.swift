@@ -20,6 +20,9 @@ final class FitLimitTextTests: XCTestCase {
         XCTAssertEqual(FitLimitText.text(knn), "975 neighbours kept of 1,000 (memory budget)")
         XCTAssertEqual(FitLimitText.phrase(knn), "975 neighbours kept of 1,000")
         XCTAssertTrue(FitLimitText.cause(knn).hasPrefix("memory budget "), FitLimitText.cause(knn))
+        let sample = FitLimit(kind: .coRatingSample, kept: 22_613_231, total: 25_000_000, cause: .parameter("max_user_ratings"))
+        XCTAssertEqual(FitLimitText.text(sample), "similarities from 22,613,231 of 25,000,000 ratings (heavy users sampled)")
+        XCTAssertEqual(FitLimitText.cause(sample), "max_user_ratings")
     }
 
     func testFittedModelsReportTheirPasses() throws {

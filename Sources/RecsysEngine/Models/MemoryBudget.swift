@@ -80,6 +80,8 @@ public struct FitLimit: Sendable, Equatable {
         case epochs
         /// A second stage re-scores only the first `kept` of `total` films of a retrieval stage (`stage`).
         case candidates
+        /// Similarities were computed from `kept` of the `total` ratings: heavy users' ratings sampled.
+        case coRatingSample = "co-rating-sample"
     }
 
     public enum Cause: Sendable, Equatable {

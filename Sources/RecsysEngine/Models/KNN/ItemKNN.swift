@@ -32,14 +32,21 @@ import Foundation
 /// Fold-in: nothing to solve. A new profile is scored directly from its ratings (b_u by the
 /// baseline's closed form), so folding in a training user reproduces its recommendations.
 ///
-/// Complexity: fit O(Σ_u |I_u|² + items · keep log keep); predict O(keep) per item;
+/// A user with more than `max_user_ratings` ratings (default 1,000) contributes a seeded sample of
+/// that many to the similarity pass (`CoRatingSample`, reported as a `FitLimit`), so the pass costs
+/// Σ_u min(|I_u|, cap)² rather than Σ_u |I_u|² (8.6·10⁹ instead of 2.1·10¹⁰ on the 25M shape).
+///
+/// Complexity: fit O(Σ_u min(|I_u|, cap)² + items · keep log keep); predict O(keep) per item;
 /// top-N scores O(|profile| · topn_k).
 public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     public static let name = "item-knn"
     public static let summary = "item-based k nearest neighbours (KNNBaseline ratings, TF-IDF cosine top-N)"
     public static let parameterSpecs: [ParameterSpec] = KNNParameters.common(
         defaultSimilarity: "pearson-baseline", defaultPrediction: "baseline", defaultK: "40",
-        defaultMode: "topn", defaultWeighting: "tfidf", defaultDamping: "0.25")
+        defaultMode: "topn", defaultWeighting: "tfidf", defaultDamping: "0.25") + [
+        ParameterSpec("max_user_ratings", .integer(1...100_000_000), default: "1000",
+                      "ratings a user contributes to the similarities at most (a heavier user: a seeded sample)"),
+    ]
 
     public let parameters: Parameters
     let similarity: KNNSimilarity
@@ -99,15 +106,24 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         let w = interactionWeights(rowStart: m.colStart, rowOther: m.colUsers, otherStart: m.rowStart,
                                    otherRow: m.rowItems, weighting: weighting,
                                    k1: parameters.float("bm25_k1"), b: parameters.float("bm25_b"))
-        let sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: colValues,
+        var sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: colValues,
                              otherStart: m.rowStart, otherRow: m.rowItems, otherValue: rowValues,
                              otherWeight: w.otherWeights, rowWeightNorm: w.norms)
+        var rowWeights = w.rowWeights
+        limits = []
+        // Heavy users contribute a seeded sample of their ratings to the similarity pass.
+        if let sampled = CoRatingSample.apply(sides, rowWeights: rowWeights, cap: parameters.int("max_user_ratings"),
+                                              seed: context.seed) {
+            sides = sampled.sides
+            rowWeights = sampled.rowWeights
+            limits.append(FitLimit(kind: .coRatingSample, kept: sampled.kept, total: m.count,
+                                   cause: .parameter("max_user_ratings")))
+        }
         // Both lists per item share the neighbour part of the budget (8 bytes per neighbour).
         let topNK = parameters.int("topn_k"), keepAsked = parameters.int("keep")
         let perRow = neighbourCap(requested: keepAsked + topNK, rows: m.itemCount, budget: context.memoryBudget)
         let topNKeep = min(topNK, max(1, perRow / 2))
         let keep = max(1, min(keepAsked, perRow - topNKeep))
-        limits = []
         if keep < keepAsked {
             limits.append(FitLimit(kind: .neighbourCap, kept: keep, total: keepAsked, cause: .memoryBudget(context.memoryBudget)))
         }
@@ -117,7 +133,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         let job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
                                    minSupport: parameters.int("min_support"), keep: keep, topNKeep: topNKeep)
         context.progress(FitProgress(fraction: 0.1, message: "item-knn: similarities"))
-        let r = try KNNBuilder.all(sides: sides, rowWeights: w.rowWeights, job: job, threads: context.threads,
+        let r = try KNNBuilder.all(sides: sides, rowWeights: rowWeights, job: job, threads: context.threads,
                                    context: context, label: "item-knn: similarities")
         lists = r.rating
         topN = r.topN

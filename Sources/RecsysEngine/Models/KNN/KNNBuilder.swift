@@ -81,7 +81,7 @@ enum KNNBuilder {
             if job.topNKeep > 0 {
                 let nb = sides.rowWeightNorm.isEmpty ? 1 : sides.rowWeightNorm[b]
                 let d = Double(normA) * Double(nb)
-                let w = d > 0 ? Float(acc.sums[b].sw / d) : 0
+                let w = d > 0 ? Float(acc.weightSum(b) / d) : 0
                 if w > 0 && w.isFinite { topN[nt] = (b32, w); nt += 1 }
             }
             if b == a { continue }
