@@ -31,4 +31,15 @@ final class FitLimitTextTests: XCTestCase {
         try als.fit(data, context: FitContext(seed: 1))
         XCTAssertEqual(FitLimitText.summary(als), "3 iterations")
     }
+
+    func testHybridsRowDoesNotRepeatItsComponentsPasses() throws {
+        let data = UIFixtures.dataset()
+        let hybrid = try Algorithms.make("hybrid")
+        try hybrid.fit(data, context: FitContext(seed: 1))
+        // Its components report their passes on their own rows; the hybrid row would list them unlabelled.
+        XCTAssertEqual(FitLimitText.summary(hybrid), "")
+        let als = try Algorithms.make("als")
+        try als.fit(data, context: FitContext(seed: 1))
+        XCTAssertEqual(FitLimitText.summary(als), "15 iterations")
+    }
 }

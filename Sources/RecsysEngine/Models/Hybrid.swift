@@ -56,7 +56,10 @@ public final class HybridRecommender: Recommender, @unchecked Sendable {
     var components: [any Recommender] = []
 
     /// The limits its components applied (EASE's item cap, kNN neighbour caps).
-    public var fitLimits: [FitLimit] { components.flatMap(\.fitLimits) }
+    /// The components' limits that change what they learned from (item caps, neighbour caps, sampled
+    /// co-ratings, candidate stages). Their pass counts are their own and stand on their own rows:
+    /// listed here, unlabelled, they read as "15 iterations · 20 epochs · 100 iterations".
+    public var fitLimits: [FitLimit] { components.flatMap(\.fitLimits).filter { $0.kind != .epochs } }
     public internal(set) var weights: [Float] = []
     /// Rating blend: intercept and one coefficient per component (0 for ranking-only components).
     public internal(set) var ratingIntercept: Float = 0
