@@ -84,30 +84,14 @@ final class SVDTests: XCTestCase {
             try trained.fit(d, context: FitContext(seed: 5))
             // The fit's seeded start: user factors, then item factors, from the model's stream.
             var rng = SplitMix64.derived(seed: 5, stream: 0x5356_44)
-            var pt = FactorTable(rows: 3, factors: k), qt = FactorTable(rows: 6, factors: k)
-            pt.randomize(mean: 0, std: 0.3, rng: &rng)
-            qt.randomize(mean: 0, std: 0.3, rng: &rng)
-            func vec(_ t: FactorTable, _ r: Int) -> [Float] { (0..<k).map { t.value(r, $0) } }
-            var p = (0..<3).map { vec(pt, $0) }, q = (0..<6).map { vec(qt, $0) }
-            var bu = [Float](repeating: 0, count: 3), bi = [Float](repeating: 0, count: 6)
-            let mu = d.ratings.globalMean
+            var naive = NaiveSGD(d, factors: k, std: 0.3, lr: lr, reg: reg, rng: &rng)
             for _ in 0..<2 {
                 for u in 0..<3 {
                     let row = d.ratings.row(Int32(u))
-                    for (i32, r) in zip(row.items, row.ratings) {
-                        let i = Int(i32)
-                        var dot: Float = 0
-                        for f in 0..<k { dot += q[i][f] * p[u][f] }
-                        let e = r - (mu + bu[u] + bi[i] + dot)
-                        bu[u] += lr * (e - reg * bu[u]); bi[i] += lr * (e - reg * bi[i])
-                        for f in 0..<k {
-                            let pf = p[u][f], qf = q[i][f]
-                            p[u][f] += lr * (e * qf - reg * pf)
-                            q[i][f] += lr * (e * pf - reg * qf)
-                        }
-                    }
+                    for (i, r) in zip(row.items, row.ratings) { naive.update(u, Int(i), r) }
                 }
             }
+            let (p, q, bu, bi) = (naive.p, naive.q, naive.bu, naive.bi)
             func close(_ a: Float, _ b: Float, _ what: String) {
                 XCTAssertEqual(a, b, accuracy: 2e-4 * max(1, abs(b)), "k=\(k) \(what)")
             }
@@ -137,23 +121,7 @@ final class SVDTests: XCTestCase {
         try m.fit(d, context: FitContext(seed: seed))
         // The same seeded start as the fit: factors drawn in order, then one permutation per epoch.
         var rng = SplitMix64.derived(seed: seed, stream: 0x5356_44)
-        var pt = FactorTable(rows: 5, factors: k), qt = FactorTable(rows: 6, factors: k)
-        pt.randomize(mean: 0, std: 0.3, rng: &rng)
-        qt.randomize(mean: 0, std: 0.3, rng: &rng)
-        var p = (0..<5).map { u in (0..<k).map { pt.value(u, $0) } }, q = (0..<6).map { i in (0..<k).map { qt.value(i, $0) } }
-        var bu = [Float](repeating: 0, count: 5), bi = [Float](repeating: 0, count: 6)
-        let mu = d.ratings.globalMean
-        func update(_ u: Int, _ i: Int, _ r: Float) {
-            var dot: Float = 0
-            for f in 0..<k { dot += q[i][f] * p[u][f] }
-            let e = r - (mu + bu[u] + bi[i] + dot)
-            bu[u] += lr * (e - reg * bu[u]); bi[i] += lr * (e - reg * bi[i])
-            for f in 0..<k {
-                let pf = p[u][f], qf = q[i][f]
-                p[u][f] += lr * (e * qf - reg * pf)
-                q[i][f] += lr * (e * pf - reg * qf)
-            }
-        }
+        var naive = NaiveSGD(d, factors: k, std: 0.3, lr: lr, reg: reg, rng: &rng)
         for _ in 0..<epochs {
             let order = seededPermutation(5, rng: &rng).map { Int($0) }
             for t in stride(from: 0, to: 5, by: 2) {
@@ -164,11 +132,12 @@ final class SVDTests: XCTestCase {
                 }
                 for step in 0..<rows.map(\.items.count).max()! {
                     for (u, row) in zip(users, rows) where step < row.items.count {
-                        update(u, Int(row.items[step]), row.ratings[step])
+                        naive.update(u, Int(row.items[step]), row.ratings[step])
                     }
                 }
             }
         }
+        let (p, q, bu, bi) = (naive.p, naive.q, naive.bu, naive.bi)
         for u in 0..<5 {
             XCTAssertEqual(m.model.biases.userBias[u], bu[u], accuracy: 1e-4)
             for f in 0..<k { XCTAssertEqual(m.users.value(u, f), p[u][f], accuracy: 1e-4, "p[\(u)][\(f)]") }
@@ -231,4 +200,35 @@ private final class Log: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var events: [FitProgress] = []
     func add(_ e: FitProgress) { lock.lock(); events.append(e); lock.unlock() }
+}
+
+/// Surprise's plain per-rating SGD update, on arrays, from the same seeded start as SVD's fit (user
+/// factors, then item factors): the reference both replays above compare the fitted model with.
+private struct NaiveSGD {
+    var p: [[Float]], q: [[Float]], bu: [Float], bi: [Float]
+    let mu: Float, lr: Float, reg: Float, k: Int
+
+    init(_ d: Dataset, factors k: Int, std: Float, lr: Float, reg: Float, rng: inout SplitMix64) {
+        var pt = FactorTable(rows: d.userCount, factors: k), qt = FactorTable(rows: d.itemCount, factors: k)
+        pt.randomize(mean: 0, std: std, rng: &rng)
+        qt.randomize(mean: 0, std: std, rng: &rng)
+        p = (0..<d.userCount).map { u in (0..<k).map { pt.value(u, $0) } }
+        q = (0..<d.itemCount).map { i in (0..<k).map { qt.value(i, $0) } }
+        bu = [Float](repeating: 0, count: d.userCount)
+        bi = [Float](repeating: 0, count: d.itemCount)
+        mu = d.ratings.globalMean
+        self.lr = lr; self.reg = reg; self.k = k
+    }
+
+    mutating func update(_ u: Int, _ i: Int, _ r: Float) {
+        var dot: Float = 0
+        for f in 0..<k { dot += q[i][f] * p[u][f] }
+        let e = r - (mu + bu[u] + bi[i] + dot)
+        bu[u] += lr * (e - reg * bu[u]); bi[i] += lr * (e - reg * bi[i])
+        for f in 0..<k {
+            let pf = p[u][f], qf = q[i][f]
+            p[u][f] += lr * (e * qf - reg * pf)
+            q[i][f] += lr * (e * pf - reg * qf)
+        }
+    }
 }
