@@ -115,6 +115,51 @@ final class ScaleTests: XCTestCase {
         XCTAssertFalse(KNNAccumulator(rows: 1, job: KNNSimilarityJob(kind: .pearson, shrinkage: 0, minSupport: 1, keep: 1, topNKeep: 0)).compact)
     }
 
+    func testRenumberingTheAccumulatorByPopularityKeepsEveryListBitForBit() throws {
+        // Items against users, skewed popularity, random top-N weights on every entry: every similarity
+        // (pearson on the full Double sums, the rest compact) and both threads counts.
+        let data = randomData(users: 400, items: 90, perUser: 11, seed: 29)
+        let m = data.ratings
+        var rng = SplitMix64(seed: 31)
+        let colWeights = (0..<m.colUsers.count).map { _ in Float(0.5 + rng.nextDouble()) }
+        // The user view's weight of each entry is the item view's (as interactionWeights gives them).
+        var rowWeights = [Float](repeating: 0, count: m.rowItems.count)
+        for u in 0..<m.userCount {
+            for p in m.rowStart[u]..<m.rowStart[u + 1] {
+                let i = Int(m.rowItems[p])
+                let q = (m.colStart[i]..<m.colStart[i + 1]).first { m.colUsers[$0] == Int32(u) }!
+                rowWeights[p] = colWeights[q]
+            }
+        }
+        let sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: m.colRatings.map { $0 - 3.2 },
+                             otherStart: m.rowStart, otherRow: m.rowItems, otherValue: m.rowRatings.map { $0 - 3.2 },
+                             otherWeight: rowWeights, rowWeightNorm: (0..<90).map { Float(1 + $0 % 3) })
+        let renumbered = sides.renumberedByPopularity(threads: 2)
+        // The most-rated item is number 0, and each user's numbers ascend.
+        let counts = (0..<90).map { m.colStart[$0 + 1] - m.colStart[$0] }
+        XCTAssertEqual(counts[Int(renumbered.renumbered[0])], counts.max())
+        XCTAssertNotEqual(renumbered.renumbered, (0..<90).map { Int32($0) }, "a skewed catalog is renumbered")
+        for u in 0..<m.userCount {
+            let r = Array(renumbered.otherRow[m.rowStart[u]..<m.rowStart[u + 1]])
+            XCTAssertEqual(r, r.sorted())
+            XCTAssertEqual(Set(r.map { renumbered.renumbered[Int($0)] }), Set(m.rowItems[m.rowStart[u]..<m.rowStart[u + 1]]))
+        }
+        XCTAssertEqual(renumbered.renumberedByPopularity(threads: 1).otherRow, renumbered.otherRow, "once is enough")
+        for kind in KNNSimilarity.allCases {
+            let job = KNNSimilarityJob(kind: kind, shrinkage: 10, minSupport: 2, keep: 12, topNKeep: 7)
+            for threads in [1, 2] {
+                let plain = try KNNBuilder.all(sides: sides, rowWeights: colWeights, job: job, threads: threads, context: FitContext())
+                let fast = try KNNBuilder.all(sides: renumbered, rowWeights: colWeights, job: job, threads: threads, context: FitContext())
+                XCTAssertGreaterThan(plain.rating.index.count, 200, kind.rawValue)
+                XCTAssertEqual(fast.rating.start, plain.rating.start, kind.rawValue)
+                XCTAssertEqual(fast.rating.index, plain.rating.index, kind.rawValue)
+                XCTAssertEqual(fast.rating.sim, plain.rating.sim, kind.rawValue)
+                XCTAssertEqual(fast.topN.index, plain.topN.index, kind.rawValue)
+                XCTAssertEqual(fast.topN.sim, plain.topN.sim, kind.rawValue)
+            }
+        }
+    }
+
     func testHeavyUsersContributeASeededSampleOfTheirRatingsAndTheLimitIsReported() throws {
         // 100 users with 6 ratings and 4 heavy users with 40 each, on 60 items.
         let light = randomData(users: 100, items: 60, perUser: 6, seed: 17)

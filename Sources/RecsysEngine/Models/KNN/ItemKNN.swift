@@ -132,6 +132,8 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         }
         let job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
                                    minSupport: parameters.int("min_support"), keep: keep, topNKeep: topNKeep)
+        // The accumulator in popularity order: the same lists, fewer cache misses (KNNRenumber.swift).
+        sides = sides.renumberedByPopularity(threads: context.threads)
         context.progress(FitProgress(fraction: 0.1, message: "item-knn: similarities"))
         let r = try KNNBuilder.all(sides: sides, rowWeights: rowWeights, job: job, threads: context.threads,
                                    context: context, label: "item-knn: similarities")

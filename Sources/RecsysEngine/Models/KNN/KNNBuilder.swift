@@ -76,17 +76,19 @@ enum KNNBuilder {
         if rating.count < touched { rating = [(Int32, Float)](repeating: (0, 0), count: touched) }
         if job.topNKeep > 0 && topN.count < touched { topN = [(Int32, Float)](repeating: (0, 0), count: touched) }
         var nr = 0, nt = 0
-        for b32 in acc.touched {
-            let b = Int(b32)
+        for n32 in acc.touched {
+            // The accumulator is indexed by number (see `KNNSides.renumbered`), everything else by row.
+            let n = Int(n32)
+            let b = sides.row(ofNumber: n32), b32 = Int32(b)
             if job.topNKeep > 0 {
                 let nb = sides.rowWeightNorm.isEmpty ? 1 : sides.rowWeightNorm[b]
                 let d = Double(normA) * Double(nb)
-                let w = d > 0 ? Float(acc.weightSum(b) / d) : 0
+                let w = d > 0 ? Float(acc.weightSum(n) / d) : 0
                 if w > 0 && w.isFinite { topN[nt] = (b32, w); nt += 1 }
             }
             if b == a { continue }
             let lenB = sides.rowStart[b + 1] - sides.rowStart[b]
-            let s = acc.similarity(b, kind: job.kind, shrinkage: job.shrinkage, minSupport: job.minSupport,
+            let s = acc.similarity(n, kind: job.kind, shrinkage: job.shrinkage, minSupport: job.minSupport,
                                    lenA: length, lenB: lenB)
             if s > 0 { rating[nr] = (b32, s); nr += 1 }
         }

@@ -74,6 +74,10 @@ struct KNNSides: Sendable {
     var otherWeight: [Float] = []
     /// Per-row norms of the top-N weights (1 when not normalized).
     var rowWeightNorm: [Float] = []
+    /// Empty, or the row each number in `otherRow` stands for when the rows were renumbered by
+    /// popularity for the accumulator's sake (`renumberedByPopularity`). Only `otherRow` and the
+    /// accumulator use the numbers; every other per-row array is indexed by row.
+    var renumbered: [Int32] = []
 }
 
 /// What to compute in one pass over the co-rating structure.
@@ -110,17 +114,24 @@ struct KNNAccumulator {
     var sums: [KNNSums] = []
     var quad: [SIMD4<Float>] = []
     var weightSums: [Float] = []
-    var touched: [Int32] = []
+    /// The rows met since the last reset, in the order first met: the first `touchedCount` entries
+    /// (a buffer of one slot per row, so the inner loop stores without an append's checks).
+    private var touchedRows: [Int32]
+    private(set) var touchedCount = 0
     let compact: Bool
+
+    var touched: ArraySlice<Int32> { touchedRows[0..<touchedCount] }
 
     /// The full Double sums (every similarity, top-N weights included).
     init(rows: Int) {
         sums = [KNNSums](repeating: KNNSums(), count: rows)
+        touchedRows = [Int32](repeating: 0, count: rows)
         compact = false
     }
 
     /// An accumulator for `job`: compact unless its similarity is pearson.
     init(rows: Int, job: KNNSimilarityJob) {
+        touchedRows = [Int32](repeating: 0, count: rows)
         compact = job.kind != .pearson
         if compact {
             quad = [SIMD4<Float>](repeating: .zero, count: rows)
@@ -141,10 +152,13 @@ struct KNNAccumulator {
             return
         }
         let otherCount = sides.otherStart.count - 1
+        var count = touchedCount
+        defer { touchedCount = count }
         sides.otherStart.withUnsafeBufferPointer { starts in
         sides.otherRow.withUnsafeBufferPointer { rows in
         sides.otherValue.withUnsafeBufferPointer { values in
         sides.otherWeight.withUnsafeBufferPointer { weights in
+        touchedRows.withUnsafeMutableBufferPointer { touched in
         sums.withUnsafeMutableBufferPointer { acc in
             for (o, xa, wa) in entries {
                 let oi = Int(o)
@@ -153,7 +167,7 @@ struct KNNAccumulator {
                 for p in starts[oi]..<starts[oi + 1] {
                     let b = Int(rows[p])
                     let yb = Double(values[p])
-                    if acc[b].n == 0 { touched.append(Int32(b)) }
+                    if acc[b].n == 0 { touched[count] = Int32(b); count += 1 }
                     acc[b].n += 1
                     acc[b].sxy += xd * yb
                     acc[b].sxx += xx
@@ -163,7 +177,7 @@ struct KNNAccumulator {
                     if hasWeights { acc[b].sw += wd * Double(weights[p]) }
                 }
             }
-        }}}}}
+        }}}}}}
     }
 
     /// The compact inner loop: one 16-byte vector add per co-rating (and one Float multiply-add for
@@ -171,10 +185,13 @@ struct KNNAccumulator {
     private mutating func accumulateCompact<S: Sequence>(_ entries: S, sides: KNNSides, weights withWeights: Bool)
         where S.Element == (Int32, Float, Float) {
         let otherCount = sides.otherStart.count - 1
+        var count = touchedCount
+        defer { touchedCount = count }
         sides.otherStart.withUnsafeBufferPointer { starts in
         sides.otherRow.withUnsafeBufferPointer { rows in
         sides.otherValue.withUnsafeBufferPointer { values in
         sides.otherWeight.withUnsafeBufferPointer { weights in
+        touchedRows.withUnsafeMutableBufferPointer { touched in
         quad.withUnsafeMutableBufferPointer { acc in
         weightSums.withUnsafeMutableBufferPointer { ws in
             for (o, xa, wa) in entries {
@@ -186,7 +203,7 @@ struct KNNAccumulator {
                     for p in lo..<hi {
                         let b = Int(rows[p])
                         let y = values[p]
-                        if acc[b][0] == 0 { touched.append(Int32(b)) }
+                        if acc[b][0] == 0 { touched[count] = Int32(b); count += 1 }
                         acc[b] += SIMD4(1, xa * y, xx, y * y)
                         ws[b] += wa * weights[p]
                     }
@@ -194,12 +211,12 @@ struct KNNAccumulator {
                     for p in lo..<hi {
                         let b = Int(rows[p])
                         let y = values[p]
-                        if acc[b][0] == 0 { touched.append(Int32(b)) }
+                        if acc[b][0] == 0 { touched[count] = Int32(b); count += 1 }
                         acc[b] += SIMD4(1, xa * y, xx, y * y)
                     }
                 }
             }
-        }}}}}}
+        }}}}}}}
     }
 
     /// Σ w_a·w_b of the accumulated row with row b (0 when top-N weights were not accumulated).
@@ -247,11 +264,11 @@ struct KNNAccumulator {
         if compact {
             for b in touched { quad[Int(b)] = .zero }
             if !weightSums.isEmpty { for b in touched { weightSums[Int(b)] = 0 } }
-            touched.removeAll(keepingCapacity: true)
+            touchedCount = 0
             return
         }
         for b in touched { sums[Int(b)] = KNNSums() }
-        touched.removeAll(keepingCapacity: true)
+        touchedCount = 0
     }
 }
 
