@@ -5,7 +5,15 @@ import PackageDescription
 // (and so `swift test`) compile the engine with -O too. Testability is kept (@testable import works).
 // unsafeFlags are fine for this root package; a package that depended on the RecsysEngine product by a
 // version requirement would be refused by SwiftPM (a branch, revision or local path is accepted).
+//
+// The engine is compiled for the CPU it is built on (`-target-cpu native`): the README builds and runs
+// on the same machine, and AVX2 halves the passes of the SIMD8 kernels (SVD, ALS, the towers); results
+// are the same bits (Swift never fuses a multiply and an add). A binary to copy to another machine is
+// built with RECSYS_TUI_PORTABLE=1 (baseline x86-64 / arm64), docs/architecture.md "Build settings".
+import Foundation
+let portable = ProcessInfo.processInfo.environment["RECSYS_TUI_PORTABLE"].map { !$0.isEmpty && $0 != "0" } ?? false
 let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    + (portable ? [] : [.unsafeFlags(["-target-cpu", "native"])])
 
 let package = Package(
     name: "recsys-tui",

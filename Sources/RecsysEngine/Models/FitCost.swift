@@ -57,8 +57,10 @@ public struct FitShape: Sendable, Equatable {
 ///
 /// Seconds on two cores of the development machine (release build), from one formula per
 /// algorithm in the terms of its documented complexity, with coefficients fitted to the fit
-/// times measured in issue 12 (5M-row shape, 10,000-film catalog). The estimate orders fits and
-/// decides deferral; the ETA shown while a fit runs comes from its progress, not from here.
+/// times measured in issue 12 (5M-row shape, 10,000-film catalog; svd, svd++, als and item-knn
+/// refitted to the 25M shape with the engine built for the native CPU, docs/scale.md). The
+/// estimate orders fits and decides deferral; the ETA shown while a fit runs comes from its
+/// progress, not from here.
 public enum FitCost {
     /// Estimated seconds to fit `algorithm` with `parameters` (defaults filled in) on `shape`.
     /// An unknown algorithm or bad parameters estimate as 1 s (the fit will report the error).
@@ -72,16 +74,18 @@ public enum FitCost {
         case "baseline": return 0.01 + 3e-7 * r
         case "content": return 0.05 + 2e-6 * n + 1e-8 * r
         case "demographic": return 0.02 + 3e-8 * r + 1e-5 * n
-        case "svd": return 0.05 + 7.5e-10 * r * int("epochs") * int("factors")
-        case "svdpp": return 0.05 + 4e-9 * r * int("epochs") * int("factors")
-        case "als": return 0.05 + 2.2e-9 * r * int("iterations") * int("factors")
+        case "svd": return 0.05 + 5.8e-10 * r * int("epochs") * int("factors")  // 25M: 28.9 s, one thread
+        case "svdpp": return 0.05 + 2.9e-9 * r * int("epochs") * int("factors")  // 25M: 29.2 s, one thread
+        case "als": return 0.05 + 9.9e-10 * r * int("iterations") * int("factors")  // 25M: 23.7 s on two threads
         case "bpr": return 0.05 + 8.1e-9 * r * int("iterations") * int("factors")
         case "item-knn":
             // The sums over the (sampled) co-ratings, then per item the similarity of every item it
-            // meets and the selection of its neighbours (at most items² in all). Measured at 25M
-            // (issue 12, Float sums): 88 CPU-s for 2.05·10¹⁰ co-ratings, 54 CPU-s for 62,423 items.
+            // meets and the selection of its neighbours (at most items² in all), and the passes over
+            // the ratings (biases, weights, the sample, the renumbering). Measured at 25M (Float sums,
+            // popularity-numbered accumulator): 57 CPU-s in all, about 28 for 8.7·10⁹ co-ratings, 19
+            // for 62,423 items and 10 for the rest.
             let pairs = shape.userPairs(cap: p.int("max_user_ratings"))
-            return 0.05 + 2.15e-9 * pairs + 6.9e-9 * n * n
+            return 0.05 + 1.6e-9 * pairs + 2.5e-9 * n * n + 2e-7 * r
         case "user-knn": return 0.05 + 5.4e-9 * shape.itemPairs + 1e-6 * Double(shape.users)
         case "ease":
             let kept = min(n, Double(p.int("max_items")))
