@@ -31,34 +31,30 @@ extension WorkedFormula {
 extension UserKNNRecommender {
     public func workedFormula(_ profile: Profile, item: Int32) -> WorkedFormula {
         let e = explain(profile, item: item)
-        guard mode == .rating, predictionKind == .baseline, item >= 0, Int(item) < matrix.itemCount,
+        guard knn.mode == .rating, knn.prediction == .baseline, item >= 0, Int(item) < matrix.itemCount,
               !e.notes.contains(.fallbackEstimate), !profile.isEmpty else { return .fromTerms(e) }
-        var used: [(subject: WorkedFormula.Subject, sim: Float, rating: Float, centred: Float)] = []
-        for (v, s) in neighbours(profile) {
-            if let r = matrix.rating(user: v, item: item) {
-                let base = biases.globalMean + biases.userBias[Int(v)] + biases.bias(of: item)
-                used.append((.user(v), s, r, r - base))
-            }
-            if used.count == k { break }
+        let nb = usedNeighbours(profile, item: item)
+        guard nb.count >= knn.minK else { return .fromTerms(e) }
+        let used = nb.map { n -> (subject: WorkedFormula.Subject, sim: Float, rating: Float, centred: Float) in
+            (.user(n.user), n.sim, n.rating, n.rating - (biases.globalMean + biases.userBias[Int(n.user)] + biases.bias(of: item)))
         }
-        guard used.count >= minK else { return .fromTerms(e) }
         return .knnRating(e, biases: biases, userBias: biases.userBias(profile), item: item, neighbours: used,
-                          damping: damping, index: "v", kind: .neighbours)
+                          damping: knn.damping, index: "v", kind: .neighbours)
     }
 }
 
 extension ItemKNNRecommender {
     public func workedFormula(_ profile: Profile, item: Int32) -> WorkedFormula {
         let e = explain(profile, item: item)
-        guard mode == .rating, predictionKind == .baseline, item >= 0, Int(item) < biases.itemBias.count,
+        guard knn.mode == .rating, knn.prediction == .baseline, item >= 0, Int(item) < biases.itemBias.count,
               !e.notes.contains(.fallbackEstimate), !profile.isEmpty else { return .fromTerms(e) }
         let bu = biases.userBias(profile)
         let nb = usedNeighbours(item, dense: denseRatings(profile, itemCount: biases.itemBias.count))
-        guard nb.count >= minK else { return .fromTerms(e) }
+        guard nb.count >= knn.minK else { return .fromTerms(e) }
         let used = nb.map { n -> (subject: WorkedFormula.Subject, sim: Float, rating: Float, centred: Float) in
             (.item(n.item), n.sim, n.rating, n.rating - (biases.globalMean + bu + biases.bias(of: n.item)))
         }
-        return .knnRating(e, biases: biases, userBias: bu, item: item, neighbours: used, damping: damping,
+        return .knnRating(e, biases: biases, userBias: bu, item: item, neighbours: used, damping: knn.damping,
                           index: "j", kind: .ratedItems)
     }
 }

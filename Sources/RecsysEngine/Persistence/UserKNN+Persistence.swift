@@ -35,8 +35,7 @@ extension UserKNNRecommender: PersistableRecommender {
                          otherValue: try archive.floats("sides.otherValue", count: m.count))
         interaction = try archive.floats("interaction", count: m.count)
         signal = feedback.rowWeights(m)
-        job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
-                               minSupport: parameters.int("min_support"), keep: parameters.int("keep"), topNKeep: 0)
+        job = knn.job(parameters, keep: parameters.int("keep"), topNKeep: 0)
         lists = try archive.neighbourLists("lists", rows: users, bound: users)
     }
 }

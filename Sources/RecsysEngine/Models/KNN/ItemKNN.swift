@@ -49,13 +49,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     ]
 
     public let parameters: Parameters
-    let similarity: KNNSimilarity
-    let predictionKind: KNNPrediction
-    let mode: KNNMode
-    let weighting: KNNWeighting
-    let k: Int
-    let minK: Int
-    let damping: Float
+    let knn: KNNSettings
 
     var biases = BiasModel()
     var stats = RowStats()
@@ -69,45 +63,29 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
-        similarity = KNNSimilarity(rawValue: self.parameters.string("similarity"))!
-        predictionKind = KNNPrediction(rawValue: self.parameters.string("prediction"))!
-        mode = KNNMode(rawValue: self.parameters.string("mode"))!
-        weighting = KNNWeighting(rawValue: self.parameters.string("weighting"))!
-        k = self.parameters.int("k")
-        minK = self.parameters.int("min_k")
-        damping = self.parameters.float("damping")
+        knn = KNNSettings(self.parameters)
     }
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
-        biases = try BiasModel.fit(m, scale: data.scale, epochs: parameters.int("bsl_epochs"),
-                                   regU: parameters.float("bsl_reg_u"), regI: parameters.float("bsl_reg_i"),
-                                   context: context, name: Self.name, progressShare: 0.1)
+        biases = try KNNSettings.fitBaseline(data, parameters: parameters, context: context, name: Self.name)
         stats = RowStats(start: m.colStart, values: m.colRatings, fallbackMean: m.globalMean)
         let userStats = RowStats(start: m.rowStart, values: m.rowRatings, fallbackMean: m.globalMean)
         titles = data.catalog.items.map(\.title)
         // Transformed values in both views: rows = items (CSC), others = users (CSR).
-        let b = biases
-        func transform(_ u: Int, _ i: Int, _ r: Float) -> Float {
+        let b = biases, similarity = knn.similarity
+        let values = m.transformedValues { u, i, r in
             switch similarity {
             case .adjustedCosine: return r - userStats.mean[u]
             case .pearsonBaseline: return r - (b.globalMean + b.userBias[u] + b.itemBias[i])
             default: return r
             }
         }
-        var colValues = m.colRatings
-        for i in 0..<m.itemCount {
-            for p in m.colStart[i]..<m.colStart[i + 1] { colValues[p] = transform(Int(m.colUsers[p]), i, colValues[p]) }
-        }
-        var rowValues = m.rowRatings
-        for u in 0..<m.userCount {
-            for p in m.rowStart[u]..<m.rowStart[u + 1] { rowValues[p] = transform(u, Int(m.rowItems[p]), rowValues[p]) }
-        }
         let w = interactionWeights(rowStart: m.colStart, rowOther: m.colUsers, otherStart: m.rowStart,
-                                   otherRow: m.rowItems, weighting: weighting,
+                                   otherRow: m.rowItems, weighting: knn.weighting,
                                    k1: parameters.float("bm25_k1"), b: parameters.float("bm25_b"))
-        var sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: colValues,
-                             otherStart: m.rowStart, otherRow: m.rowItems, otherValue: rowValues,
+        var sides = KNNSides(rowStart: m.colStart, rowOther: m.colUsers, rowValue: values.byItem,
+                             otherStart: m.rowStart, otherRow: m.rowItems, otherValue: values.byUser,
                              otherWeight: w.otherWeights, rowWeightNorm: w.norms)
         var rowWeights = w.rowWeights
         limits = []
@@ -130,8 +108,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         if topNKeep < topNK {
             limits.append(FitLimit(kind: .neighbourCap, kept: topNKeep, total: topNK, cause: .memoryBudget(context.memoryBudget)))
         }
-        let job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
-                                   minSupport: parameters.int("min_support"), keep: keep, topNKeep: topNKeep)
+        let job = knn.job(parameters, keep: keep, topNKeep: topNKeep)
         // The accumulator in popularity order: the same lists, fewer cache misses (KNNRenumber.swift).
         sides = sides.renumberedByPopularity(threads: context.threads)
         context.progress(FitProgress(fraction: 0.1, message: "item-knn: similarities"))
@@ -152,7 +129,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
             let r = dense[Int(j)]
             if r.isNaN { continue }
             out.append((j, s, r))
-            if out.count == k { break }
+            if out.count == knn.k { break }
         }
         return out.map { (item: $0.0, sim: $0.1, rating: $0.2) }
     }
@@ -163,34 +140,29 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
             return biases.prediction(userBias: bu, item: item, profileEmpty: profile.isEmpty)
         }
         let i = Int(item)
-        var num: Float = 0, den: Float = 0, used = 0
+        var num: Float = 0, sum: Float = 0, used = 0
         let lo = lists.start[i], hi = lists.start[i + 1]
         let mu = biases.globalMean
         lists.index.withUnsafeBufferPointer { idx in
         lists.sim.withUnsafeBufferPointer { sim in
         dense.withUnsafeBufferPointer { d in
             var p = lo
-            while p < hi && used < k {
+            while p < hi && used < knn.k {
                 let jj = Int(idx[p])
                 let r = d[jj]
                 if !r.isNaN {
                     let s = sim[p]
-                    switch predictionKind {
-                    case .basic: num += s * r
-                    case .meanCentered: num += s * (r - stats.mean[jj])
-                    case .zScore: num += s * (r - stats.mean[jj]) / stats.std[jj]
-                    case .baseline: num += s * (r - (mu + bu + biases.itemBias[jj]))
-                    }
-                    den += s
+                    num += knn.numerator(s, r, mean: stats.mean[jj], std: stats.std[jj],
+                                         baseline: mu + bu + biases.itemBias[jj])
+                    sum += s
                     used += 1
                 }
                 p += 1
             }
         }}}
-        let enough = used >= minK && den > 0
-        if predictionKind != .basic { den += damping }
+        let (den, enough) = knn.denominator(sum, used: used)
         let scale = biases.scale
-        switch predictionKind {
+        switch knn.prediction {
         case .basic:
             guard enough else {
                 return Prediction(scale.clamp(biases.globalMean + bu + biases.itemBias[i]), isImpossible: true)
@@ -211,11 +183,10 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
         return items.map { estimate($0, dense: dense, userBias: bu, profile: profile) }
     }
 
-    /// `mode=rating` scores are predicted ratings; `mode=topn` scores are summed similarities.
-    public var scoreUnit: ScoreUnit { mode == .rating ? .stars : .relative }
+    public var scoreUnit: ScoreUnit { knn.scoreUnit }
 
     public func scores(_ profile: Profile) -> [Float] {
-        switch mode {
+        switch knn.mode {
         case .rating:
             return predict(profile, items: (0..<itemCount).map { Int32($0) }).map(\.value)
         case .topn:
@@ -245,7 +216,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     var feedback: Feedback { Feedback(parameters: parameters, scale: biases.scale) }
 
     public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
-        let nb = (mode == .topn ? topN : lists).neighbours(Int(item))
+        let nb = (knn.mode == .topn ? topN : lists).neighbours(Int(item))
         var out: [ScoredItem] = []
         for (j, s) in zip(nb.index, nb.sim) where j != item {
             out.append(ScoredItem(item: j, score: s))
@@ -259,7 +230,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
     public func explain(_ profile: Profile, item: Int32) -> Explanation {
         guard item >= 0, Int(item) < itemCount else { return .unknown(Self.name, item: item) }
         var notes: [Explanation.Note] = profile.isEmpty ? [.coldStart] : []
-        switch mode {
+        switch knn.mode {
         case .topn:
             var terms: [Explanation.Term] = []
             for x in feedback.signals(profile) where x.weight != 0 && x.item >= 0 && Int(x.item) < topN.rows {
@@ -273,7 +244,7 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
                 terms.append(.init(kind: .popularity, value: noLikesPopularity(Int(item)), item: item,
                                    count: Int(biases.itemCount[Int(item)])))
             }
-            notes.append(.summedSimilarity(weighting: weighting.rawValue))
+            notes.append(.summedSimilarity(weighting: knn.weighting.rawValue))
             notes += feedback.notes
             var e = Explanation(algorithm: Self.name, item: item, score: scores(profile)[Int(item)],
                                 formula: "score(i) = Σ_j w_j · S_ji", terms: terms, notes: notes)
@@ -286,24 +257,19 @@ public final class ItemKNNRecommender: Recommender, @unchecked Sendable {
             if p.isImpossible { notes.append(.fallbackEstimate) }
             var terms = biases.biasTerms(userBias: bu, item: item)
             let nb = usedNeighbours(item, dense: dense)
-            if !p.isImpossible && nb.count >= minK {
-                let den = nb.reduce(Float(0)) { $0 + $1.sim } + (predictionKind == .basic ? 0 : damping)
+            if !p.isImpossible && nb.count >= knn.minK {
+                let den = knn.denominator(nb.reduce(Float(0)) { $0 + $1.sim }, used: nb.count).den
                 for (j, s, r) in nb {
-                    let dev: Float
-                    switch predictionKind {
-                    case .basic: dev = r
-                    case .meanCentered: dev = r - stats.mean[Int(j)]
-                    case .zScore: dev = (r - stats.mean[Int(j)]) / stats.std[Int(j)] * stats.std[Int(item)]
-                    case .baseline: dev = r - (biases.globalMean + bu + biases.bias(of: j))
-                    }
+                    let dev = knn.deviation(r, mean: stats.mean[Int(j)], std: stats.std[Int(j)],
+                                            ownStd: stats.std[Int(item)], baseline: biases.globalMean + bu + biases.bias(of: j))
                     let v = den > 0 ? s * dev / den : 0
                     // Rated below what the baseline expects: a dislike relative to the user's habits.
                     let signal: Float = dev < 0 ? -1 : 1
                     terms.append(.rated(FeedbackSignal(item: j, rating: r, weight: signal), value: v, weight: s))
                 }
-                if predictionKind == .basic || predictionKind == .meanCentered || predictionKind == .zScore {
+                if knn.prediction != .baseline {
                     terms = terms.filter { $0.kind != .bias }
-                    if predictionKind != .basic {
+                    if knn.prediction != .basic {
                         terms.append(.init(kind: .bias, value: stats.mean[Int(item)], item: item, name: "μ_i"))
                     }
                 }

@@ -108,3 +108,94 @@ func denseRatings(_ profile: Profile, itemCount: Int) -> [Float] {
     for (i, r) in zip(profile.items, profile.ratings) where i >= 0 && Int(i) < itemCount { d[Int(i)] = r }
     return d
 }
+
+/// What both kNN models read from their parameters, and the neighbourhood arithmetic they share.
+///
+/// The same formulas run on the two sides of the matrix: item-kNN's neighbours n are the rated
+/// items j most similar to i, user-kNN's the users v most similar to u who rated i; x is the row
+/// predicted for (the item i, or the user u). What differs stays in the model files: where the
+/// neighbours come from and whose statistics μ_x, σ_x the prediction adds back.
+struct KNNSettings: Sendable {
+    let similarity: KNNSimilarity
+    let prediction: KNNPrediction
+    let mode: KNNMode
+    let weighting: KNNWeighting
+    let k: Int
+    let minK: Int
+    let damping: Float
+
+    /// From resolved parameters (`Parameters.resolved` has checked every choice).
+    init(_ p: Parameters) {
+        similarity = KNNSimilarity(rawValue: p.string("similarity"))!
+        prediction = KNNPrediction(rawValue: p.string("prediction"))!
+        mode = KNNMode(rawValue: p.string("mode"))!
+        weighting = KNNWeighting(rawValue: p.string("weighting"))!
+        k = p.int("k")
+        minK = p.int("min_k")
+        damping = p.float("damping")
+    }
+
+    /// `mode=rating` scores are predicted ratings; `mode=topn` scores are summed similarities.
+    var scoreUnit: ScoreUnit { mode == .rating ? .stars : .relative }
+
+    /// The similarity pass for these parameters, keeping `keep` rating and `topNKeep` top-N neighbours.
+    func job(_ p: Parameters, keep: Int, topNKeep: Int) -> KNNSimilarityJob {
+        KNNSimilarityJob(kind: similarity, shrinkage: p.float("shrinkage"), minSupport: p.int("min_support"),
+                         keep: keep, topNKeep: topNKeep)
+    }
+
+    /// The baseline b_ui = μ + b_u + b_i (the `bsl_*` parameters): pearson-baseline similarity and
+    /// `prediction=baseline` centre on it, and every fallback estimate is it.
+    static func fitBaseline(_ data: Dataset, parameters p: Parameters, context: FitContext,
+                            name: String) throws -> BiasModel {
+        try BiasModel.fit(data.ratings, scale: data.scale, epochs: p.int("bsl_epochs"), regU: p.float("bsl_reg_u"),
+                          regI: p.float("bsl_reg_i"), context: context, name: name, progressShare: 0.1)
+    }
+
+    /// One neighbour's term of the numerator: s·r, s·(r − μ_n), s·(r − μ_n)/σ_n or s·(r − b_n).
+    /// The statistics are autoclosures: a prediction loop reads only the one its formula uses.
+    @inline(__always)
+    func numerator(_ s: Float, _ r: Float, mean: @autoclosure () -> Float, std: @autoclosure () -> Float,
+                   baseline: @autoclosure () -> Float) -> Float {
+        switch prediction {
+        case .basic: return s * r
+        case .meanCentered: return s * (r - mean())
+        case .zScore: return s * (r - mean()) / std()
+        case .baseline: return s * (r - baseline())
+        }
+    }
+
+    /// Σ s → the denominator (β + Σ s; Σ s alone for `basic`) and whether the neighbours are enough
+    /// to use: at least `min_k` of them and Σ s > 0.
+    func denominator(_ sum: Float, used: Int) -> (den: Float, enough: Bool) {
+        (prediction == .basic ? sum : sum + damping, used >= minK && sum > 0)
+    }
+
+    /// The deviation an explanation shows for one neighbour: r, r − μ_n, (r − μ_n)/σ_n · σ_x or r − b_n.
+    func deviation(_ r: Float, mean: @autoclosure () -> Float, std: @autoclosure () -> Float,
+                   ownStd: @autoclosure () -> Float, baseline: @autoclosure () -> Float) -> Float {
+        switch prediction {
+        case .basic: return r
+        case .meanCentered: return r - mean()
+        case .zScore: return (r - mean()) / std() * ownStd()
+        case .baseline: return r - baseline()
+        }
+    }
+}
+
+extension RatingMatrix {
+    /// Every rating passed through f(user, item, r), in both views: by user (CSR) and by item (CSC).
+    /// The kNN similarities read the values a measure compares (centred for adjusted cosine and
+    /// pearson-baseline) from both sides.
+    func transformedValues(_ f: (Int, Int, Float) -> Float) -> (byUser: [Float], byItem: [Float]) {
+        var byUser = rowRatings
+        for u in 0..<userCount {
+            for p in rowStart[u]..<rowStart[u + 1] { byUser[p] = f(u, Int(rowItems[p]), byUser[p]) }
+        }
+        var byItem = colRatings
+        for i in 0..<itemCount {
+            for p in colStart[i]..<colStart[i + 1] { byItem[p] = f(Int(colUsers[p]), i, byItem[p]) }
+        }
+        return (byUser, byItem)
+    }
+}

@@ -36,13 +36,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         defaultMode: "topn", defaultWeighting: "none", defaultDamping: "0.25")
 
     public let parameters: Parameters
-    let similarity: KNNSimilarity
-    let predictionKind: KNNPrediction
-    let mode: KNNMode
-    let weighting: KNNWeighting
-    let k: Int
-    let minK: Int
-    let damping: Float
+    let knn: KNNSettings
 
     var biases = BiasModel()
     var userStats = RowStats()
@@ -62,49 +56,29 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
 
     public init(parameters: Parameters = Parameters()) throws {
         self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
-        similarity = KNNSimilarity(rawValue: self.parameters.string("similarity"))!
-        predictionKind = KNNPrediction(rawValue: self.parameters.string("prediction"))!
-        mode = KNNMode(rawValue: self.parameters.string("mode"))!
-        weighting = KNNWeighting(rawValue: self.parameters.string("weighting"))!
-        k = self.parameters.int("k")
-        minK = self.parameters.int("min_k")
-        damping = self.parameters.float("damping")
+        knn = KNNSettings(self.parameters)
     }
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
         matrix = m
         userIDs = data.users.ids
-        biases = try BiasModel.fit(m, scale: data.scale, epochs: parameters.int("bsl_epochs"),
-                                   regU: parameters.float("bsl_reg_u"), regI: parameters.float("bsl_reg_i"),
-                                   context: context, name: Self.name, progressShare: 0.1)
+        biases = try KNNSettings.fitBaseline(data, parameters: parameters, context: context, name: Self.name)
         userStats = RowStats(start: m.rowStart, values: m.rowRatings, fallbackMean: m.globalMean)
         itemStats = RowStats(start: m.colStart, values: m.colRatings, fallbackMean: m.globalMean)
-        var rowValues = m.rowRatings
-        for u in 0..<m.userCount {
-            for p in m.rowStart[u]..<m.rowStart[u + 1] {
-                rowValues[p] = transform(Int(m.rowItems[p]), rowValues[p], userBias: biases.userBias[u])
-            }
-        }
-        var colValues = m.colRatings
-        for i in 0..<m.itemCount {
-            for p in m.colStart[i]..<m.colStart[i + 1] {
-                colValues[p] = transform(i, colValues[p], userBias: biases.userBias[Int(m.colUsers[p])])
-            }
-        }
+        let values = m.transformedValues { u, i, r in transform(i, r, userBias: biases.userBias[u]) }
         let w = interactionWeights(rowStart: m.rowStart, rowOther: m.rowItems, otherStart: m.colStart,
-                                   otherRow: m.colUsers, weighting: weighting,
+                                   otherRow: m.colUsers, weighting: knn.weighting,
                                    k1: parameters.float("bm25_k1"), b: parameters.float("bm25_b"))
         interaction = w.rowWeights
         signal = feedback.rowWeights(m)
-        let s = KNNSides(rowStart: m.rowStart, rowOther: m.rowItems, rowValue: rowValues,
-                         otherStart: m.colStart, otherRow: m.colUsers, otherValue: colValues)
+        let s = KNNSides(rowStart: m.rowStart, rowOther: m.rowItems, rowValue: values.byUser,
+                         otherStart: m.colStart, otherRow: m.colUsers, otherValue: values.byItem)
         let keep = neighbourCap(requested: parameters.int("keep"), rows: m.userCount, budget: context.memoryBudget)
         limits = keep < parameters.int("keep")
             ? [FitLimit(kind: .neighbourCap, kept: keep, total: parameters.int("keep"),
                         cause: .memoryBudget(context.memoryBudget))] : []
-        job = KNNSimilarityJob(kind: similarity, shrinkage: parameters.float("shrinkage"),
-                               minSupport: parameters.int("min_support"), keep: keep, topNKeep: 0)
+        job = knn.job(parameters, keep: keep, topNKeep: 0)
         context.progress(FitProgress(fraction: 0.1, message: "user-knn: similarities"))
         lists = try KNNBuilder.all(sides: s, rowWeights: [], job: job, threads: context.threads, context: context,
                                    label: "user-knn: similarities").rating
@@ -120,7 +94,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
 
     /// The value the similarity sees for a rating of item i by a user with bias b_u.
     func transform(_ i: Int, _ r: Float, userBias bu: Float) -> Float {
-        switch similarity {
+        switch knn.similarity {
         case .adjustedCosine: return r - (i < itemStats.mean.count ? itemStats.mean[i] : biases.globalMean)
         case .pearsonBaseline: return r - (biases.globalMean + bu + biases.bias(of: Int32(i)))
         default: return r
@@ -146,6 +120,16 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
                               acc: &acc, normA: 1).rating
     }
 
+    /// The neighbours who rated `item`, best first, at most k: the ones the rating path used.
+    func usedNeighbours(_ profile: Profile, item: Int32) -> [(user: Int32, sim: Float, rating: Float)] {
+        var used: [(user: Int32, sim: Float, rating: Float)] = []
+        for (v, s) in neighbours(profile) {
+            if let r = matrix.rating(user: v, item: item) { used.append((v, s, r)) }
+            if used.count == knn.k { break }
+        }
+        return used
+    }
+
     /// Top-N: Σ_{v ∈ N(u)} s_uv · f_vi · ω_vi over the profile's `topn_k` nearest neighbours.
     private func topNScores(_ profile: Profile) -> [Float] {
         var out = [Float](repeating: 0, count: matrix.itemCount)
@@ -164,7 +148,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         let n = matrix.itemCount
         var num = [Float](repeating: 0, count: n), den = num
         var count = [Int32](repeating: 0, count: n)
-        let k32 = Int32(k)
+        let k32 = Int32(knn.k)
         for (v32, s) in neighbours(profile) {
             let v = Int(v32)
             let bv = biases.userBias[v], mv = userStats.mean[v], sv = userStats.std[v]
@@ -173,13 +157,8 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
                 if count[i] >= k32 { continue }
                 count[i] += 1
                 den[i] += s
-                let r = matrix.rowRatings[p]
-                switch predictionKind {
-                case .basic: num[i] += s * r
-                case .meanCentered: num[i] += s * (r - mv)
-                case .zScore: num[i] += s * (r - mv) / sv
-                case .baseline: num[i] += s * (r - (biases.globalMean + bv + biases.itemBias[i]))
-                }
+                num[i] += knn.numerator(s, matrix.rowRatings[p], mean: mv, std: sv,
+                                        baseline: biases.globalMean + bv + biases.itemBias[i])
             }
         }
         return (num, den, count)
@@ -195,10 +174,9 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
             guard biases.knows(item), !profile.isEmpty else {
                 return biases.prediction(userBias: bu, item: item, profileEmpty: profile.isEmpty)
             }
-            let enough = Int(a.count[i]) >= minK && a.den[i] > 0
-            let den = a.den[i] + (predictionKind == .basic ? 0 : damping)
+            let (den, enough) = knn.denominator(a.den[i], used: Int(a.count[i]))
             let dev = enough ? a.num[i] / den : 0
-            switch predictionKind {
+            switch knn.prediction {
             case .basic:
                 guard enough else {
                     return Prediction(scale.clamp(biases.globalMean + bu + biases.itemBias[i]), isImpossible: true)
@@ -219,11 +197,10 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         }
     }
 
-    /// `mode=rating` scores are predicted ratings; `mode=topn` scores are summed similarities.
-    public var scoreUnit: ScoreUnit { mode == .rating ? .stars : .relative }
+    public var scoreUnit: ScoreUnit { knn.scoreUnit }
 
     public func scores(_ profile: Profile) -> [Float] {
-        switch mode {
+        switch knn.mode {
         case .rating: return estimates(profile).map(\.value)
         case .topn: return topNScores(profile)
         }
@@ -252,7 +229,7 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
         if profile.isEmpty { notes.append(.coldStart) }
         if profile.trainingUser == nil && !profile.isEmpty { notes.append(.liveNeighbours) }
         var terms: [Explanation.Term] = []
-        switch mode {
+        switch knn.mode {
         case .topn:
             for (v, s) in neighbours(profile, limit: topNNeighbours) {
                 guard let p = matrix.position(user: v, item: item) else { continue }
@@ -268,27 +245,18 @@ public final class UserKNNRecommender: Recommender, @unchecked Sendable {
             let bu = biases.userBias(profile)
             let p = predict(profile, items: [item])[0]
             if p.isImpossible { notes.append(.fallbackEstimate) }
-            var used: [(Int32, Float, Float)] = []
-            for (v, s) in neighbours(profile) {
-                if let r = matrix.rating(user: v, item: item) { used.append((v, s, r)) }
-                if used.count == k { break }
-            }
-            if predictionKind == .baseline { terms += biases.biasTerms(userBias: bu, item: item) }
-            if used.count >= minK && !p.isImpossible {
-                let den = used.reduce(Float(0)) { $0 + $1.1 } + (predictionKind == .basic ? 0 : damping)
+            let used = usedNeighbours(profile, item: item)
+            if knn.prediction == .baseline { terms += biases.biasTerms(userBias: bu, item: item) }
+            if used.count >= knn.minK && !p.isImpossible {
+                let den = knn.denominator(used.reduce(Float(0)) { $0 + $1.sim }, used: used.count).den
                 for (v, s, r) in used {
-                    let dev: Float
-                    switch predictionKind {
-                    case .basic: dev = r
-                    case .meanCentered: dev = r - userStats.mean[Int(v)]
-                    case .zScore: dev = (r - userStats.mean[Int(v)]) / userStats.std[Int(v)]
-                        * RowStats.of(profile.ratings, fallbackMean: biases.globalMean).1
-                    case .baseline: dev = r - (biases.globalMean + biases.userBias[Int(v)] + biases.bias(of: item))
-                    }
+                    let dev = knn.deviation(r, mean: userStats.mean[Int(v)], std: userStats.std[Int(v)],
+                                            ownStd: RowStats.of(profile.ratings, fallbackMean: biases.globalMean).1,
+                                            baseline: biases.globalMean + biases.userBias[Int(v)] + biases.bias(of: item))
                     terms.append(.init(kind: .neighbour, value: den > 0 ? s * dev / den : 0, user: v, rating: r,
                                        signal: dev < 0 ? -1 : 1, weight: s))
                 }
-                if predictionKind == .meanCentered || predictionKind == .zScore {
+                if knn.prediction == .meanCentered || knn.prediction == .zScore {
                     terms.append(.init(kind: .bias, value: RowStats.of(profile.ratings, fallbackMean: biases.globalMean).0,
                                        name: "μ_u"))
                 }
