@@ -73,20 +73,23 @@ extension BiasedFactorRecommender {
         ]
     }
 
-    /// The start of the SGD fit: the resolved numbers, zero biases and the random p and q
-    /// (drawn in that order from the model's seeded stream).
-    func sgdStart(_ data: Dataset, seed: UInt64, stream: UInt64) -> SGDStart {
+    /// The numbers of an SGD fit, from the parameters.
+    func sgdSettings() -> SGDSettings {
+        SGDSettings(k: parameters.int("factors"), epochs: parameters.int("epochs"),
+                    lr: parameters.float("lr"), reg: parameters.float("reg"),
+                    mean: parameters.float("init_mean"), std: parameters.float("init_std"))
+    }
+
+    /// The start of the SGD fit: the model's seeded stream, zero biases and the random p and q
+    /// (drawn in that order). A tuple, so the caller's variables own the tables (no copy).
+    func sgdStart(_ data: Dataset, _ s: SGDSettings, seed: UInt64,
+                  stream: UInt64) -> (SplitMix64, BiasModel, FactorTable, FactorTable) {
         let m = data.ratings
-        var s = SGDStart(k: parameters.int("factors"), epochs: parameters.int("epochs"),
-                         lr: parameters.float("lr"), reg: parameters.float("reg"),
-                         mean: parameters.float("init_mean"), std: parameters.float("init_std"),
-                         rng: SplitMix64.derived(seed: seed, stream: stream),
-                         bias: BiasModel.zero(for: m, scale: data.scale),
-                         p: FactorTable(rows: m.userCount, factors: parameters.int("factors")),
-                         q: FactorTable(rows: m.itemCount, factors: parameters.int("factors")))
-        s.p.randomize(mean: s.mean, std: s.std, rng: &s.rng)
-        s.q.randomize(mean: s.mean, std: s.std, rng: &s.rng)
-        return s
+        var rng = SplitMix64.derived(seed: seed, stream: stream)
+        var p = FactorTable(rows: m.userCount, factors: s.k), q = FactorTable(rows: m.itemCount, factors: s.k)
+        p.randomize(mean: s.mean, std: s.std, rng: &rng)
+        q.randomize(mean: s.mean, std: s.std, rng: &rng)
+        return (rng, BiasModel.zero(for: m, scale: data.scale), p, q)
     }
 
     /// Progress after an epoch, with the training RMSE as its loss.
@@ -112,12 +115,8 @@ extension BiasedFactorRecommender {
     }
 }
 
-/// The state an SGD fit of svd or svd++ starts from (see `BiasedFactorRecommender.sgdStart`).
-struct SGDStart {
+/// The numbers an SGD fit of svd or svd++ runs with (see `BiasedFactorRecommender.sgdSettings`).
+struct SGDSettings {
     let k: Int, epochs: Int
     let lr: Float, reg: Float, mean: Float, std: Float
-    var rng: SplitMix64
-    var bias: BiasModel
-    var p: FactorTable
-    var q: FactorTable
 }

@@ -47,9 +47,8 @@ public final class SVDRecommender: BiasedFactorRecommender, @unchecked Sendable 
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
-        let start = sgdStart(data, seed: context.seed, stream: 0x5356_44)
-        let k = start.k, epochs = start.epochs, lr = start.lr, reg = start.reg
-        var rng = start.rng, bias = start.bias, p = start.p, q = start.q
+        let sgd = sgdSettings(), k = sgd.k, epochs = sgd.epochs, lr = sgd.lr, reg = sgd.reg
+        var (rng, bias, p, q) = sgdStart(data, sgd, seed: context.seed, stream: 0x5356_44)
         // Ratings as parallel arrays in CSR order; each epoch visits them in a fresh permutation.
         var rowUser = [Int32](repeating: 0, count: m.count)
         for u in 0..<m.userCount { for pos in m.rowStart[u]..<m.rowStart[u + 1] { rowUser[pos] = Int32(u) } }

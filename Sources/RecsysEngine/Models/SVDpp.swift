@@ -48,11 +48,10 @@ public final class SVDppRecommender: BiasedFactorRecommender, @unchecked Sendabl
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
-        let start = sgdStart(data, seed: context.seed, stream: 0x5356_4450)
-        let k = start.k, epochs = start.epochs, lr = start.lr, reg = start.reg
-        var rng = start.rng, bias = start.bias, p = start.p, q = start.q
+        let sgd = sgdSettings(), k = sgd.k, epochs = sgd.epochs, lr = sgd.lr, reg = sgd.reg
+        var (rng, bias, p, q) = sgdStart(data, sgd, seed: context.seed, stream: 0x5356_4450)
         var y = FactorTable(rows: m.itemCount, factors: k)
-        y.randomize(mean: start.mean, std: start.std, rng: &rng)
+        y.randomize(mean: sgd.mean, std: sgd.std, rng: &rng)
         let lanes = p.lanes, mu = bias.globalMean
         let keep = 1 - lr * reg
         var order = [Int32](repeating: 0, count: m.count)
