@@ -186,6 +186,30 @@ final class PersistenceTests: XCTestCase {
         }
     }
 
+    /// als and bpr write their common entries through one writer: the order docs/model-format.md
+    /// gives (it is part of the bytes), and one reader that names the model in its errors.
+    func testALSAndBPREntriesKeepTheirOrderAndTheSharedReaderNamesTheModel() throws {
+        let data = Self.fixture()
+        let expected = ["als": ["shape", "userFactors", "itemFactors", "itemGram", "itemNorms"],
+                        "bpr": ["shape", "seed", "userFactors", "itemFactors", "itemBias", "itemNorms"]]
+        for (name, names) in expected {
+            let model = try Algorithms.make(name, parameters: Parameters(["factors": "5"]))
+            try model.fit(data, context: FitContext(seed: 3))
+            let good = try ModelFiles.archive(model, dataset: data)
+            XCTAssertEqual(good.names, names, name)
+            var badShape = good
+            badShape.set("shape", ints: [6, 8, 12, 10])
+            XCTAssertThrowsError(try ModelFiles.restore(badShape, dataset: data)) {
+                XCTAssertTrue("\($0)".contains("\(name) shape [6, 8, 12, 10] does not match"), "\($0)")
+            }
+            var short = good
+            short.set("itemFactors", floats: [1, 2, 3])
+            XCTAssertThrowsError(try ModelFiles.restore(short, dataset: data)) {
+                XCTAssertTrue("\($0)".contains("array 'itemFactors' has 3 values, expected 80"), "\($0)")
+            }
+        }
+    }
+
     func testANonPersistableModelCannotBeSaved() throws {
         XCTAssertThrowsError(try ModelFiles.archive(Unsaveable(), dataset: Self.fixture())) {
             XCTAssertTrue("\($0)".contains("unsaveable models cannot be saved yet"), "\($0)")

@@ -39,11 +39,11 @@ import Foundation
 ///
 /// Complexity per iteration: O(ratings · k · steps + (users + items) · k² · steps)
 /// with CG; memory O((users + items) · k).
-public final class ALSRecommender: Recommender, @unchecked Sendable {
+public final class ALSRecommender: LatentFactorModel, Recommender, @unchecked Sendable {
     public static let name = "als"
     public static let summary = "implicit-feedback ALS (Hu, Koren, Volinsky 2008): confidence-weighted factors"
     public static let parameterSpecs: [ParameterSpec] = [
-        ParameterSpec("factors", .integer(1...1024), default: "64", "latent factors k"),
+        factorsSpec,
         ParameterSpec("regularization", .real(0...100_000), default: "20", "L2 penalty λ on every factor (docs/defaults.md)"),
         ParameterSpec("alpha", .real(0...100_000), default: "0.5", "confidence slope α in c = 1 + α·r"),
         ParameterSpec("iterations", .integer(1...1000), default: "15", "alternating sweeps (users, then items)"),
@@ -57,27 +57,15 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         FeedbackRule.parameterSpec,
     ]
 
-    public let parameters: Parameters
-    var catalog = Catalog(items: [])
-    var fallback = RatingFallback()
-    var k = 0
-    /// Row stride of the factor matrices (k rounded up to 8).
-    var ld = 0
-    var userFactors: [Float] = []
-    var itemFactors: [Float] = []
     /// YᵀY + λI over the final item factors (ld × ld), for fold-in.
     var itemGram: [Float] = []
-    var itemNorms: [Float] = []
-    var userCount = 0
-    var itemCount = 0
     var alpha: Float = 1
     var lambda: Float = 0.05
     var byRating = false
     var negativeAlpha: Float = 0.5
-    var feedback = Feedback(.binary, scale: .wholeStars)
 
     public init(parameters: Parameters = Parameters()) throws {
-        self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
+        super.init(resolved: try parameters.resolved(for: Self.name, specs: Self.parameterSpecs))
     }
 
     /// The signed confidence of a rating whose feedback weight is w: +c for a like (p = 1), −c for a
@@ -97,17 +85,8 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
-        catalog = data.catalog
-        fallback = RatingFallback(m, scale: data.scale)
-        k = parameters.int("factors")
-        ld = (k + 7) / 8 * 8
-        alpha = parameters.float("alpha")
-        lambda = parameters.float("regularization")
-        byRating = parameters.string("confidence") == "rating"
-        negativeAlpha = parameters.float("negative_alpha")
-        feedback = Feedback(parameters: parameters, scale: data.scale)
-        userCount = m.userCount
-        itemCount = m.itemCount
+        adopt(data)
+        adoptWeights()
         let iterations = parameters.int("iterations")
         let exact = parameters.string("solver") == "cholesky"
         let steps = parameters.int("cg_steps")
@@ -140,11 +119,15 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
                                          message: "iteration \(it + 1)/\(iterations)", epoch: it + 1))
         }
         itemGram = Self.gram(itemFactors, rows: itemCount, ld: ld, k: k, lambda: lambda, threads: context.threads)
-        itemNorms = (0..<itemCount).map { i in
-            var s: Float = 0
-            for c in 0..<k { s += itemFactors[i * ld + c] * itemFactors[i * ld + c] }
-            return s.squareRoot()
-        }
+        computeItemNorms()
+    }
+
+    /// α, λ, the confidence mode and α⁻ from the parameters (at fit and at load).
+    func adoptWeights() {
+        alpha = parameters.float("alpha")
+        lambda = parameters.float("regularization")
+        byRating = parameters.string("confidence") == "rating"
+        negativeAlpha = parameters.float("negative_alpha")
     }
 
     /// YᵀY + λI (ld × ld; padding rows and columns stay zero).
@@ -303,9 +286,7 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
 
     /// The user's factors: trained ones for a training user, else the exact closed-form solve.
     func userVector(_ profile: Profile) -> [Float]? {
-        if let u = profile.trainingUser, Int(u) < userCount, !userFactors.isEmpty {
-            return Array(userFactors[Int(u) * ld..<(Int(u) + 1) * ld])
-        }
+        if let x = trainedUserVector(profile) { return x }
         let known = zip(profile.items, profile.ratings).filter { Int($0.0) < itemCount && $0.0 >= 0 }
         guard !known.isEmpty, !itemGram.isEmpty else { return nil }
         var A = [Float](repeating: 0, count: ld * ld)
@@ -335,19 +316,10 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         return b
     }
 
-    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
-        fallback.predict(profile, items: items)
-    }
-
     /// s_i = x_uᵀ y_i; an empty or unknown profile gets popularity.
     public func scores(_ profile: Profile) -> [Float] {
         guard let x = userVector(profile) else { return fallback.popularity }
         return scoreRows(itemFactors, rows: itemCount, ld: ld, x: x)
-    }
-
-    /// Cosine similarity of item factors.
-    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
-        cosineNeighbours(of: item, in: itemFactors, norms: itemNorms, rows: itemCount, ld: ld, count: count)
     }
 
     /// Per rated item j: c_j p_j · y_iᵀ A_u⁻¹ y_j (implicit's `explain`, with signed preferences),
@@ -399,8 +371,6 @@ public final class ALSRecommender: Recommender, @unchecked Sendable {
         e.closeWithRemainder(tolerance: 1e-3)
         return e
     }
-
-    private func title(_ i: Int32) -> String { Int(i) < catalog.count ? catalog[i].title : "item \(i)" }
 }
 
 /// Per-worker buffers of one ALS sweep.

@@ -29,11 +29,11 @@ import Foundation
 /// (0.01), `iterations` (100), `foldin_epochs` (40), `feedback`.
 ///
 /// Complexity: O(iterations · ratings · k) to fit; fold-in O(epochs · |profile| · k + n · k).
-public final class BPRRecommender: Recommender, @unchecked Sendable {
+public final class BPRRecommender: LatentFactorModel, Recommender, @unchecked Sendable {
     public static let name = "bpr"
     public static let summary = "BPR-MF (Rendle 2009): pairwise ranking factors from sampled negatives"
     public static let parameterSpecs: [ParameterSpec] = [
-        ParameterSpec("factors", .integer(1...1024), default: "64", "latent factors k"),
+        factorsSpec,
         ParameterSpec("learning_rate", .real(0.000001...10), default: "0.01", "SGD step η"),
         ParameterSpec("regularization", .real(0...100), default: "0.01", "L2 penalty λ per update"),
         ParameterSpec("iterations", .integer(1...10_000), default: "100", "epochs (each samples #ratings triples)"),
@@ -42,34 +42,17 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         FeedbackRule.parameterSpec,
     ]
 
-    public let parameters: Parameters
-    var catalog = Catalog(items: [])
-    var fallback = RatingFallback()
-    var k = 0
-    var ld = 0
-    var userFactors: [Float] = []
-    var itemFactors: [Float] = []
     var itemBias: [Float] = []
-    var itemNorms: [Float] = []
-    var userCount = 0
-    var itemCount = 0
     var seed: UInt64 = 42
-    var feedback = Feedback(.binary, scale: .wholeStars)
 
     public init(parameters: Parameters = Parameters()) throws {
-        self.parameters = try parameters.resolved(for: Self.name, specs: Self.parameterSpecs)
+        super.init(resolved: try parameters.resolved(for: Self.name, specs: Self.parameterSpecs))
     }
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
-        catalog = data.catalog
-        fallback = RatingFallback(m, scale: data.scale)
-        k = parameters.int("factors")
-        ld = (k + 7) / 8 * 8
-        userCount = m.userCount
-        itemCount = m.itemCount
+        adopt(data)
         seed = context.seed
-        feedback = Feedback(parameters: parameters, scale: data.scale)
         let signal = feedback.rowWeights(m)
         let lr = parameters.float("learning_rate")
         let reg = parameters.float("regularization")
@@ -87,7 +70,7 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         // The user of each CSR position, to draw (u, i) uniformly over ratings.
         var owner = [Int32](repeating: 0, count: nnz)
         for u in 0..<userCount { for p in m.rowStart[u]..<m.rowStart[u + 1] { owner[p] = Int32(u) } }
-        guard nnz > 0, itemCount > 1 else { finish(); return }
+        guard nnz > 0, itemCount > 1 else { computeItemNorms(); return }
 
         let n8 = ld / 8
         userFactors.withUnsafeMutableBufferPointer { ub in
@@ -132,15 +115,7 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         }
         }
         try context.checkCancelled()
-        finish()
-    }
-
-    private func finish() {
-        itemNorms = (0..<itemCount).map { i in
-            var s: Float = 0
-            for c in 0..<k { s += itemFactors[i * ld + c] * itemFactors[i * ld + c] }
-            return s.squareRoot()
-        }
+        computeItemNorms()
     }
 
     /// Binary search of a sorted CSR row: the position of x, or nil.
@@ -193,9 +168,7 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
     /// Trained factors for a training user; otherwise the mean factor of the liked items minus that
     /// of the disliked ones, refined by seeded SGD on x only with the same graded sampling as `fit`.
     func userVector(_ profile: Profile) -> [Float]? {
-        if let u = profile.trainingUser, Int(u) < userCount, !userFactors.isEmpty {
-            return Array(userFactors[Int(u) * ld..<(Int(u) + 1) * ld])
-        }
+        if let x = trainedUserVector(profile) { return x }
         let signals = feedback.signals(profile).filter { $0.item >= 0 && Int($0.item) < itemCount && $0.weight != 0 }
         let likes = signals.filter(\.isLike).count, dislikes = signals.count - likes
         guard !signals.isEmpty, itemCount > likes, itemCount > dislikes else { return nil }
@@ -236,19 +209,10 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
         return x
     }
 
-    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
-        fallback.predict(profile, items: items)
-    }
-
     /// s_i = x_uᵀ y_i + b_i; an empty profile gets popularity.
     public func scores(_ profile: Profile) -> [Float] {
         guard let x = userVector(profile) else { return fallback.popularity }
         return scoreRows(itemFactors, rows: itemCount, ld: ld, x: x, bias: itemBias)
-    }
-
-    /// Cosine similarity of item factors.
-    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
-        cosineNeighbours(of: item, in: itemFactors, norms: itemNorms, rows: itemCount, ld: ld, count: count)
     }
 
     /// The item bias and the factor part x_uᵀy_i. BPR's x_u is learned, not a sum over rated items, so
@@ -274,6 +238,4 @@ public final class BPRRecommender: Recommender, @unchecked Sendable {
                            formula: "score(i) = x_uᵀy_i + b_i", terms: terms, related: Array(related.prefix(10)),
                            notes: feedback.notes + [.scaledAlignments])
     }
-
-    private func title(_ i: Int32) -> String { Int(i) < catalog.count ? catalog[i].title : "item \(i)" }
 }

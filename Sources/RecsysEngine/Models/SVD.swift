@@ -25,23 +25,17 @@ import Foundation
 /// μ, b_i, q_i (see `BiasedFactorModel.foldIn`).
 ///
 /// Complexity: fit O(epochs · ratings · k); fold-in O(n·k² + k³); scores O(items · k).
-public final class SVDRecommender: Recommender, @unchecked Sendable {
+public final class SVDRecommender: BiasedFactorRecommender, @unchecked Sendable {
     public static let name = "svd"
     public static let summary = "biased matrix factorization by SGD (Funk / Surprise SVD)"
-    public static let parameterSpecs: [ParameterSpec] = [
-        ParameterSpec("factors", .integer(1...1000), default: "100", "k: latent factors"),
-        ParameterSpec("epochs", .integer(1...1000), default: "20", "passes over the ratings"),
-        ParameterSpec("lr", .real(0.000001...1), default: "0.005", "γ: SGD learning rate"),
-        ParameterSpec("reg", .real(0...10), default: "0.02", "λ: L2 regularization of biases and factors"),
-        ParameterSpec("init_mean", .real(-1...1), default: "0", "mean of the initial factors"),
-        ParameterSpec("init_std", .real(0...1), default: "0.05", "standard deviation of the initial factors"),
-        ParameterSpec("shuffle", .choice(["users", "ratings", "none"]), default: "users",
-                      "epoch order: users (seeded user order, two users' ratings interleaved), ratings (full permutation), none"),
-        ParameterSpec("hogwild", .flag, default: "false",
-                      "two lock-free SGD threads (faster, not reproducible bit for bit)"),
-        ParameterSpec("foldin_reg", .real(0...1000), default: "1",
-                      "extra ridge λ₀ for folded-in profiles (total λ = reg·n + λ₀)"),
-    ]
+    public static let parameterSpecs: [ParameterSpec] = factorSpecs(
+        factors: "100", lr: "0.005", regHelp: "λ: L2 regularization of biases and factors",
+        ordering: [
+            ParameterSpec("shuffle", .choice(["users", "ratings", "none"]), default: "users",
+                          "epoch order: users (seeded user order, two users' ratings interleaved), ratings (full permutation), none"),
+            ParameterSpec("hogwild", .flag, default: "false",
+                          "two lock-free SGD threads (faster, not reproducible bit for bit)"),
+        ])
 
     public let parameters: Parameters
     var model = BiasedFactorModel()
@@ -53,14 +47,8 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
-        let k = parameters.int("factors"), epochs = parameters.int("epochs")
-        let lr = parameters.float("lr"), reg = parameters.float("reg")
-        var rng = SplitMix64.derived(seed: context.seed, stream: 0x5356_44)
-        var bias = BiasModel.zero(for: m, scale: data.scale)
-        var p = FactorTable(rows: m.userCount, factors: k)
-        var q = FactorTable(rows: m.itemCount, factors: k)
-        p.randomize(mean: parameters.float("init_mean"), std: parameters.float("init_std"), rng: &rng)
-        q.randomize(mean: parameters.float("init_mean"), std: parameters.float("init_std"), rng: &rng)
+        let sgd = sgdSettings(), k = sgd.k, epochs = sgd.epochs, lr = sgd.lr, reg = sgd.reg
+        var (rng, bias, p, q) = sgdStart(data, sgd, seed: context.seed, stream: 0x5356_44)
         // Ratings as parallel arrays in CSR order; each epoch visits them in a fresh permutation.
         var rowUser = [Int32](repeating: 0, count: m.count)
         for u in 0..<m.userCount { for pos in m.rowStart[u]..<m.rowStart[u + 1] { rowUser[pos] = Int32(u) } }
@@ -144,20 +132,9 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
                 }
                 if scaled { sweep.foldScales(users: m.userCount, items: m.itemCount) }
             }}}}}}}}}}}}
-            let rmse = m.count > 0 ? (sse / Double(m.count)).squareRoot() : 0
-            context.progress(FitProgress(fraction: Double(epoch + 1) / Double(epochs),
-                                         message: "svd: epoch \(epoch + 1)/\(epochs)", epoch: epoch + 1, loss: rmse))
+            reportEpoch(epoch, of: epochs, sse: sse, ratings: m.count, context: context)
         }
-        // Items and users without training ratings keep no random noise.
-        for i in 0..<m.itemCount where bias.itemCount[i] == 0 { q.zeroRow(i) }
-        for u in 0..<m.userCount where m.rowCount(Int32(u)) == 0 { p.zeroRow(u) }
-        var fm = BiasedFactorModel()
-        fm.biases = bias
-        fm.items = q
-        fm.reg = reg
-        fm.foldInReg = parameters.float("foldin_reg")
-        model = fm
-        users = p
+        (model, users) = fitted(bias: bias, q: q, p: p, ratings: m, reg: reg)
     }
 
     /// The rating positions of one epoch: with `shuffle=ratings` a seeded permutation of all ratings;
@@ -178,37 +155,8 @@ public final class SVDRecommender: Recommender, @unchecked Sendable {
         }
     }
 
-    /// The trained (b_u, p_u) of a training user, or the folded-in one.
-    func user(_ profile: Profile) -> FactorUser {
-        if let u = profile.trainingUser, u >= 0, Int(u) < users.rows {
-            return FactorUser(bias: model.biases.userBias[Int(u)], vector: users.row(Int(u)),
-                              implicit: [SIMD8<Float>](repeating: .zero, count: users.lanes))
-        }
-        return model.foldIn(items: profile.items, ratings: profile.ratings,
-                            implicit: [SIMD8<Float>](repeating: .zero, count: model.items.lanes))
-    }
-
-    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
-        let u = user(profile)
-        return items.map { model.predict(u, item: $0, profileEmpty: profile.isEmpty) }
-    }
-
-    public func scores(_ profile: Profile) -> [Float] { model.scores(user(profile)) }
-
-    /// The scores are the predicted ratings μ + b_u + b_i + q_iᵀp_u.
-    public var scoreUnit: ScoreUnit { .stars }
-
-    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
-        model.similarItems(to: item, count: count)
-    }
-
-    public func explain(_ profile: Profile, item: Int32) -> Explanation {
-        model.explain(user(profile), profile: profile, item: item, algorithm: Self.name)
-    }
-
-    /// One fold-in for the whole list (O(n·k² + k³) once instead of per item).
-    public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
-        let u = user(profile)
-        return items.map { model.explain(u, profile: profile, item: $0, algorithm: Self.name) }
-    }
+    /// svd has no implicit term.
+    func trainedImplicit(_ u: Int) -> [SIMD8<Float>]? { nil }
+    func foldInImplicit(_ items: [Int32]) -> [SIMD8<Float>]? { nil }
+    func annotate(_ explanation: inout Explanation, profile: Profile) {}
 }

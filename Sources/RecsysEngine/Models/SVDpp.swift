@@ -25,21 +25,15 @@ import Foundation
 ///
 /// Fold-in: z from the profile's items, then (b_u, p_u) by ridge regression against the fixed
 /// item parameters (see `BiasedFactorModel.foldIn`).
-public final class SVDppRecommender: Recommender, @unchecked Sendable {
+public final class SVDppRecommender: BiasedFactorRecommender, @unchecked Sendable {
     public static let name = "svdpp"
     public static let summary = "SVD++: matrix factorization with implicit feedback (Koren 2008)"
-    public static let parameterSpecs: [ParameterSpec] = [
-        ParameterSpec("factors", .integer(1...1000), default: "20", "k: latent factors"),
-        ParameterSpec("epochs", .integer(1...1000), default: "20", "passes over the ratings"),
-        ParameterSpec("lr", .real(0.000001...1), default: "0.007", "γ: SGD learning rate"),
-        ParameterSpec("reg", .real(0...10), default: "0.02", "λ: L2 regularization of all parameters"),
-        ParameterSpec("init_mean", .real(-1...1), default: "0", "mean of the initial factors"),
-        ParameterSpec("init_std", .real(0...1), default: "0.05", "standard deviation of the initial factors"),
-        ParameterSpec("shuffle", .flag, default: "true",
-                      "visit users and their ratings in a seeded random order each epoch (false: data order)"),
-        ParameterSpec("foldin_reg", .real(0...1000), default: "1",
-                      "extra ridge λ₀ for folded-in profiles (total λ = reg·n + λ₀)"),
-    ]
+    public static let parameterSpecs: [ParameterSpec] = factorSpecs(
+        factors: "20", lr: "0.007", regHelp: "λ: L2 regularization of all parameters",
+        ordering: [
+            ParameterSpec("shuffle", .flag, default: "true",
+                          "visit users and their ratings in a seeded random order each epoch (false: data order)"),
+        ])
 
     public let parameters: Parameters
     var model = BiasedFactorModel()
@@ -54,17 +48,10 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
 
     public func fit(_ data: Dataset, context: FitContext) throws {
         let m = data.ratings
-        let k = parameters.int("factors"), epochs = parameters.int("epochs")
-        let lr = parameters.float("lr"), reg = parameters.float("reg")
-        var rng = SplitMix64.derived(seed: context.seed, stream: 0x5356_4450)
-        var bias = BiasModel.zero(for: m, scale: data.scale)
-        var p = FactorTable(rows: m.userCount, factors: k)
-        var q = FactorTable(rows: m.itemCount, factors: k)
+        let sgd = sgdSettings(), k = sgd.k, epochs = sgd.epochs, lr = sgd.lr, reg = sgd.reg
+        var (rng, bias, p, q) = sgdStart(data, sgd, seed: context.seed, stream: 0x5356_4450)
         var y = FactorTable(rows: m.itemCount, factors: k)
-        let mean = parameters.float("init_mean"), std = parameters.float("init_std")
-        p.randomize(mean: mean, std: std, rng: &rng)
-        q.randomize(mean: mean, std: std, rng: &rng)
-        y.randomize(mean: mean, std: std, rng: &rng)
+        y.randomize(mean: sgd.mean, std: sgd.std, rng: &rng)
         let lanes = p.lanes, mu = bias.globalMean
         let keep = 1 - lr * reg
         var order = [Int32](repeating: 0, count: m.count)
@@ -135,19 +122,10 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
                     }
                 }
             }}}}}}}}
-            let rmse = m.count > 0 ? (sse / Double(m.count)).squareRoot() : 0
-            context.progress(FitProgress(fraction: Double(epoch + 1) / Double(epochs),
-                                         message: "svdpp: epoch \(epoch + 1)/\(epochs)", epoch: epoch + 1, loss: rmse))
+            reportEpoch(epoch, of: epochs, sse: sse, ratings: m.count, context: context)
         }
-        for i in 0..<m.itemCount where bias.itemCount[i] == 0 { q.zeroRow(i); y.zeroRow(i) }
-        for u in 0..<m.userCount where m.rowCount(Int32(u)) == 0 { p.zeroRow(u) }
-        var fm = BiasedFactorModel()
-        fm.biases = bias
-        fm.items = q
-        fm.reg = reg
-        fm.foldInReg = parameters.float("foldin_reg")
-        model = fm
-        users = p
+        for i in 0..<m.itemCount where bias.itemCount[i] == 0 { y.zeroRow(i) }
+        (model, users) = fitted(bias: bias, q: q, p: p, ratings: m, reg: reg)
         implicitFactors = y
         var zs = FactorTable(rows: m.userCount, factors: k)
         for u in 0..<m.userCount {
@@ -173,42 +151,12 @@ public final class SVDppRecommender: Recommender, @unchecked Sendable {
         return z
     }
 
-    /// The trained user (p_u + z_u) of a training user, or the folded-in one.
-    func user(_ profile: Profile) -> FactorUser {
-        if let u = profile.trainingUser, u >= 0, Int(u) < users.rows {
-            let z = userImplicit.row(Int(u))
-            let pu = users.row(Int(u))
-            return FactorUser(bias: model.biases.userBias[Int(u)], vector: zip(pu, z).map { $0 + $1 }, implicit: z)
-        }
-        return model.foldIn(items: profile.items, ratings: profile.ratings, implicit: implicitVector(profile.items))
-    }
+    func trainedImplicit(_ u: Int) -> [SIMD8<Float>]? { userImplicit.row(u) }
 
-    public func predict(_ profile: Profile, items: [Int32]) -> [Prediction] {
-        let u = user(profile)
-        return items.map { model.predict(u, item: $0, profileEmpty: profile.isEmpty) }
-    }
+    func foldInImplicit(_ items: [Int32]) -> [SIMD8<Float>]? { implicitVector(items) }
 
-    public func scores(_ profile: Profile) -> [Float] { model.scores(user(profile)) }
-
-    /// The scores are the predicted ratings.
-    public var scoreUnit: ScoreUnit { .stars }
-
-    public func similarItems(to item: Int32, count: Int) -> [ScoredItem] {
-        model.similarItems(to: item, count: count)
-    }
-
-    public func explain(_ profile: Profile, item: Int32) -> Explanation {
-        explain(profile, items: [item])[0]
-    }
-
-    /// One fold-in for the whole list (O(n·k² + k³) once instead of per item).
-    public func explain(_ profile: Profile, items: [Int32]) -> [Explanation] {
-        let u = user(profile)
-        return items.map { item in
-            var e = model.explain(u, profile: profile, item: item, algorithm: Self.name)
-            e.formula = "r̂_ui = μ + b_u + b_i + Σ_f (p_uf + |N(u)|^−½ Σ_j y_jf) q_if"
-            e.notes.append(.implicitFactors(count: profile.count))
-            return e
-        }
+    func annotate(_ explanation: inout Explanation, profile: Profile) {
+        explanation.formula = "r̂_ui = μ + b_u + b_i + Σ_f (p_uf + |N(u)|^−½ Σ_j y_jf) q_if"
+        explanation.notes.append(.implicitFactors(count: profile.count))
     }
 }

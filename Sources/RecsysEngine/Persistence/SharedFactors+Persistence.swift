@@ -21,14 +21,28 @@ extension ModelArchive {
         return (m, try factorTable("users", rows: dataset.userCount))
     }
 
-    /// als's and bpr's `shape` entry [k, ld, users, items], checked against the model's `factors`
-    /// parameter (ld = k rounded up to 8) and the dataset. Returns (k, ld).
-    func latentShape(_ algorithm: String, factors: Int, dataset: Dataset) throws -> (k: Int, ld: Int) {
+    /// als's and bpr's leading entries: `shape` [k, ld, users, items], the model's own `extra` ones,
+    /// then the user and item factors (`userFactors`, `itemFactors`, row stride ld).
+    mutating func set(latent model: LatentFactorModel, extra: [(String, ArchiveArray)] = []) {
+        set("shape", ints: [model.k, model.ld, model.userCount, model.itemCount])
+        for (name, array) in extra { set(name, array) }
+        set("userFactors", floats: model.userFactors)
+        set("itemFactors", floats: model.itemFactors)
+    }
+
+    /// Reads what `set(latent:extra:)` wrote into `model`, which takes fallback, sizes and
+    /// feedback rule from the (fingerprint-checked) dataset; `extra` reads the model's own entries
+    /// in between. The shape is checked against the model's `factors` parameter (ld = k rounded
+    /// up to 8) and the dataset.
+    func latent<M: LatentFactorModel & Recommender>(_ model: M, dataset: Dataset, extra: () throws -> Void = {}) throws {
         let shape = try ints("shape", count: 4)
-        guard shape[0] == factors, shape[1] == (shape[0] + 7) / 8 * 8,
+        guard shape[0] == model.parameters.int("factors"), shape[1] == (shape[0] + 7) / 8 * 8,
               shape[2] == dataset.userCount, shape[3] == dataset.itemCount else {
-            throw ModelFileError(path: path, "\(algorithm) shape \(shape) does not match its parameters and data")
+            throw ModelFileError(path: path, "\(M.name) shape \(shape) does not match its parameters and data")
         }
-        return (shape[0], shape[1])
+        model.adopt(dataset)
+        try extra()
+        model.userFactors = try floats("userFactors", count: model.userCount * model.ld)
+        model.itemFactors = try floats("itemFactors", count: model.itemCount * model.ld)
     }
 }
