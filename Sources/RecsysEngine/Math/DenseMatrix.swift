@@ -2,8 +2,9 @@ import Foundation
 
 /// A wrapper that lets a raw pointer cross into `concurrentPerform` workers.
 ///
-/// Safe only when the workers write disjoint parts of the memory, which every
-/// caller in this file guarantees by partitioning rows or column chunks.
+/// Safe only when the workers read shared memory or write disjoint parts of it: every caller
+/// (the kernels here, ALS, EASE, the serving indexes, the towers, item-knn's renumbering)
+/// partitions its output by rows, column chunks, queries or item ranges.
 @usableFromInline
 struct SendablePointer<T>: @unchecked Sendable {
     @usableFromInline let p: UnsafeMutablePointer<T>

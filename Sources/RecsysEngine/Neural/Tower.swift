@@ -6,12 +6,6 @@ struct TowerSharedPointer: @unchecked Sendable {
     init(_ p: UnsafePointer<Float>) { self.p = p }
 }
 
-/// A mutable pointer shared by the workers of one `concurrentPerform`, each writing its own rows.
-struct TowerSharedMutablePointer<T>: @unchecked Sendable {
-    let p: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { self.p = p }
-}
-
 /// One tower: a weighted bag of embedding rows, optionally followed by a residual
 /// hidden layer, `t = x + W₂ relu(W₁ x + b₁) + b₂`.
 struct Tower {

@@ -292,8 +292,8 @@ final class TowerNetwork: @unchecked Sendable {
                             rowLoss.withUnsafeMutableBufferPointer { lb in
                                 logPopularity.withUnsafeBufferPointer { lpb in
                                     let q = TowerSharedPointer(qb.baseAddress!), c = TowerSharedPointer(cb.baseAddress!)
-                                    let s = TowerSharedMutablePointer(sb.baseAddress!), dq = TowerSharedMutablePointer(dqb.baseAddress!)
-                                    let dc = TowerSharedMutablePointer(dcb.baseAddress!), loss = TowerSharedMutablePointer(lb.baseAddress!)
+                                    let s = SendablePointer(sb.baseAddress!), dq = SendablePointer(dqb.baseAddress!)
+                                    let dc = SendablePointer(dcb.baseAddress!), loss = SendablePointer(lb.baseAddress!)
                                     let lp = TowerSharedPointer(lpb.baseAddress!)
                                     DispatchQueue.concurrentPerform(iterations: parts) { part in
                                         for a in (part * n / parts)..<((part + 1) * n / parts) {

@@ -37,7 +37,7 @@ public struct BruteForceIndex: TopKIndex {
         let parts = UnsafeMutablePointer<[ScoredItem]>.allocate(capacity: workers)
         parts.initialize(repeating: [], count: workers)
         defer { parts.deinitialize(count: workers); parts.deallocate() }
-        let out = ServingPointer(parts)
+        let out = SendablePointer(parts)
         servingParallel(chunks: workers, threads: workers) { w in
             let lo = n * w / workers, hi = n * (w + 1) / workers
             out.p[w] = scan(q, range: lo..<hi, k: k, excluding: ex)
@@ -56,7 +56,7 @@ public struct BruteForceIndex: TopKIndex {
         var results = [[ScoredItem]](repeating: [], count: queries.count)
         let blocks = (queries.count + 3) / 4
         results.withUnsafeMutableBufferPointer { buf in
-            let out = ServingPointer(buf.baseAddress!)
+            let out = SendablePointer(buf.baseAddress!)
             servingParallel(chunks: blocks, threads: threads) { b in
                 let lo = b * 4, hi = min(queries.count, lo + 4)
                 let exs = (lo..<hi).map { ExclusionList(excluding.isEmpty ? [] : excluding[$0]) }

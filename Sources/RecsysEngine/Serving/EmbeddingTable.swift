@@ -99,15 +99,6 @@ public func simdDot(_ a: UnsafePointer<SIMD8<Float>>, _ b: UnsafePointer<SIMD8<F
     return (acc0 + acc1).sum()
 }
 
-/// A raw pointer that may cross into `concurrentPerform` workers.
-///
-/// Safe only when workers read shared memory or write disjoint parts of it;
-/// every use in Serving/ partitions the output by query or by item range.
-struct ServingPointer<T>: @unchecked Sendable {
-    let p: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { self.p = p }
-}
-
 /// Runs `body(chunk)` for every chunk in `0..<chunks`, on up to `threads` workers.
 ///
 /// Worker `w` runs chunks `w, w + threads, w + 2·threads, …`: which worker ran a

@@ -233,7 +233,7 @@ public struct IVFIndex: TopKIndex {
         var scanned = [Int](repeating: 0, count: queries.count)
         results.withUnsafeMutableBufferPointer { rb in
             scanned.withUnsafeMutableBufferPointer { sb in
-                let out = ServingPointer(rb.baseAddress!), sc = ServingPointer(sb.baseAddress!)
+                let out = SendablePointer(rb.baseAddress!), sc = SendablePointer(sb.baseAddress!)
                 servingParallel(chunks: queries.count, threads: threads) { qi in
                     let q = Array(queries.storage[(qi * queries.lanes)..<((qi + 1) * queries.lanes)])
                     let ex = ExclusionList(excluding.isEmpty ? [] : excluding[qi])
@@ -303,13 +303,13 @@ extension KMeans {
         var out = [Int32](repeating: 0, count: n)
         let chunk = 1024
         out.withUnsafeMutableBufferPointer { ob in
-            let o = ServingPointer(ob.baseAddress!)
+            let o = SendablePointer(ob.baseAddress!)
             points.storage.withUnsafeBufferPointer { ps in
                 centroids.storage.withUnsafeBufferPointer { cs in
                     halfNorm.withUnsafeBufferPointer { hn in
-                        let p = ServingPointer(UnsafeMutablePointer(mutating: ps.baseAddress!))
-                        let c = ServingPointer(UnsafeMutablePointer(mutating: cs.baseAddress!))
-                        let h = ServingPointer(UnsafeMutablePointer(mutating: hn.baseAddress!))
+                        let p = SendablePointer(UnsafeMutablePointer(mutating: ps.baseAddress!))
+                        let c = SendablePointer(UnsafeMutablePointer(mutating: cs.baseAddress!))
+                        let h = SendablePointer(UnsafeMutablePointer(mutating: hn.baseAddress!))
                         servingParallel(chunks: (n + chunk - 1) / chunk, threads: threads) { ch in
                             for i in (ch * chunk)..<min(n, (ch + 1) * chunk) {
                                 var best = -Float.infinity, bestC: Int32 = 0

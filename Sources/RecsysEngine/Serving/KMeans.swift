@@ -83,14 +83,14 @@ struct KMeans {
         let n = points.count, lanes = points.lanes
         let chunk = 4096
         minDist.withUnsafeMutableBufferPointer { md in
-            let out = ServingPointer(md.baseAddress!)
+            let out = SendablePointer(md.baseAddress!)
             points.storage.withUnsafeBufferPointer { s in
                 let base = s.baseAddress!
                 centre.withUnsafeBufferPointer { cb in
                     let c = cb.baseAddress!
                     let cn = simdDot(c, c, lanes)
-                    let src = ServingPointer(UnsafeMutablePointer(mutating: base))
-                    let cp = ServingPointer(UnsafeMutablePointer(mutating: c))
+                    let src = SendablePointer(UnsafeMutablePointer(mutating: base))
+                    let cp = SendablePointer(UnsafeMutablePointer(mutating: c))
                     servingParallel(chunks: (n + chunk - 1) / chunk, threads: threads) { ch in
                         for i in (ch * chunk)..<min(n, (ch + 1) * chunk) {
                             let x = src.p + i * lanes
@@ -116,14 +116,14 @@ struct KMeans {
         assignment.withUnsafeMutableBufferPointer { ab in
             score.withUnsafeMutableBufferPointer { sb in
                 changedPerChunk.withUnsafeMutableBufferPointer { cb in
-                    let a = ServingPointer(ab.baseAddress!), sc = ServingPointer(sb.baseAddress!)
-                    let ch = ServingPointer(cb.baseAddress!)
+                    let a = SendablePointer(ab.baseAddress!), sc = SendablePointer(sb.baseAddress!)
+                    let ch = SendablePointer(cb.baseAddress!)
                     points.storage.withUnsafeBufferPointer { ps in
                         centroids.storage.withUnsafeBufferPointer { cs in
                             halfNorm.withUnsafeBufferPointer { hn in
-                                let p = ServingPointer(UnsafeMutablePointer(mutating: ps.baseAddress!))
-                                let c = ServingPointer(UnsafeMutablePointer(mutating: cs.baseAddress!))
-                                let h = ServingPointer(UnsafeMutablePointer(mutating: hn.baseAddress!))
+                                let p = SendablePointer(UnsafeMutablePointer(mutating: ps.baseAddress!))
+                                let c = SendablePointer(UnsafeMutablePointer(mutating: cs.baseAddress!))
+                                let h = SendablePointer(UnsafeMutablePointer(mutating: hn.baseAddress!))
                                 servingParallel(chunks: chunks, threads: threads) { chunkIndex in
                                     var changed = 0
                                     for i in (chunkIndex * chunk)..<min(n, (chunkIndex + 1) * chunk) {

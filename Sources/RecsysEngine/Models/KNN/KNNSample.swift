@@ -38,19 +38,8 @@ enum CoRatingSample {
         let kept = keep.reduce(0) { $0 + ($1 ? 1 : 0) }
         // The CSR side, filtered.
         var out = sides
-        var oStart = [Int](), oRow = [Int32](), oValue = [Float](), oWeight = [Float]()
-        oStart.reserveCapacity(users + 1); oRow.reserveCapacity(kept); oValue.reserveCapacity(kept)
-        let weighted = !sides.otherWeight.isEmpty
-        if weighted { oWeight.reserveCapacity(kept) }
-        oStart.append(0)
-        for u in 0..<users {
-            for p in sides.otherStart[u]..<sides.otherStart[u + 1] where keep[p] {
-                oRow.append(sides.otherRow[p])
-                oValue.append(sides.otherValue[p])
-                if weighted { oWeight.append(sides.otherWeight[p]) }
-            }
-            oStart.append(oRow.count)
-        }
+        let csr = filtered(start: sides.otherStart, index: sides.otherRow, value: sides.otherValue,
+                           weight: sides.otherWeight, keep: keep, kept: kept)
         // The CSC side: walking users in order meets each item's entries in its (user-ascending) order.
         let items = sides.rowStart.count - 1
         var cursor = Array(sides.rowStart.prefix(items))
@@ -62,21 +51,29 @@ enum CoRatingSample {
                 cursor[i] += 1
             }
         }
-        var rStart = [Int](), rOther = [Int32](), rValue = [Float](), rWeight = [Float]()
-        rStart.reserveCapacity(items + 1); rOther.reserveCapacity(kept); rValue.reserveCapacity(kept)
-        let rowWeighted = !rowWeights.isEmpty
-        if rowWeighted { rWeight.reserveCapacity(kept) }
-        rStart.append(0)
-        for i in 0..<items {
-            for p in sides.rowStart[i]..<sides.rowStart[i + 1] where keepRow[p] {
-                rOther.append(sides.rowOther[p])
-                rValue.append(sides.rowValue[p])
-                if rowWeighted { rWeight.append(rowWeights[p]) }
+        let csc = filtered(start: sides.rowStart, index: sides.rowOther, value: sides.rowValue,
+                           weight: rowWeights, keep: keepRow, kept: kept)
+        out.otherStart = csr.start; out.otherRow = csr.index; out.otherValue = csr.value; out.otherWeight = csr.weight
+        out.rowStart = csc.start; out.rowOther = csc.index; out.rowValue = csc.value
+        return (out, csc.weight, kept)
+    }
+
+    /// The entries of a CSR view where `keep` is true (`weight` may be empty: it stays empty).
+    private static func filtered(start: [Int], index: [Int32], value: [Float], weight: [Float], keep: [Bool],
+                                 kept: Int) -> (start: [Int], index: [Int32], value: [Float], weight: [Float]) {
+        let rows = start.count - 1, weighted = !weight.isEmpty
+        var s = [Int](), x = [Int32](), v = [Float](), w = [Float]()
+        s.reserveCapacity(rows + 1); x.reserveCapacity(kept); v.reserveCapacity(kept)
+        if weighted { w.reserveCapacity(kept) }
+        s.append(0)
+        for r in 0..<rows {
+            for p in start[r]..<start[r + 1] where keep[p] {
+                x.append(index[p])
+                v.append(value[p])
+                if weighted { w.append(weight[p]) }
             }
-            rStart.append(rOther.count)
+            s.append(x.count)
         }
-        out.otherStart = oStart; out.otherRow = oRow; out.otherValue = oValue; out.otherWeight = oWeight
-        out.rowStart = rStart; out.rowOther = rOther; out.rowValue = rValue
-        return (out, rWeight, kept)
+        return (s, x, v, w)
     }
 }
